@@ -1,0 +1,117 @@
+// The shapes that leave the compiler: what decide() returns before assignment, and the final
+// routing decision of LANGUAGE.md ("The decision") that assign() completes.
+
+import type { CapPeriod, Priority, Strategy } from './ir';
+
+export interface SlaInfo {
+  /** As written: `5m`. */
+  duration: string;
+  business: boolean;
+  /** ISO 8601, UTC, milliseconds. */
+  due: string;
+}
+
+export interface RuleRef {
+  index: number;
+  line: number;
+  source: string;
+}
+
+/** One step of a trace (reference evaluator, `--trace`, `explain`). */
+export interface TraceEntry {
+  /** What was evaluated: `rule`, `dimension`, `condition`, `pool`, `member`, `target`, `sticky`. */
+  step: string;
+  /** The source text it is about (a rule, a condition, a pool name). */
+  source: string;
+  /** Values read, by path or dimension name. */
+  values?: Record<string, unknown>;
+  /** Whether it held / resolved. */
+  result: boolean | string | null;
+  /** In plain language: why. */
+  note?: string;
+  line?: number;
+}
+
+export interface Decision {
+  status: 'assigned' | 'queued' | 'exception';
+  assignee: string | null;
+  queue: string | null;
+  pool: string | null;
+  rule: RuleRef | null;
+  path: Record<string, string | null>;
+  candidates: string[];
+  sla: SlaInfo | null;
+  priority: Priority;
+  tags: string[];
+  escalation: string[];
+  reason: string | null;
+  policy: { name: string; hash: string };
+  routed_at: string;
+  trace?: TraceEntry[];
+}
+
+/** A member that decide() found eligible on the lead and the clock (its `when`, hours, holidays). */
+export interface MemberOption {
+  name: string;
+  weight: number;
+  bid: number;
+  /** The cap, with the zone its periods are counted in. */
+  cap: { count: number; per: CapPeriod; tz: string } | null;
+}
+
+/** One target of the rule, resolved as far as the lead and the clock allow; assign() tries them in order. */
+export type PlanOption =
+  | {
+      kind: 'pool';
+      /** Declared name, wildcards included. */
+      pool: string;
+      strategy: Strategy;
+      path: Record<string, string | null>;
+      /** Eligible members in declared order (possibly empty; then `skipped` says why). */
+      members: MemberOption[];
+      /** Members left out by decide(), with the reason in plain words (`outside hours Mon-Fri 08:00-18:00 America/New_York`). */
+      skipped: { name: string; why: string }[];
+      sla: SlaInfo | null;
+    }
+  | { kind: 'person'; assignee: string; via: 'owner' | 'rep'; sla: SlaInfo | null }
+  | { kind: 'queue'; queue: string; sla: SlaInfo | null }
+  /** A target that failed before any state was read: blank owner, no pool matched. */
+  | { kind: 'unresolved'; reason: string };
+
+/**
+ * decide()'s result: the decision without the choice of person. `status` and `assignee` are
+ * settled by assign(); `options` lists what it may try, in order; `sticky` is the key to look up
+ * (and to record under) when the policy has a `sticky` line and the lead has a value there.
+ */
+export interface PendingDecision extends Omit<Decision, 'status' | 'assignee' | 'queue' | 'pool' | 'candidates' | 'sla' | 'reason'> {
+  options: PlanOption[];
+  sticky: StickyLookup | null;
+  /** The fallback queue's name. */
+  fallback: string;
+}
+
+export interface StickyLookup {
+  /** The lead's normalized value at the sticky path. */
+  key: string;
+  /** The sticky window. */
+  ms: number;
+  /**
+   * Whether an earlier assignee may take this lead again, as far as the lead and the clock
+   * tell: for an owner recorded from a pool, they must still be a member of that pool and
+   * eligible now (when, hours, holidays). Returns the member (caps to check) or why not.
+   */
+  member(pool: string | null, name: string): MemberOption | string;
+}
+
+/**
+ * The compiled core of a policy that both evaluators provide. `scratch` is a fresh array per
+ * decision, in which dimension values are memoized (undefined: not computed yet).
+ */
+export interface Evaluator {
+  /** Index of the first rule whose condition holds (`else` always holds), or -1. */
+  matchRule(lead: unknown, scratch: (string | null | undefined)[]): number;
+  /** The value of dimension `dim` for this lead (null when blank). */
+  dimension(dim: number, lead: unknown, scratch: (string | null | undefined)[]): string | null;
+  /** Whether member `member` of pool `pool` takes this lead (its `when`; true without one). */
+  memberTakes(pool: number, member: number, lead: unknown, scratch: (string | null | undefined)[]): boolean;
+}
