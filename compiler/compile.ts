@@ -1,0 +1,89 @@
+// compilePolicy: text in, decision function out. Parses, checks and lowers once, then builds the
+// chosen evaluator; compiled policies are cached by a hash of source, compiler version and options,
+// so a Route node that sees the same policy on every execution compiles it once.
+
+import { createHash } from 'node:crypto';
+import { parsePolicy } from '../dsl/parse';
+import { checkPolicy } from '../dsl/checker';
+import { type Diagnostic, PolicyError } from '../dsl/diagnostics';
+import { lowerPolicy } from './lower';
+import { createReferenceEvaluator } from './reference';
+import { createCodegenEvaluator } from './codegen/generate';
+import { createDecide } from './decide';
+import type { PendingDecision } from './decision';
+import type { PolicyIR } from './ir';
+
+/** Bumped whenever the meaning of compiled output changes, so cached policies are rebuilt. */
+export const COMPILER_VERSION = '1';
+
+export type EvaluatorKind = 'codegen' | 'reference';
+
+export interface CompileOptions {
+  /** Shown in diagnostics (`FILE:LINE:COL`). */
+  file?: string;
+  /** `codegen` (default) generates JavaScript; `reference` walks the IR and needs no `new Function`. */
+  evaluator?: EvaluatorKind;
+}
+
+export interface DecideOptions {
+  now?: Date | number | string;
+  trace?: boolean;
+}
+
+export interface CompiledPolicy {
+  readonly name: string;
+  /** `sha256:` of source, compiler version and options. */
+  readonly hash: string;
+  readonly source: string;
+  readonly evaluator: EvaluatorKind;
+  readonly ir: PolicyIR;
+  /** Warnings of a policy that compiled (errors throw). */
+  readonly warnings: Diagnostic[];
+  decide(lead: unknown, options?: DecideOptions): PendingDecision;
+}
+
+/** Every diagnostic of a policy (syntax, then checks when the syntax is sound), never throwing. */
+export function checkPolicySource(source: string): Diagnostic[] {
+  return analyse(source).diagnostics;
+}
+
+function analyse(source: string) {
+  const parsed = parsePolicy(source);
+  if (parsed.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: parsed.diagnostics, checked: null };
+  const checked = checkPolicy(parsed.ast);
+  return { diagnostics: [...parsed.diagnostics, ...checked.diagnostics], checked: checked.checked };
+}
+
+const cache = new Map<string, CompiledPolicy>();
+const CACHE_LIMIT = 64;
+
+export function policyHash(source: string, evaluator: EvaluatorKind): string {
+  return `sha256:${createHash('sha256').update(`${COMPILER_VERSION}\0${evaluator}\0${source}`).digest('hex')}`;
+}
+
+/** Compiles a policy, or throws a PolicyError that carries every diagnostic. */
+export function compilePolicy(source: string, options: CompileOptions = {}): CompiledPolicy {
+  const evaluator = options.evaluator ?? 'codegen';
+  const hash = policyHash(source, evaluator);
+  const hit = cache.get(hash);
+  if (hit) return hit;
+
+  const { diagnostics, checked } = analyse(source);
+  if (checked === null || diagnostics.some((d) => d.severity === 'error')) {
+    throw new PolicyError(diagnostics, source, options.file ?? 'policy');
+  }
+  const ir = lowerPolicy(checked);
+  const evaluate = evaluator === 'codegen' ? createCodegenEvaluator(ir) : createReferenceEvaluator(ir);
+  const compiled: CompiledPolicy = {
+    name: ir.name,
+    hash,
+    source,
+    evaluator,
+    ir,
+    warnings: diagnostics,
+    decide: createDecide(ir, evaluate, { name: ir.name, hash }),
+  };
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(hash, compiled);
+  return compiled;
+}
