@@ -1,0 +1,173 @@
+// `leadroute route POLICY LEADS`: routes a lead export, streaming. Leads are read in batches,
+// decided and assigned one by one in input order (rotation and caps depend on that order), and
+// written as JSON Lines with backpressure, so memory stays flat for any number of leads.
+
+import { createReadStream, createWriteStream, openSync } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import type { Readable, Writable } from 'node:stream';
+import type { Decision } from '../../compiler/decision';
+import { MemoryStore } from '../../state';
+import { checkReadable, errorMessage, EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
+import { LEAD_FORMATS, leadFormatOf, readLeads, type LeadFormat } from '../leads';
+import { ChunkedWriter, isBrokenPipe, Progress } from '../output';
+import { chooseEvaluator, formatWarnings, loadPolicy } from '../policy';
+import { routeLead, unreadableDecision } from '../routing';
+import { RouteSummary } from '../summary';
+
+export const ROUTE_HELP = `Usage: leadroute route POLICY LEADS [options]
+
+Routes every lead in LEADS with the policy in POLICY and prints, on stdout, one JSON object per
+lead in input order: the lead's fields plus "routing", the decision (a "routing" field already
+in the lead is replaced). Leads are streamed: any number of them runs in bounded memory.
+
+LEADS is read by its extension:
+  .jsonl, .ndjson   JSON Lines, one lead object per line (blank lines are skipped)
+  .json             a JSON array of lead objects (read and parsed whole: use JSON Lines for
+                    big exports)
+  .csv              a header row, then one lead per row; dotted headers nest
+                    (account.status becomes {"account": {"status": ...}}), empty cells are
+                    left out, values stay text ("1200" compares as a number)
+  -                 standard input, JSON Lines unless --format says otherwise
+
+A lead that cannot be read (invalid JSON, not an object, a CSV row with more cells than the
+header) is reported on stderr and still gets an output line: an exception decision whose
+reason names its line. The run goes on.
+
+Options:
+  --now ISO            The routing clock, e.g. 2026-11-23T15:00:00Z (UTC when no offset is
+                       given). Default: the time the run starts. Every lead of a run is routed
+                       at the same instant, so a run is repeatable with --now.
+  --state memory       Where rotation, caps and sticky owners live. Only memory (fresh for
+                       each run) is available in this version.
+  --trace              Add "trace" to each decision: every rule tried, the values read, why
+                       it held or failed.
+  --summary            Print a summary for people (outcomes, rules, assignees, pools, queues,
+                       exception reasons with an example lead) instead of the JSON lines;
+                       with --output, the JSON lines still go to that file.
+  -o, --output FILE    Write the JSON lines to FILE instead of stdout.
+  --format FORMAT      Read LEADS as jsonl, json or csv whatever its name.
+  --evaluator KIND     codegen (default, fastest) or reference (no generated code).
+  -h, --help           Show this help.
+
+A progress line (leads, leads/s) is shown on stderr when it is a terminal.
+
+Exit status: 0 when every lead was routed (exceptions included), 1 when the policy has errors
+or the input cannot be read on (a CSV quote never closed, a JSON array that does not parse),
+2 on a usage error (unknown option, unreadable file, bad --now, unsupported --state).
+`;
+
+/** Messages about unreadable leads printed before the rest are only counted. */
+const MAX_REPORTED_PROBLEMS = 20;
+
+export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals, help } = parseCommandArgs(
+    'route',
+    argv,
+    {
+      now: { type: 'string' },
+      state: { type: 'string' },
+      trace: { type: 'boolean' },
+      summary: { type: 'boolean' },
+      output: { type: 'string', short: 'o' },
+      format: { type: 'string' },
+      evaluator: { type: 'string' },
+    },
+    ['POLICY', 'LEADS'],
+  );
+  if (help) {
+    write(io.stdout, ROUTE_HELP);
+    return EXIT_OK;
+  }
+  const [policyFile, leadsFile] = positionals;
+  const now = parseNow('route', values.now) ?? new Date();
+  checkStateOption(values.state);
+  const format = chooseFormat(leadsFile, values.format);
+  const evaluator = chooseEvaluator('route', values.evaluator);
+  if (policyFile === '-' && leadsFile === '-') throw usageError('route', 'POLICY and LEADS cannot both be standard input (-)');
+  if (leadsFile !== '-') checkReadable('route', 'leads', leadsFile);
+
+  const policy = await loadPolicy('route', policyFile, io, evaluator);
+  const warnings = formatWarnings(policy, policyFile);
+  if (warnings !== '') write(io.stderr, `${warnings}\n`);
+
+  const out = values.output === undefined ? io.stdout : openOutput(values.output);
+  const input: Readable = leadsFile === '-' ? io.stdin : createReadStream(leadsFile);
+  const source = leadsFile === '-' ? 'stdin' : leadsFile;
+  const summary = values.summary === true ? new RouteSummary() : null;
+  const writeLines = summary === null || values.output !== undefined;
+  const writer = new ChunkedWriter(out);
+  const progress = new Progress(io.stderr, io.stderrIsTTY ?? (io.stderr as { isTTY?: boolean }).isTTY === true);
+  const store = new MemoryStore();
+  const options = { now, trace: values.trace === true };
+
+  let count = 0;
+  let problems = 0;
+  try {
+    for await (const batch of readLeads(input, format, source)) {
+      for (const record of batch) {
+        let decision: Decision;
+        if (record.lead === null) {
+          const reason = record.problem ?? `unreadable lead on ${record.where}`;
+          if (++problems <= MAX_REPORTED_PROBLEMS) write(io.stderr, `leadroute route: ${source}: ${reason}`);
+          decision = unreadableDecision(policy, now, reason);
+        } else {
+          decision = await routeLead(policy, record.lead, options, store);
+        }
+        summary?.add(decision, record.lead, record.where);
+        if (writeLines && writer.push(`${JSON.stringify(record.lead === null ? { routing: decision } : { ...record.lead, routing: decision })}\n`)) {
+          await writer.flush();
+        }
+        progress.tick(++count);
+      }
+    }
+    await writer.flush();
+    if (out !== io.stdout) {
+      out.end();
+      await finished(out);
+    }
+  } catch (err) {
+    if (isBrokenPipe(err)) return EXIT_OK;
+    throw err;
+  } finally {
+    if (input !== io.stdin) input.destroy();
+  }
+  progress.done(count);
+  if (problems > MAX_REPORTED_PROBLEMS) {
+    write(io.stderr, `leadroute route: ${source}: ${problems - MAX_REPORTED_PROBLEMS} more leads could not be read; each got an exception decision`);
+  }
+  if (summary !== null) write(io.stdout, summary.format({ policy: policy.name, leads: source, now }));
+  return EXIT_OK;
+}
+
+function checkStateOption(state: string | undefined): void {
+  if (state === undefined || state === 'memory') return;
+  if (state.startsWith('sqlite:') || state.startsWith('redis://') || state.startsWith('rediss://')) {
+    throw usageError('route', `--state ${state}: the SQLite and Redis stores are not available in this version yet; use --state memory`);
+  }
+  throw usageError('route', `--state ${state}: unknown state store (available: memory)`);
+}
+
+function chooseFormat(leadsFile: string, format: string | undefined): LeadFormat {
+  if (format !== undefined) {
+    if (!(LEAD_FORMATS as readonly string[]).includes(format)) {
+      throw usageError('route', `--format ${format}: unknown format (use ${LEAD_FORMATS.join(', ')})`);
+    }
+    return format as LeadFormat;
+  }
+  const implied = leadFormatOf(leadsFile);
+  if (implied === null) {
+    throw usageError('route', `cannot tell the format of '${leadsFile}' from its name (use .jsonl, .ndjson, .json or .csv, or --format)`);
+  }
+  return implied;
+}
+
+/** Opens the --output file now, so that a bad path is a usage error before any lead is read. */
+function openOutput(file: string): Writable {
+  let fd: number;
+  try {
+    fd = openSync(file, 'w');
+  } catch (err) {
+    throw usageError('route', `cannot write --output file '${file}': ${errorMessage(err)}`);
+  }
+  return createWriteStream('', { fd });
+}

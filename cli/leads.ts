@@ -1,0 +1,269 @@
+// Lead readers: JSON Lines and CSV are streamed (bounded memory for any number of leads), a
+// JSON array is parsed whole. Each yields batches of records in input order; a record that
+// cannot be a lead (bad JSON, not an object, a CSV row with too many cells) still comes through,
+// with `problem` saying why, so that the router can give it an exception decision and go on.
+// Only damage that makes the rest of the input unreadable (a CSV quote never closed, a JSON
+// array that does not parse, an unusable CSV header) stops the run.
+
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { text as streamText } from 'node:stream/consumers';
+import { parse as parseCsv, type CsvError, type Info } from 'csv-parse';
+import { CliError, EXIT_FAILED, errorMessage, stripBom } from './io';
+
+export type LeadFormat = 'jsonl' | 'json' | 'csv';
+
+export const LEAD_FORMATS: readonly LeadFormat[] = ['jsonl', 'json', 'csv'];
+
+/** A lead is a JSON object; its keys are plain data (`__proto__` included). */
+export type Lead = Record<string, unknown>;
+
+export interface LeadRecord {
+  /** The lead, or null when `problem` says why there is none. */
+  lead: Lead | null;
+  /** Where it was read, for messages: `line 17`, `index 2`. */
+  where: string;
+  /** Why this record is not a usable lead, naming where it is; null for a good lead. */
+  problem: string | null;
+}
+
+/** The format a file name implies (`-` is standard input, read as JSON Lines), or null. */
+export function leadFormatOf(file: string): LeadFormat | null {
+  if (file === '-') return 'jsonl';
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
+  if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.csv')) return 'csv';
+  return null;
+}
+
+/** Reads leads in the given format; `source` names the input in fatal errors (`leads.csv`, `standard input`). */
+export function readLeads(input: Readable, format: LeadFormat, source: string): AsyncGenerator<LeadRecord[]> {
+  switch (format) {
+    case 'jsonl':
+      return readJsonLines(input);
+    case 'json':
+      return readJsonArray(input, source);
+    case 'csv':
+      return readCsv(input, source);
+  }
+}
+
+/** A line longer than this is not read as a lead (it would have to be held whole in memory). */
+export const MAX_LINE_CHARS = 16 * 1024 * 1024;
+
+/** A message from JSON.parse on one line, newlines folded, kept short. */
+function shortJsonError(err: unknown): string {
+  const text = errorMessage(err).replace(/\s*\n\s*/g, ' ');
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** A record for a parsed JSON value: a lead when it is an object. `label` reads `line 17` or `index 2`. */
+function jsonRecord(value: unknown, label: string): LeadRecord {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return { lead: value as Lead, where: label, problem: null };
+  return { lead: null, where: label, problem: `lead on ${label} is not a JSON object but ${kindOf(value)}` };
+}
+
+function jsonLineRecord(line: string, lineNo: number): LeadRecord | null {
+  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  if (text.trim() === '') return null;
+  const where = `line ${lineNo}`;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { lead: null, where, problem: `invalid JSON on ${where}: ${shortJsonError(err)}` };
+  }
+  return jsonRecord(value, where);
+}
+
+/** Decodes bytes as UTF-8 across chunk boundaries; passes strings through. */
+async function* textChunks(input: Readable): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (text !== '') yield text;
+  }
+  const rest = decoder.end();
+  if (rest !== '') yield rest;
+}
+
+/** JSON Lines: one lead per line; blank lines are skipped but counted, so line numbers match an editor's. */
+export async function* readJsonLines(input: Readable, maxLineChars = MAX_LINE_CHARS): AsyncGenerator<LeadRecord[]> {
+  let carry = '';
+  let lineNo = 0;
+  let overlong = false;
+  const take = (line: string, batch: LeadRecord[]) => {
+    lineNo++;
+    const where = `line ${lineNo}`;
+    if (overlong) {
+      batch.push({ lead: null, where, problem: `lead on ${where} is longer than ${maxLineChars} characters` });
+      return;
+    }
+    const record = jsonLineRecord(lineNo === 1 ? stripBom(line) : line, lineNo);
+    if (record !== null) batch.push(record);
+  };
+
+  for await (const chunk of textChunks(input)) {
+    const batch: LeadRecord[] = [];
+    let start = 0;
+    for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
+      take(carry === '' ? chunk.slice(start, nl) : carry + chunk.slice(start, nl), batch);
+      carry = '';
+      overlong = false;
+      start = nl + 1;
+    }
+    if (!overlong) {
+      carry += chunk.slice(start);
+      // Past the bound, stop holding the line and drop the rest of it as it arrives.
+      if (carry.length > maxLineChars) {
+        overlong = true;
+        carry = '';
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+  if (carry !== '' || overlong) {
+    const batch: LeadRecord[] = [];
+    take(carry, batch);
+    if (batch.length > 0) yield batch;
+  }
+}
+
+const ARRAY_BATCH = 1024;
+
+/** A JSON array of leads. The whole text is read and parsed at once (use JSON Lines for big inputs). */
+export async function* readJsonArray(input: Readable, source: string): AsyncGenerator<LeadRecord[]> {
+  let value: unknown;
+  try {
+    value = JSON.parse(stripBom(await streamText(input)));
+  } catch (err) {
+    throw new CliError(`${source}: invalid JSON: ${shortJsonError(err)}`, EXIT_FAILED);
+  }
+  if (!Array.isArray(value)) {
+    throw new CliError(`${source}: expected a JSON array of leads, found ${kindOf(value)} (for one lead per line, name the file .jsonl)`, EXIT_FAILED);
+  }
+  for (let i = 0; i < value.length; i += ARRAY_BATCH) {
+    const batch: LeadRecord[] = [];
+    for (let j = i; j < Math.min(value.length, i + ARRAY_BATCH); j++) batch.push(jsonRecord(value[j], `index ${j}`));
+    yield batch;
+  }
+}
+
+/** One CSV column: the path its header names, or null for a column without a header (ignored). */
+export type CsvColumn = string[] | null;
+
+/**
+ * Reads a header row: names are trimmed, dots nest (`account.status`), an empty name ignores
+ * the column. Throws on names that cannot all be kept: a repeated name, an empty part
+ * (`account..status`), or a name that is both a value and a parent (`account` and `account.owner`).
+ */
+export function csvColumns(header: string[], source: string): CsvColumn[] {
+  const names = new Map<string, number>();
+  const columns = header.map((raw, i): CsvColumn => {
+    const name = raw.trim();
+    if (name === '') return null;
+    const segments = name.split('.');
+    if (segments.some((s) => s.trim() === '')) {
+      throw new CliError(`${source}:1: column ${i + 1} header '${name}' has an empty part between dots`, EXIT_FAILED);
+    }
+    const earlier = names.get(name);
+    if (earlier !== undefined) throw new CliError(`${source}:1: columns ${earlier + 1} and ${i + 1} are both named '${name}'`, EXIT_FAILED);
+    names.set(name, i);
+    return segments.map((s) => s.trim());
+  });
+  for (const column of columns) {
+    if (column === null) continue;
+    for (let depth = 1; depth < column.length; depth++) {
+      const parent = column.slice(0, depth).join('.');
+      if (names.has(parent)) {
+        throw new CliError(`${source}:1: column '${parent}' holds a value, so column '${column.join('.')}' cannot nest under it; rename one of them`, EXIT_FAILED);
+      }
+    }
+  }
+  return columns;
+}
+
+/**
+ * One CSV row as a lead: dotted columns nest, empty cells are left out (absent is blank to the
+ * language, and the output stays small), values stay the strings CSV gives (the language reads
+ * numeric strings as numbers). Any header is plain data: `__proto__` becomes an own property.
+ */
+export function csvRowToLead(columns: CsvColumn[], cells: string[]): Lead {
+  const lead: Lead = {};
+  for (let i = 0; i < cells.length && i < columns.length; i++) {
+    const path = columns[i];
+    const cell = cells[i];
+    if (path === null || cell === '') continue;
+    let target = lead;
+    for (let d = 0; d < path.length - 1; d++) {
+      const next = Object.prototype.hasOwnProperty.call(target, path[d]) ? target[path[d]] : undefined;
+      if (next === undefined) {
+        const created: Lead = {};
+        setOwn(target, path[d], created);
+        target = created;
+      } else {
+        target = next as Lead;
+      }
+    }
+    setOwn(target, path[path.length - 1], cell);
+  }
+  return lead;
+}
+
+/**
+ * Plain objects rather than prototype-less ones: V8 keeps those in its slow dictionary mode,
+ * which made routing CSV leads several times slower. Only `__proto__` needs care.
+ */
+function setOwn(target: Lead, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+/** CSV with a header row; quoted cells may hold commas, quotes and new lines. */
+export async function* readCsv(input: Readable, source: string): AsyncGenerator<LeadRecord[]> {
+  const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
+  input.on('error', (err) => parser.destroy(err));
+  input.pipe(parser);
+
+  let columns: CsvColumn[] | null = null;
+  // Where the previous record ended, and the empty lines skipped so far: a record starts on the line after.
+  let endLine = 0;
+  let emptyLines = 0;
+  let batch: LeadRecord[] = [];
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
+      const startLine = endLine + 1 + (info.empty_lines - emptyLines);
+      endLine = info.lines;
+      emptyLines = info.empty_lines;
+      if (columns === null) {
+        columns = csvColumns(record, source);
+        continue;
+      }
+      const where = `line ${startLine}`;
+      batch.push(
+        record.length > columns.length
+          ? { lead: null, where, problem: `CSV row on ${where} has ${record.length} cells, the header has ${columns.length}` }
+          : { lead: csvRowToLead(columns, record), where, problem: null },
+      );
+      // Yield when the parser has nothing more buffered: big batches under load, no wait on a slow pipe.
+      if (parser.readableLength === 0 || batch.length >= ARRAY_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    const lines = (err as Partial<CsvError>).lines;
+    throw new CliError(`${source}${typeof lines === 'number' ? `:${lines}` : ''}: cannot read CSV: ${errorMessage(err)}`, EXIT_FAILED);
+  } finally {
+    input.unpipe(parser);
+  }
+  if (batch.length > 0) yield batch;
+}
