@@ -1,0 +1,549 @@
+// decide(): the pure half of routing. For one lead and one instant it finds the rule, resolves
+// each of the rule's targets as far as the lead and the clock allow (owner read, pool chosen by
+// the `by` path, members filtered by `when`, hours and holidays), and dates the SLA. assign()
+// then settles the choice of person against state. Everything that does not depend on the lead
+// is built once in createDecide, so a call is a few reads, Map gets and small allocations.
+
+import { compileCalendar, type CalendarClock } from './calendar';
+import type { Evaluator, MemberOption, PendingDecision, PlanOption, SlaInfo, StickyLookup, TraceEntry } from './decision';
+import type { CalendarIR, MemberIR, PolicyIR, PoolIR, RuleIR, TargetIR, ValueRef } from './ir';
+import { condText, createReferenceEvaluator, putKey, showValue, traceValue, type ReferenceEvaluator } from './reference';
+import { isBlank, normText, readPath, toTime } from './values';
+
+type Scratch = (string | null | undefined)[];
+
+export interface DecideOptions {
+  /** The instant of the decision: a Date, epoch ms or an ISO 8601 string; Date.now() by default. */
+  now?: Date | number | string;
+  /** Fill `trace` with the reference evaluator's account of every step. */
+  trace?: boolean;
+}
+
+export type Decide = (lead: unknown, options?: DecideOptions) => PendingDecision;
+
+/** Lead text in a reason or a path name is cut to this length. */
+const REASON_TEXT_LIMIT = 200;
+const MAX_DATE_MS = 8.64e15;
+const DAY_MS = 86_400_000;
+
+/** A pool made ready: members' calendars compiled, MemberOptions built (frozen, shared by every decision). */
+interface PoolPlan {
+  index: number;
+  ir: PoolIR;
+  /** Per member, the calendar of its hours: its own, else the pool's; null when always open. */
+  clocks: (CalendarClock | null)[];
+  /** The pool's calendar: its holidays exclude every member, and it dates business SLAs. */
+  clock: CalendarClock | null;
+  /** Frozen: a pool option with every member eligible shares this list. */
+  options: MemberOption[];
+  /** Per member, why it is skipped when its `when` does not hold. */
+  whenFails: string[];
+  /** Member name to index, built when a sticky owner is first checked (most pools never need it). */
+  memberIndex: Map<string, number> | null;
+}
+
+/**
+ * The pools a `by` path can reach, for one number of values: the pools with that many segments
+ * by their joined segments, and the wildcard patterns that exist among them, most specific
+ * first. A lookup is one Map get per pattern, however many pools there are.
+ */
+interface PoolLookup {
+  byKey: Map<string, number>;
+  /** keep[i]: whether value i must match (else a `*` segment takes it). */
+  patterns: boolean[][];
+}
+
+/** Freezes a list that decisions share, keeping its mutable type for PlanOption (whose readers only read). */
+function freezeList<T>(list: T[]): T[] {
+  return Object.freeze(list) as unknown as T[];
+}
+
+/** The `skipped` of a pool option where every member is eligible (frozen: options may share it). */
+const NOBODY_SKIPPED = freezeList<{ name: string; why: string }>([]);
+
+/** Joins segments; no pool segment or matchable value contains it. */
+const SEP = '\u0000';
+
+/** Most specific first: more values kept first, then rightmost values dropped first. */
+function comparePatterns(a: boolean[], b: boolean[]): number {
+  const kept = (p: boolean[]) => p.filter(Boolean).length;
+  const byCount = kept(b) - kept(a);
+  if (byCount !== 0) return byCount;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] ? -1 : 1;
+  return 0;
+}
+
+function buildLookup(pools: PoolIR[], n: number): PoolLookup {
+  const byKey = new Map<string, number>();
+  const patterns = new Map<string, boolean[]>();
+  pools.forEach((pool, index) => {
+    if (pool.segments.length !== n) return;
+    const key = pool.segments.join(SEP);
+    if (!byKey.has(key)) byKey.set(key, index);
+    const keep = pool.segments.map((s) => s !== '*');
+    patterns.set(keep.map((k) => (k ? '1' : '0')).join(''), keep);
+  });
+  return { byKey, patterns: [...patterns.values()].sort(comparePatterns) };
+}
+
+/**
+ * The pool for a path's lower-cased values (null: blank or unmatchable, so only `*` takes it),
+ * or -1. `tried`, when given, collects the names looked for, for the trace.
+ */
+function findPool(lookup: PoolLookup, keys: (string | null)[], shown: (string | null)[], tried: string[] | null): number {
+  const n = keys.length;
+  for (const keep of lookup.patterns) {
+    let key = '';
+    let possible = true;
+    for (let i = 0; i < n; i++) {
+      let segment = '*';
+      if (keep[i]) {
+        const k = keys[i];
+        if (k === null) {
+          possible = false;
+          break;
+        }
+        segment = k;
+      }
+      key = i === 0 ? segment : key + SEP + segment;
+    }
+    if (!possible) continue;
+    if (tried !== null) tried.push(keep.map((k, i) => (k ? shown[i] : '*')).join('.'));
+    const hit = lookup.byKey.get(key);
+    if (hit !== undefined) return hit;
+  }
+  return -1;
+}
+
+/** The trimmed text of a field value for a `by` path (numbers and booleans as JSON writes them), null when blank or not a scalar. */
+function fieldText(v: unknown): string | null {
+  if (typeof v === 'string') {
+    const t = v.trim();
+    return t === '' ? null : t;
+  }
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : null;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return null;
+}
+
+/** A value as a pool segment: lower-cased; null when it cannot equal a segment (blank, `*`, or holding the separator). */
+function segmentKey(text: string | null): string | null {
+  if (text === null) return null;
+  const key = text.toLowerCase();
+  return key === '*' || key.includes(SEP) ? null : key;
+}
+
+function clip(text: string): string {
+  return text.length > REASON_TEXT_LIMIT ? `${text.slice(0, REASON_TEXT_LIMIT)}…` : text;
+}
+
+/** A name as the language writes it: bare when it is an identifier, else quoted. */
+function nameText(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(name) ? name : JSON.stringify(name);
+}
+
+/** The instant of `now`, or a RangeError that names the value. */
+export function toNowMs(now: Date | number | string): number {
+  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : typeof now === 'string' ? (toTime(now) ?? Number.NaN) : Number.NaN;
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) {
+    const shown = typeof now === 'string' ? JSON.stringify(clip(now)) : now instanceof Date ? 'an invalid Date' : String(now);
+    throw new RangeError(`now must be a Date, epoch milliseconds or an ISO 8601 date-time; got ${shown}`);
+  }
+  return ms;
+}
+
+/** A member as decide() offers it (frozen: every decision shares it); its cap counts in its calendar's zone. */
+function memberOption(m: MemberIR, pool: PoolIR): MemberOption {
+  const tz = (m.calendar ?? pool.calendar)?.tz ?? 'UTC';
+  return Object.freeze({ name: m.name, weight: m.weight, bid: m.bid, cap: m.cap === null ? null : Object.freeze({ count: m.cap.count, per: m.cap.per, tz }) });
+}
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * `new Date(ms).toISOString()` by arithmetic: toISOString costs about a microsecond, more than
+ * the rest of a decision, and every decision writes routed_at and an SLA due. Years outside
+ * 0000-9999 (which need the expanded form) go to toISOString.
+ */
+export function isoUtc(instant: number): string {
+  const ms = Math.trunc(instant);
+  const days = Math.floor(ms / DAY_MS);
+  const time = ms - days * DAY_MS;
+  // The civil date of a day count (proleptic Gregorian, eras of 400 years, years from March).
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 0 || year > 9999) return new Date(ms).toISOString();
+  const milli = time % 1000;
+  const sec = (time - milli) / 1000;
+  const yearText = year >= 1000 ? `${year}` : `${year}`.padStart(4, '0');
+  return `${yearText}-${pad2(month)}-${pad2(day)}T${pad2(Math.floor(sec / 3600))}:${pad2(Math.floor(sec / 60) % 60)}:${pad2(sec % 60)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
+interface RulePlan {
+  ir: RuleIR;
+  /** Per target, the pool lookup of a `by` target (null for the others). */
+  lookups: (PoolLookup | null)[];
+}
+
+/** The sticky lookup handed to assign(): what it needs of this lead and instant, kept private. */
+class StickyMember implements StickyLookup {
+  readonly #policy: DecisionMaker;
+  readonly #lead: unknown;
+  readonly #nowMs: number;
+  readonly #scratch: Scratch;
+  readonly #evaluator: Evaluator;
+
+  constructor(
+    readonly key: string,
+    readonly ms: number,
+    policy: DecisionMaker,
+    lead: unknown,
+    nowMs: number,
+    scratch: Scratch,
+    evaluator: Evaluator,
+  ) {
+    this.#policy = policy;
+    this.#lead = lead;
+    this.#nowMs = nowMs;
+    this.#scratch = scratch;
+    this.#evaluator = evaluator;
+  }
+
+  member(pool: string | null, name: string): MemberOption | string {
+    return this.#policy.stickyMember(pool, name, this.#lead, this.#nowMs, this.#scratch, this.#evaluator);
+  }
+}
+
+class DecisionMaker {
+  private readonly pools: PoolPlan[];
+  private readonly poolsByName = new Map<string, PoolPlan>();
+  private readonly rules: RulePlan[];
+  private readonly pathText: string[];
+  private tracer: ReferenceEvaluator | null = null;
+
+  constructor(
+    private readonly ir: PolicyIR,
+    private readonly evaluator: Evaluator,
+    private readonly policy: { name: string; hash: string },
+  ) {
+    this.pathText = ir.paths.map((segments) => segments.join('.'));
+    const clocks = new Map<string, CalendarClock>();
+    // Calendars with the same content share one clock (and its cache), however the IR repeats them.
+    const clockFor = (cal: CalendarIR | null): CalendarClock | null => {
+      if (cal === null) return null;
+      const key = JSON.stringify([cal.tz, cal.hours, cal.holidays]);
+      let clock = clocks.get(key);
+      if (clock === undefined) {
+        clock = compileCalendar(cal);
+        clocks.set(key, clock);
+      }
+      return clock;
+    };
+    this.pools = ir.pools.map((pool, index) => {
+      const plan: PoolPlan = {
+        index,
+        ir: pool,
+        clocks: pool.members.map((m) => clockFor(m.calendar ?? pool.calendar)),
+        clock: clockFor(pool.calendar),
+        options: freezeList(pool.members.map((m) => memberOption(m, pool))),
+        whenFails: pool.members.map((m) => (m.when === null ? '' : `takes only leads where \`${condText(m.when)}\``)),
+        memberIndex: null,
+      };
+      if (!this.poolsByName.has(pool.name)) this.poolsByName.set(pool.name, plan);
+      return plan;
+    });
+    const lookups = new Map<number, PoolLookup>();
+    this.rules = ir.rules.map((rule) => ({
+      ir: rule,
+      lookups: rule.targets.map((t) => {
+        if (t.kind !== 'by') return null;
+        let lookup = lookups.get(t.values.length);
+        if (lookup === undefined) {
+          lookup = buildLookup(ir.pools, t.values.length);
+          lookups.set(t.values.length, lookup);
+        }
+        return lookup;
+      }),
+    }));
+  }
+
+  decide(lead: unknown, options?: DecideOptions): PendingDecision {
+    const nowMs = options === undefined || options.now === undefined ? Date.now() : toNowMs(options.now);
+    const trace: TraceEntry[] | null = options !== undefined && options.trace === true ? [] : null;
+    const evaluator = trace === null ? this.evaluator : this.traceEvaluator().tracing(trace);
+    const scratch: Scratch = new Array(this.ir.dimensions.length);
+    const sticky = this.ir.sticky === null ? null : this.stickyLookup(lead, nowMs, scratch, evaluator, trace);
+    const ruleIndex = evaluator.matchRule(lead, scratch);
+    const pending: PendingDecision = {
+      rule: null,
+      path: {},
+      priority: 'normal',
+      tags: [],
+      escalation: [],
+      policy: { name: this.policy.name, hash: this.policy.hash },
+      routed_at: isoUtc(nowMs),
+      options: [],
+      sticky,
+      fallback: this.ir.fallback,
+    };
+    if (ruleIndex >= 0) this.plan(this.rules[ruleIndex], pending, lead, nowMs, scratch, evaluator, trace);
+    if (trace !== null) {
+      trace.push({
+        step: 'fallback',
+        source: `fallback queue ${nameText(this.ir.fallback)}`,
+        result: this.ir.fallback,
+        note:
+          ruleIndex < 0
+            ? `no rule holds, so the lead goes to the fallback queue ${this.ir.fallback} as an exception`
+            : `if no target above can take the lead, it goes to the fallback queue ${this.ir.fallback} as an exception`,
+      });
+      pending.trace = trace;
+    }
+    return pending;
+  }
+
+  private plan(rule: RulePlan, pending: PendingDecision, lead: unknown, nowMs: number, scratch: Scratch, evaluator: Evaluator, trace: TraceEntry[] | null): void {
+    const r = rule.ir;
+    pending.rule = { index: r.index, line: r.line, source: r.source };
+    pending.priority = r.priority;
+    pending.tags = r.tags.slice();
+    pending.escalation = r.escalationText.slice();
+    // One clock-time SLA serves every option that counts clock time.
+    const clockSla: SlaInfo | null = r.sla === null ? null : { duration: r.sla.text, business: false, due: isoUtc(nowMs + r.sla.ms) };
+    let pathSet = false;
+    for (let t = 0; t < r.targets.length; t++) {
+      const target = r.targets[t];
+      const option = this.resolve(target, rule.lookups[t], r, clockSla, lead, nowMs, scratch, evaluator, trace);
+      pending.options.push(option);
+      if (!pathSet && option.kind === 'pool') {
+        pending.path = option.path;
+        pathSet = true;
+      }
+    }
+  }
+
+  private resolve(
+    target: TargetIR,
+    lookup: PoolLookup | null,
+    rule: RuleIR,
+    clockSla: SlaInfo | null,
+    lead: unknown,
+    nowMs: number,
+    scratch: Scratch,
+    evaluator: Evaluator,
+    trace: TraceEntry[] | null,
+  ): PlanOption {
+    switch (target.kind) {
+      case 'queue': {
+        if (trace !== null) trace.push({ step: 'target', source: this.targetText(target), result: target.name, note: `goes to the queue ${target.name}` });
+        return { kind: 'queue', queue: target.name, sla: clockSla };
+      }
+      case 'rep': {
+        if (trace !== null) trace.push({ step: 'target', source: this.targetText(target), result: target.name, note: `goes to ${target.name}` });
+        return { kind: 'person', assignee: target.name, via: 'rep', sla: clockSla };
+      }
+      case 'owner': {
+        const raw = readPath(lead, this.ir.paths[target.path]);
+        const owner = typeof raw === 'string' || typeof raw === 'number' ? fieldText(raw) : null;
+        const where = this.pathText[target.path];
+        const option: PlanOption =
+          owner !== null
+            ? { kind: 'person', assignee: owner, via: 'owner', sla: clockSla }
+            : { kind: 'unresolved', reason: isBlank(raw) ? `owner: ${where} is blank` : `owner: ${where} is not a name (${showValue(raw)})` };
+        if (trace !== null) {
+          const values: Record<string, unknown> = {};
+          putKey(values, where, traceValue(raw));
+          trace.push({
+            step: 'target',
+            source: this.targetText(target),
+            values,
+            result: owner ?? false,
+            note: owner !== null ? `goes to the owner in ${where}, ${owner}` : `${(option as { reason: string }).reason}; trying the next target`,
+          });
+        }
+        return option;
+      }
+      case 'pool':
+        return this.poolOption(this.pools[target.pool], target, {}, rule, clockSla, lead, nowMs, scratch, evaluator, trace, null);
+      case 'by': {
+        const n = target.values.length;
+        const shown: (string | null)[] = new Array(n);
+        const keys: (string | null)[] = new Array(n);
+        const path: Record<string, string | null> = {};
+        for (let i = 0; i < n; i++) {
+          const text = this.valueText(target.values[i], lead, scratch, evaluator);
+          shown[i] = text;
+          keys[i] = segmentKey(text);
+          putKey(path, target.keys[i], text);
+        }
+        const tried = trace === null ? null : [];
+        const found = findPool(lookup as PoolLookup, keys, shown, tried);
+        if (found >= 0) return this.poolOption(this.pools[found], target, path, rule, clockSla, lead, nowMs, scratch, evaluator, trace, tried);
+        const reason = `no pool matches ${target.keys.map((k, i) => `${k}=${shown[i] === null ? '(blank)' : clip(shown[i] as string)}`).join(', ')}`;
+        if (trace !== null) {
+          trace.push({
+            step: 'target',
+            source: this.targetText(target),
+            values: { ...path },
+            result: false,
+            note: `${tried !== null && tried.length > 0 ? `looked for ${tried.map(clip).join(', then ')}: none is a pool; ` : ''}${reason}; trying the next target`,
+          });
+        }
+        return { kind: 'unresolved', reason };
+      }
+    }
+  }
+
+  /** A `by` value: the dimension's value as written, or the field's trimmed text; null when blank. */
+  private valueText(ref: ValueRef, lead: unknown, scratch: Scratch, evaluator: Evaluator): string | null {
+    return ref.kind === 'dim' ? evaluator.dimension(ref.dim, lead, scratch) : fieldText(readPath(lead, this.ir.paths[ref.path]));
+  }
+
+  private poolOption(
+    plan: PoolPlan,
+    target: Extract<TargetIR, { kind: 'pool' | 'by' }>,
+    path: Record<string, string | null>,
+    rule: RuleIR,
+    clockSla: SlaInfo | null,
+    lead: unknown,
+    nowMs: number,
+    scratch: Scratch,
+    evaluator: Evaluator,
+    trace: TraceEntry[] | null,
+    tried: string[] | null,
+  ): PlanOption {
+    const holiday = plan.clock === null ? null : plan.clock.holidayAt(nowMs);
+    // With everyone eligible (the usual case) the option shares the pool's frozen arrays; the
+    // first member left out starts copies.
+    let members = plan.options;
+    let skipped = NOBODY_SKIPPED;
+    for (let m = 0; m < plan.options.length; m++) {
+      const why = this.whyNot(plan, m, holiday, lead, nowMs, scratch, evaluator);
+      if (why !== null) {
+        if (skipped === NOBODY_SKIPPED) {
+          members = plan.options.slice(0, m);
+          skipped = [];
+        }
+        skipped.push({ name: plan.options[m].name, why });
+      } else if (skipped !== NOBODY_SKIPPED) {
+        members.push(plan.options[m]);
+      }
+    }
+    let sla = clockSla;
+    if (rule.sla !== null && rule.sla.business && plan.clock !== null) {
+      sla = { duration: rule.sla.text, business: true, due: isoUtc(plan.clock.businessDue(nowMs, rule.sla.ms)) };
+    }
+    if (trace !== null) this.tracePool(trace, plan, this.targetText(target), path, tried, members, skipped);
+    return { kind: 'pool', pool: plan.ir.name, strategy: target.strategy, path, members, skipped, sla };
+  }
+
+  /** Why member m cannot take this lead now (plain words), or null when it is eligible. */
+  private whyNot(plan: PoolPlan, m: number, poolHoliday: string | null, lead: unknown, nowMs: number, scratch: Scratch, evaluator: Evaluator): string | null {
+    if (poolHoliday !== null) return `holiday ${poolHoliday}`;
+    if (!evaluator.memberTakes(plan.index, m, lead, scratch)) return plan.whenFails[m];
+    const clock = plan.clocks[m];
+    return clock === null ? null : clock.closedReason(nowMs);
+  }
+
+  stickyMember(pool: string | null, name: string, lead: unknown, nowMs: number, scratch: Scratch, evaluator: Evaluator): MemberOption | string {
+    if (pool === null) return { name, weight: 1, bid: 0, cap: null };
+    const plan = this.poolsByName.get(pool);
+    if (plan === undefined) return `pool ${pool} is no longer in the policy`;
+    if (plan.memberIndex === null) {
+      plan.memberIndex = new Map();
+      for (let i = plan.ir.members.length - 1; i >= 0; i--) plan.memberIndex.set(plan.ir.members[i].name, i);
+    }
+    const m = plan.memberIndex.get(name);
+    if (m === undefined) return `${name} is no longer a member of pool ${pool}`;
+    const why = this.whyNot(plan, m, plan.clock === null ? null : plan.clock.holidayAt(nowMs), lead, nowMs, scratch, evaluator);
+    return why === null ? plan.options[m] : why;
+  }
+
+  private stickyLookup(lead: unknown, nowMs: number, scratch: Scratch, evaluator: Evaluator, trace: TraceEntry[] | null): StickyLookup | null {
+    const sticky = this.ir.sticky as NonNullable<PolicyIR['sticky']>;
+    const raw = readPath(lead, this.ir.paths[sticky.path]);
+    const key = isBlank(raw) ? null : normText(raw);
+    if (trace !== null) {
+      const where = this.pathText[sticky.path];
+      const values: Record<string, unknown> = {};
+      putKey(values, where, traceValue(raw));
+      trace.push({
+        step: 'sticky',
+        source: `sticky by ${where} for ${sticky.text}`,
+        values,
+        result: key === null ? null : clip(key),
+        note:
+          key === null
+            ? `${where} is ${showValue(raw)}, so there is no sticky owner to look for`
+            : `whoever was assigned a lead with ${where} ${JSON.stringify(clip(key))} within ${sticky.text} gets this one too, while still eligible; otherwise the rules decide`,
+      });
+    }
+    return key === null ? null : new StickyMember(key, sticky.ms, this, lead, nowMs, scratch, evaluator);
+  }
+
+  private traceEvaluator(): ReferenceEvaluator {
+    if (this.tracer === null) this.tracer = createReferenceEvaluator(this.ir);
+    return this.tracer;
+  }
+
+  private tracePool(
+    trace: TraceEntry[],
+    plan: PoolPlan,
+    source: string,
+    path: Record<string, string | null>,
+    tried: string[] | null,
+    members: MemberOption[],
+    skipped: { name: string; why: string }[],
+  ): void {
+    const name = plan.ir.name;
+    const target: TraceEntry = { step: 'target', source, result: name, note: tried !== null ? `looked for ${tried.map(clip).join(', then ')}: found pool ${name}` : `pool ${name}` };
+    if (tried !== null) target.values = { ...path };
+    trace.push(target);
+    trace.push({
+      step: 'pool',
+      source: name,
+      result: members.length > 0,
+      note:
+        members.length > 0
+          ? `eligible now, in declared order: ${members.map((m) => m.name).join(', ')}${skipped.length > 0 ? `; left out: ${skipped.map((s) => s.name).join(', ')}` : ''}`
+          : `nobody in ${name} is eligible now; trying the next target`,
+    });
+    const why = new Map(skipped.map((s) => [s.name, s.why]));
+    for (const member of plan.ir.members) {
+      const reason = why.get(member.name);
+      trace.push({ step: 'member', source: member.name, result: reason === undefined, note: reason === undefined ? 'eligible' : `left out: ${reason}` });
+    }
+  }
+
+  private targetText(t: TargetIR): string {
+    switch (t.kind) {
+      case 'owner': {
+        const where = this.pathText[t.path];
+        return where === 'account.owner' ? 'owner' : `owner(${where})`;
+      }
+      case 'rep':
+      case 'queue':
+        return `${t.kind} ${nameText(t.name)}`;
+      case 'pool':
+        return `${t.strategy}(${this.ir.pools[t.pool].name})`;
+      case 'by':
+        return `by ${t.keys.join(' then ')} then ${t.strategy}(pool)`;
+    }
+  }
+}
+
+/**
+ * The decision function of a policy: `decide(lead, { now, trace })` gives the PendingDecision
+ * that assign() completes. It never throws on a lead; an invalid `now` is a RangeError.
+ */
+export function createDecide(ir: PolicyIR, evaluator: Evaluator, policy: { name: string; hash: string }): Decide {
+  const maker = new DecisionMaker(ir, evaluator, policy);
+  return (lead, options) => maker.decide(lead, options);
+}
