@@ -1,0 +1,425 @@
+// assign(): completes decide()'s PendingDecision with state, in one store transaction per lead:
+// the sticky owner first, then the rule's options in order (queue, person, pool by strategy),
+// then the fallback. Also the state operations the nodes and the CLI need: away/back and the
+// report behind `state show`.
+
+import { periodKey } from '../compiler/calendar';
+import type { Decision, MemberOption, PendingDecision, PlanOption, RuleRef, SlaInfo, TraceEntry } from '../compiler/decision';
+import type { CapPeriod } from '../compiler/ir';
+import { keyPart, parseKeyPart, type StateRead, type StateStore, type StateWrite, type TransactionStep } from './store';
+import {
+  choosePoolMember,
+  countAssignment,
+  isAway,
+  load,
+  readAway,
+  readCounts,
+  readRotation,
+  readStickyOwner,
+  unavailable,
+} from './strategies';
+import { isoTime } from './time';
+
+/**
+ * The key layout. Rotation and counts are per policy name (so editing a policy's text keeps
+ * them); away flags are per person, across policies. Every part is user text, escaped by keyPart.
+ */
+export const stateKeys = {
+  /** Rotation of one pool: Rotation. */
+  rotation: (policy: string, pool: string): string => `rr:${keyPart(policy)}:${keyPart(pool)}`,
+  /** One member's assignments in the current periods: Counts. */
+  counts: (policy: string, member: string): string => `n:${keyPart(policy)}:${keyPart(member)}`,
+  /** A person marked away: Away. */
+  away: (member: string): string => `away:${keyPart(member)}`,
+  /** The last assignee of a sticky key: StickyOwner. */
+  sticky: (policy: string, key: string): string => `sticky:${keyPart(policy)}:${keyPart(key)}`,
+};
+
+type MemberKeys = { away: string; counts: string };
+
+const KEY_CACHE_LIMIT = 10_000;
+
+/**
+ * The keys of the names one policy uses, built once: a key string made afresh for every lead
+ * would be hashed afresh by every Map and store lookup, which costs more than the rest of an
+ * assignment. Owners come from leads, so the caches are bounded.
+ */
+class PolicyKeys {
+  private readonly pools = new Map<string, string>();
+  private readonly members = new Map<string, MemberKeys>();
+  constructor(private readonly policy: string) {}
+
+  rotation(pool: string): string {
+    let key = this.pools.get(pool);
+    if (key === undefined) {
+      if (this.pools.size >= KEY_CACHE_LIMIT) this.pools.clear();
+      key = stateKeys.rotation(this.policy, pool);
+      this.pools.set(pool, key);
+    }
+    return key;
+  }
+
+  member(name: string): MemberKeys {
+    let keys = this.members.get(name);
+    if (keys === undefined) {
+      if (this.members.size >= KEY_CACHE_LIMIT) this.members.clear();
+      keys = { away: stateKeys.away(name), counts: stateKeys.counts(this.policy, name) };
+      this.members.set(name, keys);
+    }
+    return keys;
+  }
+}
+
+const keyCache = new Map<string, PolicyKeys>();
+
+function keysOf(policy: string): PolicyKeys {
+  let keys = keyCache.get(policy);
+  if (keys === undefined) {
+    if (keyCache.size >= 64) keyCache.clear();
+    keys = new PolicyKeys(policy);
+    keyCache.set(policy, keys);
+  }
+  return keys;
+}
+
+/** The fields of a Decision that assign() settles; the rest come from the pending decision. */
+interface Outcome {
+  status: Decision['status'];
+  assignee: string | null;
+  queue: string | null;
+  pool: string | null;
+  rule: RuleRef | null;
+  path: Record<string, string | null>;
+  candidates: string[];
+  sla: SlaInfo | null;
+  reason: string | null;
+}
+
+/** The Decision in LANGUAGE.md's key order. */
+function finish(pending: PendingDecision, o: Outcome, trace: TraceEntry[] | undefined): Decision {
+  const decision: Decision = {
+    status: o.status,
+    assignee: o.assignee,
+    queue: o.queue,
+    pool: o.pool,
+    rule: o.rule,
+    path: o.path,
+    candidates: o.candidates,
+    sla: o.sla,
+    priority: pending.priority,
+    tags: pending.tags,
+    escalation: pending.escalation,
+    reason: o.reason,
+    policy: pending.policy,
+    routed_at: pending.routed_at,
+  };
+  if (trace !== undefined) decision.trace = trace;
+  return decision;
+}
+
+function toFallback(pending: PendingDecision, rule: RuleRef | null, reason: string, trace: TraceEntry[] | undefined): Decision {
+  return finish(
+    pending,
+    { status: 'exception', assignee: null, queue: pending.fallback, pool: null, rule, path: pending.path, candidates: [], sla: null, reason },
+    trace,
+  );
+}
+
+/**
+ * The fallback decision for a lead that could not be assigned at all (the state store failed):
+ * status `exception`, the fallback queue, no rule.
+ */
+export function exceptionDecision(pending: PendingDecision, reason: string): Decision {
+  return toFallback(pending, null, reason, pending.trace);
+}
+
+/** The SLA a sticky assignment carries: the rule's, as its first option that has one states it. */
+function ruleSla(pending: PendingDecision): SlaInfo | null {
+  for (const option of pending.options) if (option.kind !== 'unresolved' && option.sla !== null) return option.sla;
+  return null;
+}
+
+type PoolOption = Extract<PlanOption, { kind: 'pool' }>;
+
+/** One lead's assignment in progress, inside the transaction. */
+interface Settling {
+  pending: PendingDecision;
+  keys: PolicyKeys;
+  read: StateRead;
+  now: number;
+  stickyKey: string | null;
+  writes: StateWrite[];
+  trace: TraceEntry[] | undefined;
+}
+
+/** Records an assignment: the person's counts, and the sticky owner when the lead has a sticky key. */
+function record(s: Settling, name: string, member: MemberOption | null, pool: string | null): void {
+  const keys = s.keys.member(name);
+  const counts = countAssignment(readCounts(s.read.get(keys.counts)), member, s.now);
+  let end = 0;
+  for (const p of counts.periods) if (p.end > end) end = p.end;
+  s.writes.push({ key: keys.counts, value: counts, expireAt: end });
+  const sticky = s.pending.sticky;
+  if (s.stickyKey !== null && sticky !== null) {
+    s.writes.push({ key: s.stickyKey, value: { assignee: name, pool, at: s.now }, expireAt: s.now + sticky.ms });
+  }
+}
+
+function done(s: Settling, outcome: Outcome): TransactionStep<Decision> {
+  return { writes: s.writes, result: finish(s.pending, outcome, s.trace) };
+}
+
+/** Why a member cannot take the lead now (away, at cap), or null. Counts are read only for a member with a cap. */
+function unavailableNow(s: Settling, member: MemberOption): string | null {
+  const keys = s.keys.member(member.name);
+  return unavailable(member, readAway(s.read.get(keys.away)), member.cap === null ? undefined : readCounts(s.read.get(keys.counts)), s.now);
+}
+
+/** The pool's members away or at cap now, as `name: why`. */
+function unavailableMembers(s: Settling, option: PoolOption): string[] {
+  const why: string[] = [];
+  for (const member of option.members) {
+    const no = unavailableNow(s, member);
+    if (no !== null) why.push(`${member.name}: ${no}`);
+  }
+  return why;
+}
+
+/** The sticky owner's decision, `need` for their state, or null when the lead is not sticky to anyone able to take it. */
+function settleSticky(s: Settling): TransactionStep<Decision> | null {
+  const sticky = s.pending.sticky;
+  if (sticky === null || s.stickyKey === null) return null;
+  const owner = readStickyOwner(s.read.get(s.stickyKey));
+  if (owner === undefined) return null;
+  if (s.now >= owner.at + sticky.ms) {
+    s.writes.push({ key: s.stickyKey, value: null }); // past its window; a new owner recorded below replaces this
+    return null;
+  }
+  const member = sticky.member(owner.pool, owner.assignee);
+  let why: string | null;
+  if (typeof member === 'string') why = member;
+  else {
+    const keys = s.keys.member(member.name);
+    if (!s.read.has(keys.away) || !s.read.has(keys.counts)) return { need: [keys.away, keys.counts] };
+    why = unavailableNow(s, member);
+    if (why === null) {
+      record(s, member.name, member, owner.pool);
+      s.trace?.push({ step: 'sticky', source: sticky.key, result: member.name, note: `assigned again to ${member.name}, who had ${sticky.key} within the sticky window` });
+      return done(s, { status: 'assigned', assignee: member.name, queue: null, pool: owner.pool, rule: null, path: {}, candidates: [], sla: ruleSla(s.pending), reason: null });
+    }
+  }
+  s.trace?.push({ step: 'sticky', source: sticky.key, result: false, note: `${owner.assignee} had ${sticky.key} but cannot take it now (${why}): the rules decide` });
+  return null;
+}
+
+/** A pool option's decision, or the reason nobody in it can take the lead. */
+function settlePool(s: Settling, option: PoolOption): TransactionStep<Decision> | string {
+  const members = option.members;
+  // Everyone not available now still enters the rotation (see choosePoolMember).
+  const others = option.skipped.length === 0 ? [] : option.skipped.map((m) => m.name);
+  // A copy only once someone turns out away or at cap.
+  let available: MemberOption[] | null = null;
+  for (let i = 0; i < members.length; i++) {
+    if (unavailableNow(s, members[i]) === null) {
+      if (available !== null) available.push(members[i]);
+    } else {
+      others.push(members[i].name);
+      if (available === null) available = members.slice(0, i);
+    }
+  }
+  const chosen = available ?? members;
+  if (chosen.length === 0) {
+    const why = option.skipped.map((m) => `${m.name}: ${m.why}`).concat(unavailableMembers(s, option));
+    const reason = `no one available in pool ${option.pool}${why.length > 0 ? ` (${why.join(', ')})` : ''}`;
+    s.trace?.push({ step: 'pool', source: option.pool, result: false, note: reason });
+    return reason;
+  }
+  const loads = option.strategy === 'least_loaded' ? chosen.map((m) => load(m, readCounts(s.read.get(s.keys.member(m.name).counts)), s.now)) : [];
+  const rotationKey = s.keys.rotation(option.pool);
+  const cascade = choosePoolMember({ strategy: option.strategy, members: chosen, loads, others, rotation: readRotation(s.read.get(rotationKey)) });
+  const assignee = cascade.order[0];
+  s.writes.push({ key: rotationKey, value: cascade.rotation });
+  record(s, assignee.name, assignee, option.pool);
+  if (s.trace !== undefined) {
+    const why = unavailableMembers(s, option);
+    s.trace.push({ step: 'pool', source: option.pool, result: assignee.name, note: `${option.strategy}${why.length > 0 ? ` (left out ${why.join(', ')})` : ''}` });
+  }
+  const candidates = new Array<string>(cascade.order.length - 1);
+  for (let i = 1; i < cascade.order.length; i++) candidates[i - 1] = cascade.order[i].name;
+  return done(s, { status: 'assigned', assignee: assignee.name, queue: null, pool: option.pool, rule: s.pending.rule, path: option.path, candidates, sla: option.sla, reason: null });
+}
+
+/** The whole of one lead's assignment, as a pure function of the values read. */
+function settle(pending: PendingDecision, keys: PolicyKeys, stickyKey: string | null, read: StateRead, now: number): TransactionStep<Decision> {
+  const s: Settling = { pending, keys, read, now, stickyKey, writes: [], trace: pending.trace?.slice() };
+  const bySticky = settleSticky(s);
+  if (bySticky !== null) return bySticky;
+
+  const failures: string[] = [];
+  for (const option of pending.options) {
+    switch (option.kind) {
+      case 'queue':
+        return done(s, { status: 'queued', assignee: null, queue: option.queue, pool: null, rule: pending.rule, path: pending.path, candidates: [], sla: option.sla, reason: null });
+      case 'unresolved':
+        failures.push(option.reason);
+        break;
+      case 'person': {
+        if (isAway(readAway(read.get(s.keys.member(option.assignee).away)), now)) {
+          failures.push(`${option.via} ${option.assignee} is away`);
+          s.trace?.push({ step: 'target', source: `${option.via} ${option.assignee}`, result: false, note: 'away' });
+          break;
+        }
+        record(s, option.assignee, null, null);
+        return done(s, { status: 'assigned', assignee: option.assignee, queue: null, pool: null, rule: pending.rule, path: pending.path, candidates: [], sla: option.sla, reason: null });
+      }
+      case 'pool': {
+        const outcome = settlePool(s, option);
+        if (typeof outcome !== 'string') return outcome;
+        failures.push(outcome);
+        break;
+      }
+    }
+  }
+  const reason = failures.length > 0 ? failures.join('; ') : pending.rule === null ? 'no rule matched' : 'the rule has no target';
+  return { writes: s.writes, result: toFallback(pending, pending.rule, reason, s.trace) };
+}
+
+/** A store failure as an Error that names the store. */
+function storeFailure(store: StateStore, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(`routing state store ${store.name} failed: ${message}`, { cause: error });
+}
+
+/** Runs an administrative store operation, naming the store when it fails. */
+async function withStore<T>(store: StateStore, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw storeFailure(store, error);
+  }
+}
+
+/** What a lead's transaction needs before it starts: its time and the keys it reads. */
+function prepare(pending: PendingDecision): { now: number; names: PolicyKeys; stickyKey: string | null; keys: string[] } {
+  const now = isoTime(pending.routed_at);
+  if (!Number.isFinite(now)) throw new RangeError(`routed_at ${JSON.stringify(pending.routed_at)} is not a time`);
+  const policy = pending.policy.name;
+  const names = keysOf(policy);
+  const keys: string[] = [];
+  const stickyKey = pending.sticky === null ? null : stateKeys.sticky(policy, pending.sticky.key);
+  if (stickyKey !== null) keys.push(stickyKey);
+  for (const option of pending.options) {
+    if (option.kind === 'pool') {
+      keys.push(names.rotation(option.pool));
+      for (const member of option.members) {
+        const mk = names.member(member.name);
+        keys.push(mk.away, mk.counts);
+      }
+    } else if (option.kind === 'person') {
+      const mk = names.member(option.assignee);
+      keys.push(mk.away, mk.counts);
+    }
+  }
+  return { now, names, stickyKey, keys };
+}
+
+/**
+ * Settles a pending decision against the state, atomically: the final Decision (LANGUAGE.md,
+ * "The decision"). Rejects with an Error naming the store when the store fails; turn that into
+ * `exceptionDecision(pending, error.message)`.
+ */
+export function assign(pending: PendingDecision, store: StateStore): Promise<Decision> {
+  // Not `async`: one promise less per lead is a tenth of the in-memory cost of an assignment.
+  let lead: ReturnType<typeof prepare>;
+  try {
+    lead = prepare(pending);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const { now, names, stickyKey, keys } = lead;
+  // An error thrown while settling is a bug or bad input, not a store failure: it passes unchanged.
+  const settling: { error?: unknown } = {};
+  let transaction: Promise<Decision>;
+  try {
+    transaction = store.transact(keys, (read) => {
+      try {
+        return settle(pending, names, stickyKey, read, now);
+      } catch (error) {
+        settling.error = error;
+        throw error;
+      }
+    });
+  } catch (error) {
+    transaction = Promise.reject(error);
+  }
+  return transaction.catch((error: unknown) => {
+    if ('error' in settling && settling.error === error) throw error;
+    throw storeFailure(store, error);
+  });
+}
+
+function checkTime(ms: number, what: string): void {
+  if (!Number.isFinite(ms)) throw new RangeError(`${what} must be a time in milliseconds`);
+}
+
+/** Marks a person away (for every policy) until `untilMs`, or until marked back when null. */
+export async function markAway(store: StateStore, member: string, untilMs: number | null, nowMs: number = Date.now()): Promise<void> {
+  checkTime(nowMs, 'nowMs');
+  if (untilMs !== null) checkTime(untilMs, 'untilMs');
+  const key = stateKeys.away(member);
+  const write: StateWrite = { key, value: { since: nowMs, until: untilMs } };
+  if (untilMs !== null) write.expireAt = untilMs;
+  await withStore(store, () => store.transact([key], () => ({ writes: [write], result: undefined })));
+}
+
+/** Clears a person's away flag. */
+export async function markBack(store: StateStore, member: string): Promise<void> {
+  const key = stateKeys.away(member);
+  await withStore(store, () => store.transact([key], () => ({ writes: [{ key, value: null }], result: undefined })));
+}
+
+export interface StateReport {
+  policy: string;
+  /** Per pool (by name): members in the order round robin would take them if all were available, and the latest sequence number. */
+  rotations: { pool: string; order: string[]; seq: number }[];
+  /** Per member who was assigned (by name): the last assignment and the counts of the periods current at the report's time. */
+  members: { member: string; lastAssigned: string; counts: { per: CapPeriod; tz: string; period: string; count: number }[] }[];
+  /** People away at the report's time (any policy). */
+  away: { member: string; since: string; until: string | null }[];
+}
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** What `state show` prints for one policy. */
+export async function readState(store: StateStore, policy: string, nowMs: number = Date.now()): Promise<StateReport> {
+  const rrPrefix = `rr:${keyPart(policy)}:`;
+  const countsPrefix = `n:${keyPart(policy)}:`;
+  const [rotations, counts, away] = await withStore(store, () => Promise.all([store.list(rrPrefix), store.list(countsPrefix), store.list('away:')]));
+
+  const report: StateReport = { policy, rotations: [], members: [], away: [] };
+  for (const [key, value] of rotations) {
+    const r = readRotation(value);
+    const order = r.names.map((_, i) => i).sort((a, b) => r.last[a] - r.last[b] || a - b);
+    report.rotations.push({ pool: parseKeyPart(key.slice(rrPrefix.length)), order: order.map((i) => r.names[i]), seq: r.seq });
+  }
+  for (const [key, value] of counts) {
+    const c = readCounts(value);
+    if (c === undefined) continue;
+    const current = c.periods.filter((p) => p.key === periodKey(nowMs, p.tz, p.per));
+    report.members.push({
+      member: parseKeyPart(key.slice(countsPrefix.length)),
+      lastAssigned: iso(c.at),
+      counts: current.map((p) => ({ per: p.per, tz: p.tz, period: p.key, count: p.count })),
+    });
+  }
+  for (const [key, value] of away) {
+    const a = readAway(value);
+    if (a === undefined || !isAway(a, nowMs)) continue;
+    report.away.push({ member: parseKeyPart(key.slice('away:'.length)), since: iso(a.since), until: a.until === null ? null : iso(a.until) });
+  }
+  report.rotations.sort((a, b) => byName(a.pool, b.pool));
+  report.members.sort((a, b) => byName(a.member, b.member));
+  report.away.sort((a, b) => byName(a.member, b.member));
+  return report;
+}

@@ -1,0 +1,87 @@
+// The in-memory store: one command-line run, tests, benchmarks. Values are kept as the objects
+// written (never serialized: they are immutable by contract), and a transaction runs in one
+// synchronous step, which is atomic in a single JavaScript thread.
+
+import type { StateRead, StateStore, StateValue, TransactionStep } from './store';
+
+export interface MemoryStoreOptions {
+  /**
+   * Refuse reads of keys a transaction did not ask for. The SQLite and Redis stores only have
+   * the keys asked for, so tests run strict to catch a read that would fail there.
+   */
+  strict?: boolean;
+}
+
+export class MemoryStore implements StateStore {
+  readonly name = 'memory';
+  private readonly data = new Map<string, StateValue>();
+  private readonly strict: boolean;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.strict = options.strict ?? false;
+  }
+
+  transact<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): Promise<T> {
+    // Not `async`: one promise per transaction instead of two keeps the hot path short.
+    try {
+      return Promise.resolve(this.run(keys, fn));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  list(prefix: string): Promise<Map<string, StateValue>> {
+    const found = new Map<string, StateValue>();
+    for (const [key, value] of this.data) if (key.startsWith(prefix)) found.set(key, structuredClone(value));
+    return Promise.resolve(found);
+  }
+
+  close(): Promise<void> {
+    this.data.clear();
+    return Promise.resolve();
+  }
+
+  private run<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): T {
+    const read = new MemoryRead(this.data, keys, this.strict);
+    for (;;) {
+      const step = fn(read);
+      if ('need' in step) {
+        read.add(step.need);
+        continue;
+      }
+      for (const { key, value } of step.writes) {
+        if (value === null) this.data.delete(key);
+        else this.data.set(key, value);
+      }
+      return step.result;
+    }
+  }
+}
+
+/**
+ * A transaction's view of the data. It looks straight into the store: nothing changes the data
+ * until the transaction function has returned. The keys asked for are few and mostly the same
+ * string objects, so scanning them is cheaper than building a Set.
+ */
+class MemoryRead implements StateRead {
+  constructor(
+    private readonly data: ReadonlyMap<string, StateValue>,
+    private asked: readonly string[],
+    private readonly strict: boolean,
+  ) {}
+
+  get(key: string): StateValue | undefined {
+    if (this.strict && !this.asked.includes(key)) throw new Error(`state transaction read ${key}, which it did not ask for`);
+    return this.data.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.asked.includes(key);
+  }
+
+  add(keys: readonly string[]): void {
+    const more = keys.filter((key) => !this.asked.includes(key));
+    if (more.length === 0) throw new Error('state transaction asked again for keys it had read');
+    this.asked = this.asked.concat(more);
+  }
+}

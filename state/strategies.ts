@@ -1,0 +1,263 @@
+// Who takes a lead from a pool, as pure functions of the members and their state: the state
+// records and how to read them, away and cap checks, assignment counts per period, and the five
+// strategies. Every store runs exactly this code inside its transaction.
+
+import type { MemberOption } from '../compiler/decision';
+import type { CapPeriod, Strategy } from '../compiler/ir';
+import { periodEnd, periodKey } from '../compiler/calendar';
+import type { StateJson, StateValue } from './store';
+
+/**
+ * A pool's rotation in one policy (`rr:`). `names` are the members in the order first seen;
+ * `last[i]` is the sequence number of names[i]'s last assignment from the pool (or of when it
+ * was first seen); `current[i]` its smooth weighted round robin current weight. `seq` is the
+ * latest sequence number handed out.
+ */
+export type Rotation = {
+  readonly seq: number;
+  readonly names: readonly string[];
+  readonly last: readonly number[];
+  readonly current: readonly number[];
+};
+
+/** One period's count: `key` is periodKey(time, tz, per), `end` when that period ends. */
+export type PeriodCount = { readonly per: CapPeriod; readonly tz: string; readonly key: string; readonly end: number; readonly count: number };
+
+/** A member's assignments in one policy (`n:`): when the last one was, and counts in the current periods only. */
+export type Counts = { readonly at: number; readonly periods: readonly PeriodCount[] };
+
+/** A person marked away (`away:`), indefinitely when `until` is null. */
+export type Away = { readonly since: number; readonly until: number | null };
+
+/** The last assignee of a sticky key (`sticky:`): `pool` is null for an owner or a rep. */
+export type StickyOwner = { readonly assignee: string; readonly pool: string | null; readonly at: number };
+
+export const NO_ROTATION: Rotation = { seq: 0, names: [], last: [], current: [] };
+
+// Readers: a value that does not have the expected shape (written by an older version, damaged)
+// reads as no state at all, so that routing goes on rather than failing on every lead.
+
+type JsonObject = { readonly [key: string]: StateJson };
+
+function asObject(value: StateValue | undefined): JsonObject | undefined {
+  return value === undefined || Array.isArray(value) ? undefined : (value as JsonObject);
+}
+
+function isArrayOf(v: StateJson | undefined, type: 'number' | 'string', length: number): boolean {
+  if (!Array.isArray(v) || v.length !== length) return false;
+  for (let i = 0; i < length; i++) if (typeof v[i] !== type) return false;
+  return true;
+}
+
+function isRotation(o: JsonObject): o is Rotation {
+  const { seq, names, last, current } = o;
+  if (typeof seq !== 'number' || !Array.isArray(names)) return false;
+  return isArrayOf(names, 'string', names.length) && isArrayOf(last, 'number', names.length) && isArrayOf(current, 'number', names.length);
+}
+
+function isPeriodCount(v: StateJson): v is PeriodCount {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const { per, tz, key, end, count } = v as JsonObject;
+  return (per === 'hour' || per === 'day' || per === 'week') && typeof tz === 'string' && typeof key === 'string' && typeof end === 'number' && typeof count === 'number';
+}
+
+function isCounts(o: JsonObject): o is Counts {
+  return typeof o.at === 'number' && Array.isArray(o.periods) && o.periods.every(isPeriodCount);
+}
+
+function isAwayRecord(o: JsonObject): o is Away {
+  return typeof o.since === 'number' && (o.until === null || typeof o.until === 'number');
+}
+
+function isStickyOwner(o: JsonObject): o is StickyOwner {
+  return typeof o.assignee === 'string' && (o.pool === null || typeof o.pool === 'string') && typeof o.at === 'number';
+}
+
+export function readRotation(value: StateValue | undefined): Rotation {
+  const o = asObject(value);
+  return o !== undefined && isRotation(o) ? o : NO_ROTATION;
+}
+
+export function readCounts(value: StateValue | undefined): Counts | undefined {
+  const o = asObject(value);
+  return o !== undefined && isCounts(o) ? o : undefined;
+}
+
+export function readAway(value: StateValue | undefined): Away | undefined {
+  const o = asObject(value);
+  return o !== undefined && isAwayRecord(o) ? o : undefined;
+}
+
+export function readStickyOwner(value: StateValue | undefined): StickyOwner | undefined {
+  const o = asObject(value);
+  return o !== undefined && isStickyOwner(o) ? o : undefined;
+}
+
+/** Assignments in the current `per` period of `tz`. */
+export function countIn(counts: Counts | undefined, per: CapPeriod, tz: string, now: number): number {
+  if (counts === undefined) return 0;
+  const key = periodKey(now, tz, per);
+  for (const p of counts.periods) if (p.per === per && p.tz === tz && p.key === key) return p.count;
+  return 0;
+}
+
+/**
+ * The period a member's load is counted in: its cap's period and zone, else the day in UTC.
+ * A person with no member options (an owner, a rep) is counted by the UTC day.
+ */
+function loadPeriod(member: MemberOption | null): { per: CapPeriod; tz: string } {
+  return member?.cap ?? { per: 'day', tz: 'UTC' };
+}
+
+/** The member's assignments in its load period (least_loaded). */
+export function load(member: MemberOption, counts: Counts | undefined, now: number): number {
+  const { per, tz } = loadPeriod(member);
+  return countIn(counts, per, tz, now);
+}
+
+/**
+ * The counts after one more assignment at `now`: every period still current counts it (so a
+ * rep assignment counts toward that person's caps too), past periods are dropped, and the
+ * member's load period is started if it is not counted yet.
+ */
+export function countAssignment(counts: Counts | undefined, member: MemberOption | null, now: number): Counts {
+  const { per, tz } = loadPeriod(member);
+  const periods: PeriodCount[] = [];
+  let counted = false;
+  for (const p of counts?.periods ?? []) {
+    if (p.key !== periodKey(now, p.tz, p.per)) continue;
+    periods.push({ per: p.per, tz: p.tz, key: p.key, end: p.end, count: p.count + 1 });
+    if (p.per === per && p.tz === tz) counted = true;
+  }
+  if (!counted) {
+    periods.push({ per, tz, key: periodKey(now, tz, per), end: periodEnd(now, tz, per), count: 1 });
+  }
+  return { at: now, periods };
+}
+
+export function isAway(away: Away | undefined, now: number): away is Away {
+  return away !== undefined && (away.until === null || now < away.until);
+}
+
+/** Why a member cannot take a lead now (`away`, `at cap 40/day`), or null when it can. */
+export function unavailable(member: MemberOption, away: Away | undefined, counts: Counts | undefined, now: number): string | null {
+  if (isAway(away, now)) return away.until === null ? 'away' : `away until ${new Date(away.until).toISOString()}`;
+  const cap = member.cap;
+  if (cap !== null && countIn(counts, cap.per, cap.tz, now) >= cap.count) return `at cap ${cap.count}/${cap.per}`;
+  return null;
+}
+
+export interface PoolChoice {
+  strategy: Strategy;
+  /** The members that may take the lead (eligible, not away, under their caps), in declared order; at least one. */
+  members: readonly MemberOption[];
+  /** Each member's assignments in its load period (see load()), in the same order: read by least_loaded only. */
+  loads: readonly number[];
+  /** The pool's other members (not available now), entered into the rotation like the rest. */
+  others: readonly string[];
+  rotation: Rotation;
+}
+
+export interface Cascade {
+  /** The chosen member first, then the others in the order escalation tries them. */
+  order: MemberOption[];
+  /** The rotation after the chosen member's assignment. */
+  rotation: Rotation;
+}
+
+/** Where `name` is in the rotation's arrays; a name not there yet gets the next slot after `names`, in the order met. */
+function slotOf(name: string, names: readonly string[], index: Map<string, number> | null, fresh: string[]): number {
+  const j = index === null ? names.indexOf(name) : (index.get(name) ?? -1);
+  if (j >= 0) return j;
+  const k = fresh.indexOf(name);
+  return names.length + (k >= 0 ? k : fresh.push(name) - 1);
+}
+
+/** Sorts in place; an insertion sort for the few members most pools have, where Array#sort's setup costs more than the sort. */
+function sortIndices(order: number[], compare: (a: number, b: number) => number): void {
+  if (order.length > 16) {
+    order.sort(compare);
+    return;
+  }
+  for (let i = 1; i < order.length; i++) {
+    const x = order[i];
+    let j = i - 1;
+    for (; j >= 0 && compare(order[j], x) > 0; j--) order[j + 1] = order[j];
+    order[j + 1] = x;
+  }
+}
+
+/**
+ * Orders the members by the strategy and records the assignment of the first.
+ *
+ * Rotation: a member is entered into the rotation the first time its pool is routed with it
+ * (available or not). Without history (seq 0) everybody enters as never assigned (last 0), so
+ * the first leads go in declared order. Once the pool has history, a newcomer enters with a new
+ * sequence number, i.e. behind everyone: a member added to a running pool waits its turn
+ * instead of being owed the whole backlog. Entries are never removed, so removing a member
+ * changes nobody else's place (and a member who comes back keeps its old place).
+ */
+export function choosePoolMember(input: PoolChoice): Cascade {
+  const { strategy, members, rotation } = input;
+  const n = members.length;
+  if (n === 0) throw new RangeError('choosePoolMember needs at least one member');
+  if (strategy === 'least_loaded' && input.loads.length !== n) throw new RangeError('least_loaded needs the load of every member');
+  let seq = rotation.seq;
+  let names = rotation.names;
+  let current = rotation.current;
+  const last = rotation.last.slice();
+
+  // A linear scan beats building a Map for the few members most pools have.
+  const index = names.length > 16 ? new Map(names.map((name, i): [string, number] => [name, i])) : null;
+  const fresh: string[] = [];
+  const slot: number[] = new Array<number>(n);
+  for (let i = 0; i < n; i++) slot[i] = slotOf(members[i].name, names, index, fresh);
+  for (const name of input.others) slotOf(name, names, index, fresh);
+  if (fresh.length > 0) {
+    names = names.concat(fresh);
+    current = current.concat(fresh.map(() => 0));
+    for (let k = 0; k < fresh.length; k++) last.push(seq > 0 ? ++seq : 0);
+  }
+
+  const order: number[] = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const oldest = (a: number, b: number): number => last[slot[a]] - last[slot[b]] || a - b;
+  switch (strategy) {
+    case 'round_robin':
+      sortIndices(order, oldest);
+      break;
+    case 'by_bid':
+      sortIndices(order, (a, b) => members[b].bid - members[a].bid || oldest(a, b));
+      break;
+    case 'least_loaded': {
+      const loads = input.loads;
+      sortIndices(order, (a, b) => loads[a] - loads[b] || a - b);
+      break;
+    }
+    case 'first_available':
+      break;
+    case 'weighted': {
+      // nginx's smooth weighted round robin over the available members; the others keep their current weight.
+      const next = current.slice();
+      let total = 0;
+      let best = 0;
+      for (let i = 0; i < n; i++) {
+        next[slot[i]] += members[i].weight;
+        total += members[i].weight;
+        if (next[slot[i]] > next[slot[best]]) best = i;
+      }
+      next[slot[best]] -= total;
+      current = next;
+      // After the chosen one, in the order the next round would rank them (current + weight).
+      const rank = (i: number): number => next[slot[i]] + members[i].weight;
+      sortIndices(order, (a, b) => (a === best ? -1 : b === best ? 1 : rank(b) - rank(a) || a - b));
+      break;
+    }
+  }
+
+  seq += 1;
+  last[slot[order[0]]] = seq;
+  const cascade: MemberOption[] = new Array<MemberOption>(n);
+  for (let i = 0; i < n; i++) cascade[i] = members[order[i]];
+  return { order: cascade, rotation: { seq, names, last, current } };
+}
