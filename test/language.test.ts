@@ -164,6 +164,20 @@ describe('policies as text never become code', () => {
   });
 });
 
+describe('regular expressions cannot hang the router', () => {
+  test('a pattern with catastrophic backtracking runs in linear time on a hostile lead', async () => {
+    const source = 'when name matches "^(a+)+$" route queue evil\nelse queue fine\nfallback queue exceptions';
+    // A backtracking engine needs about 2^50000 steps here; RE2 scans the text once.
+    const ds = await route(source, [{ name: `${'a'.repeat(50_000)}!` }, { name: 'aaaa' }]);
+    expect(ds.map((d) => d.queue)).toEqual(['fine', 'evil']);
+  });
+
+  test('backreferences and lookaround are rejected at compile time', () => {
+    expect(() => compilePolicy('when name matches "(a)\\\\1" route queue x\nfallback queue e')).toThrow(/RE2|backreference|linear/i);
+    expect(() => compilePolicy('when name matches "a(?=b)" route queue x\nfallback queue e')).toThrow(/RE2|lookaround|linear/i);
+  });
+});
+
 describe('compile errors', () => {
   test('an unknown pool is reported with line, column, caret and a suggestion', () => {
     const source = 'pool ent_na = [alice]\nwhen type = demo route round_robin(ent_n\u0430)\nfallback queue exceptions';
