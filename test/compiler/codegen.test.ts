@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-implied-eval -- these tests evaluate the builder's output to prove it is literal text */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { _, CodeGen, Name, numberLiteral, Scope, stringLiteral } from '../../compiler/codegen/code';
