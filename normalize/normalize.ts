@@ -1,0 +1,519 @@
+// normalizeLead: what forms, imports and CRMs send, made into the lead a policy expects. Every
+// field is cleaned by its kind (normalize/fields.ts), other text is trimmed and blank words made
+// null, the account is matched, the campaign context gathered, and the result validated against
+// the policy's schema. Nothing here throws on any lead: what cannot be cleaned is a problem
+// (review) or a warning, named with its field, value and reason. The input is never changed:
+// the result is a copy, sharing what did not change, with the values it replaced kept under
+// `original.<path>`.
+
+import { isBlank, readPath, toTime } from '../compiler/values';
+import type { PolicyAst } from '../dsl/ast';
+import type { CheckedPolicy } from '../dsl/checker';
+import { AccountIndex, readAccounts, type AccountFieldPaths, type AccountMatch } from './accounts';
+import { BlankWords, DEFAULT_BLANK_WORDS } from './blank';
+import { campaignContext, sameContext } from './campaign';
+import { checkDuplicate, type DuplicateOf, type DuplicateOptions } from './duplicates';
+import { normalizeCountry, normalizeRegion } from './country';
+import { normalizeEmail, type CleanEmail } from './email';
+import { fieldsFromPolicy, resolveFields, type FieldDeclaration, type FieldSpec } from './fields';
+import { parseFormNumber, type RangePoint } from './numbers';
+import { normalizePhone } from './phone';
+import { Picklist, type SynonymMap } from './picklists';
+import { compileSchema, fieldValues, schemaFromFields, schemaProblems, type JsonSchema } from './schema';
+import { cleaned, failed, isOwn, isRecord, kindOf, makeProblem, MAX_SHORT_CHARS, MAX_TEXT_CHARS, nfc, quote, setOwn, singleValue, tidyLine, type Cleaned, type Problem } from './text';
+import type { ValidateFunction } from 'ajv';
+
+export type Lead = Record<string, unknown>;
+
+export interface NormalizeOptions {
+  /** The policy whose `fields` block declares the lead's fields and gives the schema (text, checked policy or syntax tree). */
+  policy?: string | CheckedPolicy | PolicyAst;
+  /** A JSON Schema the whole lead must also meet (given by the user). */
+  schema?: JsonSchema;
+  /** Fields declared by the caller (over the policy's): path -> kind. */
+  fields?: Readonly<Record<string, FieldDeclaration>>;
+  /** Clean conventional fields (email, phone, country, employees, ...) even when undeclared. Default true. */
+  conventions?: boolean;
+  /** Picklist spellings: path -> value -> other spellings. */
+  synonyms?: SynonymMap;
+  /** CRM account records to match leads to (see normalize/accounts.ts for the fields read). */
+  accounts?: readonly unknown[];
+  accountFields?: Partial<AccountFieldPaths>;
+  /** Paths that must not be blank (a problem: `missing`). */
+  required?: readonly string[];
+  /** Which number a range such as "51-200" becomes: 'low' (default), 'mid' or 'high'. */
+  ranges?: RangePoint;
+  /** More words that mean "nothing given" (besides normalize/blank.ts BLANK_WORDS). */
+  blankWords?: readonly string[];
+}
+
+/** One value normalization changed. `from` is absent for a value it added. */
+export interface Change {
+  field: string;
+  from?: unknown;
+  to: unknown;
+}
+
+export interface NormalizeResult {
+  lead: Lead;
+  changes: Change[];
+  /** Reasons to send the lead to review. */
+  problems: Problem[];
+  /** What could not be cleaned in fields the policy does not rely on; the lead stays clean. */
+  warnings: Problem[];
+  status: 'clean' | 'review';
+}
+
+/** Where the values a lead had before normalization are kept. */
+export const ORIGINAL_KEY = 'original';
+/** Where the campaign context goes. */
+export const CAMPAIGN_KEY = 'campaign_context';
+/** Nested objects deeper than this are not walked by the general text clean-up. */
+const MAX_DEPTH = 6;
+
+/** Problems go to review for declared fields, to warnings otherwise. */
+interface Report {
+  problems: Problem[];
+  warnings: Problem[];
+}
+
+/**
+ * The lead being normalized: a shallow copy of the input whose nested objects are copied when
+ * first written (so the input is never changed and unchanged parts are shared), recording each
+ * change and the value it replaced.
+ */
+class Draft {
+  readonly lead: Lead;
+  readonly changes: Change[] = [];
+  /** Containers that are this draft's own copies (safe to write into); a few per lead, so a list. */
+  private readonly copies: object[] = [];
+  originalsBlocked = false;
+
+  constructor(input: Lead) {
+    // Spread copies own properties as data, `__proto__` included.
+    this.lead = { ...input };
+    this.copies.push(this.lead);
+  }
+
+  read(segments: readonly string[]): unknown {
+    return readPath(this.lead, segments);
+  }
+
+  /**
+   * Sets a value where the router reads it (nested, or a flat `"a.b"` key when that is where it
+   * is), recording the change and the original. False when a parent on the path is not an object.
+   */
+  set(segments: readonly string[], path: string, value: unknown): boolean {
+    const before = this.read(segments);
+    if (Object.is(before, value)) return true;
+    const flat = segments.length > 1 && isOwn(this.lead, path) && readNested(this.lead, segments) === undefined;
+    if (!(flat ? this.place([path], value, false) : this.place(segments, value, false))) return false;
+    this.changes.push(before === undefined ? { field: path, to: value } : { field: path, from: before, to: value });
+    if (before !== undefined && !this.originalsBlocked) {
+      // The first original wins: a lead normalized twice keeps what it came in with.
+      if (!this.place([ORIGINAL_KEY, ...segments], before, true)) this.originalsBlocked = true;
+    }
+    return true;
+  }
+
+  /** Writes at a path, copying containers on the way; `keep`: leave an existing value alone. */
+  private place(segments: readonly string[], value: unknown, keep: boolean): boolean {
+    let container: Record<string, unknown> = this.lead;
+    for (let i = 0; i < segments.length - 1; i++) {
+      const key = segments[i];
+      const next = isOwn(container, key) ? container[key] : undefined;
+      let child: Record<string, unknown>;
+      if (next === undefined || next === null) {
+        child = {};
+      } else if (isRecord(next)) {
+        if (this.copies.includes(next)) {
+          container = next;
+          continue;
+        }
+        child = { ...next };
+      } else {
+        return false;
+      }
+      this.copies.push(child);
+      setOwn(container, key, child);
+      container = child;
+    }
+    const last = segments[segments.length - 1];
+    if (keep && isOwn(container, last)) return true;
+    setOwn(container, last, value);
+    return true;
+  }
+}
+
+/** readPath without the flat-key fallback. */
+function readNested(lead: Lead, segments: readonly string[]): unknown {
+  let cur: unknown = lead;
+  for (const s of segments) {
+    if (!isRecord(cur) || !isOwn(cur, s)) return undefined;
+    cur = cur[s];
+  }
+  return cur;
+}
+
+const TRUE_WORDS = new Set(['true', 'yes', 'y', '1', 'on', 'x', 'checked', 'ja', 'oui', 'si', 'sí']);
+const FALSE_WORDS = new Set(['false', 'no', 'n', '0', 'off', 'unchecked', 'nein', 'non']);
+
+function parseBoolean(v: unknown): Cleaned<boolean> {
+  if (typeof v === 'boolean') return cleaned(v);
+  if (v === 1 || v === 0) return cleaned(v === 1);
+  if (typeof v === 'string' && v.length <= MAX_SHORT_CHARS) {
+    const t = v.trim().toLowerCase();
+    if (TRUE_WORDS.has(t)) return cleaned(true);
+    if (FALSE_WORDS.has(t)) return cleaned(false);
+  }
+  return failed('not_a_boolean', `${quote(v)} is not yes or no`);
+}
+
+function parseDatetime(v: unknown): Cleaned<string> {
+  const ms = toTime(v);
+  return ms === null ? failed('not_a_datetime', `${quote(v)} is not a date or date-time (write 2026-11-23 or 2026-11-23T15:00:00Z)`) : cleaned(new Date(ms).toISOString());
+}
+
+/** A normalizer set up once for a set of options: fields resolved, picklists built, accounts indexed, schemas compiled. */
+export class Normalizer {
+  readonly fields: readonly FieldSpec[];
+  /** The schema derived from the declared fields (null when nothing is declared). */
+  readonly derivedSchema: JsonSchema | null;
+  private readonly declared: readonly FieldSpec[];
+  private readonly derivedValidator: ValidateFunction | null;
+  private readonly userValidator: ValidateFunction | null;
+  private readonly picklists = new Map<string, Picklist>();
+  private readonly accounts: AccountIndex | null;
+  private readonly blank: BlankWords;
+  private readonly fieldPaths: ReadonlySet<string>;
+  /** Lead key (a path's first segment, or a flat dotted key) -> indexes in `fields` of the fields under it. */
+  private readonly fieldsByKey = new Map<string, number[]>();
+  private readonly required: readonly string[];
+  private readonly ranges: RangePoint;
+
+  /** Throws on a mistake in the options (a policy with errors, a bad schema, conflicting synonyms). */
+  constructor(options: NormalizeOptions = {}) {
+    const policyFields = options.policy === undefined ? [] : fieldsFromPolicy(options.policy);
+    this.fields = resolveFields(policyFields, options.fields ?? {}, options.conventions !== false);
+    this.declared = this.fields.filter((f) => f.declared);
+    this.derivedSchema = this.declared.length > 0 ? schemaFromFields(this.declared) : null;
+    this.derivedValidator = this.derivedSchema === null ? null : compileSchema(this.derivedSchema);
+    this.userValidator = options.schema === undefined ? null : compileSchema(options.schema);
+    const synonyms = options.synonyms ?? {};
+    for (const f of this.fields) {
+      const own = isOwn(synonyms, f.path) ? synonyms[f.path] : undefined;
+      if (f.kind === 'enum' || own !== undefined) this.picklists.set(f.path, new Picklist(f.path, f.values, own));
+    }
+    // Synonyms of a field no kind was given for make it a text field with a picklist.
+    const extra: FieldSpec[] = [];
+    for (const path of Object.keys(synonyms)) {
+      if (this.picklists.has(path)) continue;
+      this.picklists.set(path, new Picklist(path, [], synonyms[path]));
+      extra.push({ path, segments: path.split('.'), kind: 'text', values: [], mobile: false, declared: false });
+    }
+    if (extra.length > 0) this.fields = [...this.fields, ...extra];
+    this.fieldPaths = new Set(this.fields.map((f) => f.path));
+    this.fields.forEach((f, i) => {
+      for (const key of f.segments.length > 1 ? [f.segments[0], f.path] : [f.path]) {
+        const list = this.fieldsByKey.get(key);
+        if (list === undefined) this.fieldsByKey.set(key, [i]);
+        else list.push(i);
+      }
+    });
+    this.accounts = options.accounts === undefined ? null : new AccountIndex(readAccounts(options.accounts, options.accountFields).accounts);
+    this.blank = options.blankWords === undefined ? DEFAULT_BLANK_WORDS : new BlankWords(options.blankWords);
+    this.required = options.required ?? [];
+    this.ranges = options.ranges ?? 'low';
+  }
+
+  /** Normalizes one lead. Never throws; never changes `input`. */
+  normalize(input: unknown): NormalizeResult {
+    if (!isRecord(input)) {
+      const problem = makeProblem('(lead)', input, 'not_an_object', `a lead must be a JSON object, not ${kindOf(input)}`);
+      return { lead: {}, changes: [], problems: [problem], warnings: [], status: 'review' };
+    }
+    const draft = new Draft(input);
+    const report: Report = { problems: [], warnings: [] };
+    const context: FieldContext = { country: null, emailDomain: null };
+    // Countries and emails first (phones and regions are read in the country; accounts match by
+    // the email's domain), then accounts, then every other field, so that filled values are cleaned too.
+    const { primary, rest } = this.presentFields(input);
+    for (const i of primary) this.normalizeField(draft, this.fields[i], context, report);
+    if (this.matchAccount(draft, context, report) && !isOwn(input, 'account')) rest.push(...this.presentIn(['account'], false));
+    rest.sort((a, b) => a - b);
+    for (let k = 0; k < rest.length; k++) if (k === 0 || rest[k] !== rest[k - 1]) this.normalizeField(draft, this.fields[rest[k]], context, report);
+    this.tidyRest(draft, draft.lead, [], 0, report);
+    this.addCampaignContext(draft);
+    for (const path of this.required) {
+      const segments = path.split('.');
+      if (isBlank(draft.read(segments))) add(report, true, makeProblem(path, draft.read(segments), 'missing', 'is required and missing'));
+    }
+    this.validate(draft.lead, report);
+    if (draft.originalsBlocked) {
+      add(report, false, makeProblem(ORIGINAL_KEY, draft.lead[ORIGINAL_KEY], 'original_not_kept', `is not an object, so the values normalization replaced are not kept there`));
+    }
+    return { lead: draft.lead, changes: draft.changes, problems: report.problems, warnings: report.warnings, status: report.problems.length > 0 ? 'review' : 'clean' };
+  }
+
+  /**
+   * Indexes (in `fields` order) of the fields whose key the lead has: countries and emails
+   * (`primary`) and the others. Found from the lead's keys, which are fewer than the fields known
+   * by convention.
+   */
+  private presentFields(lead: Lead): { primary: number[]; rest: number[] } {
+    const keys = Object.keys(lead);
+    return { primary: this.presentIn(keys, true).sort((a, b) => a - b), rest: this.presentIn(keys, false) };
+  }
+
+  private presentIn(keys: readonly string[], primary: boolean): number[] {
+    const found: number[] = [];
+    for (const key of keys) {
+      const indexes = this.fieldsByKey.get(key);
+      if (indexes === undefined) continue;
+      for (const i of indexes) {
+        const f = this.fields[i];
+        // A nested path is found under its first segment and under its flat key: counted once.
+        if ((f.kind === 'country' || f.kind === 'email') === primary && (f.segments.length === 1 || !found.includes(i))) found.push(i);
+      }
+    }
+    return found;
+  }
+
+  private normalizeField(draft: Draft, f: FieldSpec, context: FieldContext, report: Report): void {
+    const raw = draft.read(f.segments);
+    // Missing, null and "" are blank already: nothing to clean, nothing to report.
+    if (raw === undefined || raw === null || raw === '') return;
+    if (typeof raw === 'string' && raw.length > MAX_TEXT_CHARS) return this.fieldProblem(report, f, raw, 'too_long', `text of ${raw.length} characters`);
+    let value: unknown = raw;
+    if (Array.isArray(raw) || isRecord(raw)) {
+      const single = singleValue(raw);
+      if (!single.ok) return this.fieldProblem(report, f, raw, single.problem, single.message);
+      value = single.value;
+      if (value === null) {
+        draft.set(f.segments, f.path, null);
+        return;
+      }
+    }
+    if (typeof value === 'object') return this.fieldProblem(report, f, raw, 'wrong_type', `expected ${f.kind === 'number' ? 'a number' : 'text'}, found ${kindOf(value)}`);
+    // A picklist spelling wins over blank words (`none` may be a value); its value is then cleaned like any other.
+    const canonical = this.picklists.get(f.path)?.resolve(value) ?? null;
+    if (canonical === null && typeof value === 'string' && this.blank.isBlankText(value)) {
+      draft.set(f.segments, f.path, null);
+      return;
+    }
+    const given = canonical ?? value;
+    if (f.kind === 'email') {
+      const email = normalizeEmail(given);
+      if (!email.ok) return this.fieldProblem(report, f, raw, email.problem, email.message);
+      if (draft.set(f.segments, f.path, email.value.email)) this.setEmailFacts(draft, f, email.value, context);
+      return;
+    }
+    const done = this.cleanByKind(f, given, context);
+    if (!done.ok) return this.fieldProblem(report, f, raw, done.problem, done.message);
+    if (!draft.set(f.segments, f.path, done.value)) this.fieldProblem(report, f, raw, 'not_an_object', 'cannot be written: a parent on the path is not an object');
+  }
+
+  private fieldProblem(report: Report, f: FieldSpec, value: unknown, code: string, message: string): void {
+    add(report, f.declared, makeProblem(f.path, value, code, message));
+  }
+
+  /** The clean value of one (non-blank, single) value of a field by its kind. */
+  private cleanByKind(f: FieldSpec, value: unknown, context: FieldContext): Cleaned<unknown> {
+    switch (f.kind) {
+      case 'country': {
+        const country = normalizeCountry(value);
+        // The first country field is the lead's country: phones and regions are read in it.
+        if (country.ok && context.country === null) context.country = country.value;
+        return country;
+      }
+      case 'email':
+        // Emails are cleaned by normalizeField, which also sets their domain facts.
+        return cleaned(value);
+      case 'phone': {
+        const phone = normalizePhone(value, context.country, { mobile: f.mobile });
+        return phone.ok ? cleaned(phone.value.e164) : phone;
+      }
+      case 'number':
+        return parseFormNumber(value, { ranges: this.ranges });
+      case 'boolean':
+        return parseBoolean(value);
+      case 'datetime':
+        return parseDatetime(value);
+      case 'region': {
+        const region = normalizeRegion(value, context.country);
+        return region ?? (typeof value === 'string' ? cleaned(tidyLine(value)) : cleaned(String(value)));
+      }
+      case 'text':
+      case 'enum':
+        // Numbers and booleans where text was expected are written as text; an enum value that is none of its values stays as written for the schema to report.
+        return typeof value === 'string' ? cleaned(tidyLine(value)) : cleaned(String(value));
+    }
+  }
+
+  /** `<email>_domain` and `<email>_freemail` beside the first email field; the domain is what accounts match by. */
+  private setEmailFacts(draft: Draft, f: FieldSpec, email: CleanEmail, context: FieldContext): void {
+    const parent = f.segments.slice(0, -1);
+    const name = f.segments[f.segments.length - 1];
+    const at = (suffix: string) => {
+      const segments = [...parent, `${name}_${suffix}`];
+      return { segments, path: segments.join('.') };
+    };
+    const domain = at('domain');
+    const freeMail = at('freemail');
+    draft.set(domain.segments, domain.path, email.domain);
+    draft.set(freeMail.segments, freeMail.path, email.freeMail);
+    context.emailDomain ??= email.domain;
+  }
+
+  /** Fills account.* from the matched account; true when it filled something. */
+  private matchAccount(draft: Draft, context: FieldContext, report: Report): boolean {
+    if (this.accounts === null || !isBlank(draft.read(['account', 'id']))) return false;
+    const company = draft.read(['company']) ?? draft.read(['company_name']);
+    const match: AccountMatch | null = this.accounts.match(context.emailDomain, typeof company === 'string' && company.length <= MAX_SHORT_CHARS ? company : null);
+    if (match === null) return false;
+    const how = match.method.replace(/_/g, ' ');
+    if (match.kind === 'ambiguous') {
+      const ids = match.accounts.map((a) => a.id);
+      add(report, true, makeProblem('account', ids, 'ambiguous_account', `matches ${ids.length} accounts by ${how} (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''})`));
+      return false;
+    }
+    const { account } = match;
+    const fills: [string, string | null][] = [
+      ['id', account.id],
+      ['status', account.status],
+      ['owner', account.owner],
+      ['match', match.method],
+    ];
+    for (const [key, value] of fills) {
+      if (value !== null && !draft.set(['account', key], `account.${key}`, value)) {
+        add(report, true, makeProblem('account', draft.read(['account']), 'not_an_object', `is ${kindOf(draft.read(['account']))}, so the matched account (${account.id}) cannot be filled in`));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Every other text value, nested objects and lists of text included: trimmed, NFC, blank words
+   * made null. Text longer than MAX_TEXT_CHARS is left alone with a warning.
+   */
+  private tidyRest(draft: Draft, container: Record<string, unknown>, parent: readonly string[], depth: number, report: Report): void {
+    const parentPath = parent.join('.');
+    for (const key of Object.keys(container)) {
+      if (depth === 0 && key === ORIGINAL_KEY) continue;
+      const path = depth === 0 ? key : `${parentPath}.${key}`;
+      if (this.fieldPaths.has(path)) continue;
+      const value = container[key];
+      if (typeof value === 'string') {
+        const tidy = this.tidyText(value, path, report);
+        if (tidy !== value) draft.set([...parent, key], path, tidy);
+      } else if (Array.isArray(value)) {
+        let changed = false;
+        const items = value.map((item: unknown) => {
+          if (typeof item !== 'string') return item;
+          const tidy = this.tidyText(item, path, report);
+          changed ||= tidy !== item;
+          return tidy;
+        });
+        if (changed) draft.set([...parent, key], path, items);
+      } else if (isRecord(value) && depth < MAX_DEPTH) {
+        this.tidyRest(draft, value, [...parent, key], depth + 1, report);
+      }
+    }
+  }
+
+  private tidyText(value: string, path: string, report: Report): string | null {
+    if (value.length > MAX_TEXT_CHARS) {
+      add(report, false, makeProblem(path, value, 'too_long', `text of ${value.length} characters`));
+      return value;
+    }
+    if (value !== '' && this.blank.isBlankText(value)) return null;
+    return nfc(value.trim());
+  }
+
+  private addCampaignContext(draft: Draft): void {
+    const context = campaignContext(draft.lead);
+    if (context !== null && !sameContext(draft.lead[CAMPAIGN_KEY], context)) draft.set([CAMPAIGN_KEY], CAMPAIGN_KEY, context);
+  }
+
+  /** Schema problems, except for fields that already have one from normalization (one reason per field is enough). */
+  private validate(lead: Lead, report: Report): void {
+    const found: Problem[] = [];
+    if (this.derivedValidator !== null) found.push(...schemaProblems(this.derivedValidator, fieldValues(lead, this.declared, (l, f) => readPath(l, f.segments))));
+    if (this.userValidator !== null) {
+      // The user's schema describes the lead, not the originals normalization keeps beside it.
+      let data = lead;
+      if (isOwn(lead, ORIGINAL_KEY)) {
+        data = { ...lead };
+        delete data[ORIGINAL_KEY];
+      }
+      found.push(...schemaProblems(this.userValidator, data));
+    }
+    if (found.length === 0) return;
+    const known = new Set([...report.problems, ...report.warnings].map((p) => p.field));
+    for (const p of found) {
+      if (known.has(p.field)) continue;
+      known.add(p.field);
+      report.problems.push(p);
+    }
+  }
+}
+
+interface FieldContext {
+  /** The lead's country (alpha-2) once its country field is clean. */
+  country: string | null;
+  /** The domain of the lead's (first) email, for account matching. */
+  emailDomain: string | null;
+}
+
+function add(report: Report, declared: boolean, problem: Problem): void {
+  (declared ? report.problems : report.warnings).push(problem);
+}
+
+/** Where a duplicate lead carries the earlier lead's key, time and assignee. */
+export const DUPLICATE_KEY = 'duplicate';
+
+/**
+ * Checks a normalized lead for an earlier one within the window (and records it), through the
+ * state store. A duplicate gets `duplicate: { key, at, assignee }`; it stays clean unless
+ * `review` is set (then `duplicate` is a reason for review). Never rejects: a store that fails
+ * leaves the lead as it was, with a `duplicate_check_failed` warning.
+ */
+export async function flagDuplicate(result: NormalizeResult, options: DuplicateOptions & { review?: boolean }): Promise<NormalizeResult> {
+  let earlier: DuplicateOf | null;
+  try {
+    earlier = await checkDuplicate(result.lead, options);
+  } catch (err) {
+    const warning = makeProblem(DUPLICATE_KEY, null, 'duplicate_check_failed', `could not be checked: the state store ${options.store.name} failed (${err instanceof Error ? err.message : String(err)})`);
+    return { ...result, warnings: [...result.warnings, warning] };
+  }
+  if (earlier === null) return result;
+  const lead = { ...result.lead };
+  setOwn(lead, DUPLICATE_KEY, earlier);
+  const changes = [...result.changes, { field: DUPLICATE_KEY, to: earlier }];
+  if (options.review !== true) return { ...result, lead, changes };
+  const problem = makeProblem(DUPLICATE_KEY, earlier, 'duplicate', `the same lead (by ${earlier.key.replace('_', ' and ')}) came in at ${earlier.at}${earlier.assignee === null ? '' : ` and went to ${earlier.assignee}`}`);
+  return { ...result, lead, changes, problems: [...result.problems, problem], status: 'review' };
+}
+
+const normalizers = new WeakMap<NormalizeOptions, Normalizer>();
+let defaultNormalizer: Normalizer | null = null;
+
+/**
+ * Normalizes one lead. The options are set up once per options object (kept in a WeakMap), so
+ * pass the same object for every lead of a run; `createNormalizer` does the same explicitly.
+ * Throws only for mistakes in the options, never for a lead.
+ */
+export function normalizeLead(lead: unknown, options?: NormalizeOptions): NormalizeResult {
+  if (options === undefined) return (defaultNormalizer ??= new Normalizer()).normalize(lead);
+  let normalizer = normalizers.get(options);
+  if (normalizer === undefined) {
+    normalizer = new Normalizer(options);
+    normalizers.set(options, normalizer);
+  }
+  return normalizer.normalize(lead);
+}
+
+export function createNormalizer(options: NormalizeOptions = {}): Normalizer {
+  return new Normalizer(options);
+}
