@@ -54,6 +54,18 @@ function analyse(source: string) {
   return { diagnostics: [...parsed.diagnostics, ...checked.diagnostics], checked: checked.checked };
 }
 
+/**
+ * Every diagnostic, and the IR when there is no error. The syntax tree and the checker's tables,
+ * the largest things a compile makes, become garbage when this returns, before an evaluator is
+ * built: while a caller's local still held them, every young-generation collection during code
+ * generation copied them again.
+ */
+function lower(source: string): { diagnostics: Diagnostic[]; ir: PolicyIR | null } {
+  const { diagnostics, checked } = analyse(source);
+  if (checked === null || diagnostics.some((d) => d.severity === 'error')) return { diagnostics, ir: null };
+  return { diagnostics, ir: lowerPolicy(checked) };
+}
+
 const cache = new Map<string, CompiledPolicy>();
 const CACHE_LIMIT = 64;
 
@@ -68,11 +80,8 @@ export function compilePolicy(source: string, options: CompileOptions = {}): Com
   const hit = cache.get(hash);
   if (hit) return hit;
 
-  const { diagnostics, checked } = analyse(source);
-  if (checked === null || diagnostics.some((d) => d.severity === 'error')) {
-    throw new PolicyError(diagnostics, source, options.file ?? 'policy');
-  }
-  const ir = lowerPolicy(checked);
+  const { diagnostics, ir } = lower(source);
+  if (ir === null) throw new PolicyError(diagnostics, source, options.file ?? 'policy');
   const evaluate = evaluator === 'codegen' ? createCodegenEvaluator(ir) : createReferenceEvaluator(ir);
   const compiled: CompiledPolicy = {
     name: ir.name,

@@ -1,29 +1,89 @@
 // The reference evaluator: walks the IR directly (no generated code, so it runs where `new
 // Function` is forbidden) and, when asked, records a trace in plain language for `explain`.
-// The value semantics all live in values.ts, shared with codegen, so the two cannot drift.
+// The value semantics live in values.ts, shared with codegen, so the two cannot drift: the walker
+// reads each lead path once per decision into a ValueReading, so that each fact a test derives
+// from it (blank-ness, text, number, instant) is worked out at most once.
 
 import type { TraceEntry, Evaluator } from './decision';
-import type { CondIR, PolicyIR, ValueRef } from './ir';
-import { holds, isBlank, prepareTest, readPath, toNumber, toTime, type PreparedTest } from './values';
+import type { CondIR, PolicyIR, TestIR, ValueRef } from './ir';
+import { holds, isBlank, prepareTest, readPath, readingHolds, toNumber, toTime, ValueReading, type PreparedTest } from './values';
 
-/** A condition with its tests made ready to run (sets built, regexes compiled). */
-type PreparedCond =
-  | { kind: 'true' }
-  | { kind: 'and' | 'or'; args: PreparedCond[] }
-  | { kind: 'not'; arg: PreparedCond }
-  | { kind: 'test'; subject: ValueRef; test: PreparedTest; source: string };
+/** What preparing a policy's conditions shares: the IR, and one compiled regex per pattern (policies repeat them). */
+class Preparation {
+  private readonly patterns = new Map<string, PreparedTest>();
 
-function prepareCond(c: CondIR): PreparedCond {
-  switch (c.kind) {
-    case 'true':
-      return c;
-    case 'and':
-    case 'or':
-      return { kind: c.kind, args: c.args.map(prepareCond) };
-    case 'not':
-      return { kind: 'not', arg: prepareCond(c.arg) };
-    case 'test':
-      return { kind: 'test', subject: c.subject, test: prepareTest(c.test), source: c.source };
+  constructor(readonly ir: PolicyIR) {}
+
+  test(t: TestIR): PreparedTest {
+    if (t.kind !== 'matches') return prepareTest(t);
+    let prepared = this.patterns.get(t.pattern);
+    if (prepared === undefined) {
+      prepared = prepareTest(t);
+      this.patterns.set(t.pattern, prepared);
+    }
+    return prepared;
+  }
+}
+
+/** The empty list that nodes without operands or passing values share. */
+const NONE: readonly never[] = [];
+
+/**
+ * A condition made ready to walk. A test reads `path` (an index into PolicyIR.paths) or else
+ * `dim`; a test of a dimension also holds the dimension values that pass it, worked out once with
+ * holds() (a dimension's values are known at compile time). Every kind is this one class.
+ */
+class PreparedCond {
+  private constructor(
+    readonly kind: CondIR['kind'],
+    /** The operands of `and` / `or`; the one operand of `not`. */
+    readonly args: readonly PreparedCond[],
+    readonly subject: ValueRef | null,
+    /** The subject's path index, or -1. */
+    readonly path: number,
+    /** The subject's dimension index, or -1. */
+    readonly dim: number,
+    readonly test: PreparedTest | null,
+    /** For a test of a dimension, the values (null: blank) for which it holds. */
+    readonly passing: readonly (string | null)[],
+    /** A test's text as written, for traces. */
+    readonly source: string,
+  ) {}
+
+  static from(c: CondIR, preparation: Preparation): PreparedCond {
+    switch (c.kind) {
+      case 'true':
+        return new PreparedCond('true', NONE, null, -1, -1, null, NONE, '');
+      case 'and':
+      case 'or':
+        return new PreparedCond(c.kind, c.args.map((arg) => PreparedCond.from(arg, preparation)), null, -1, -1, null, NONE, '');
+      case 'not':
+        return new PreparedCond('not', [PreparedCond.from(c.arg, preparation)], null, -1, -1, null, NONE, '');
+      case 'test': {
+        const test = preparation.test(c.test);
+        if (c.subject.kind === 'path') return new PreparedCond('test', NONE, c.subject, c.subject.path, -1, test, NONE, c.source);
+        const values = [...new Set<string | null>([...preparation.ir.dimensions[c.subject.dim].arms.map((a) => a.value), null])];
+        return new PreparedCond('test', NONE, c.subject, -1, c.subject.dim, test, values.filter((v) => holds(v, test)), c.source);
+      }
+    }
+  }
+}
+
+/** One lead path in the decision under way: its value and what tests derive from it, reused across decisions. */
+class PathReading extends ValueReading {
+  /** The decision that the value belongs to. */
+  decision = 0;
+  /** Whether the value is a list (a multi-select): holds() takes those as they are. */
+  list = false;
+
+  constructor(readonly segments: readonly string[]) {
+    super();
+  }
+
+  read(lead: unknown, decision: number): void {
+    this.decision = decision;
+    this.reset(readPath(lead, this.segments));
+    this.list = Array.isArray(this.value);
   }
 }
 
@@ -96,97 +156,175 @@ export interface ReferenceEvaluator extends Evaluator {
   tracing(trace: TraceEntry[]): Evaluator;
 }
 
+/**
+ * Walks the prepared conditions for one decision at a time. A decision is one lead with its
+ * scratch array: every entry point starts a new one when either differs from the last call's.
+ * Within a decision each lead path is read once (as codegen does), so a rule list that tests
+ * `type` five times reads it, and trims and lower-cases it, once.
+ */
 class Walker implements ReferenceEvaluator {
-  /** Values read for the trace entry being built (null: not collecting). */
-  private reads: Record<string, unknown> | null = null;
-  /** Whether each test gets its own `condition` entry (rule conditions do; dimension arms and member `when`s are summarized). */
-  private listTests = false;
+  /** The decision under way (kept until the next): its lead and scratch (dimension values, memoized by dimension index). */
+  private lead: unknown = undefined;
+  private scratch: Scratch | null = null;
+  /** Counts decisions, so that a reading knows whether it belongs to the one under way. */
+  private decision = 0;
+  private readonly readings: PathReading[];
 
-  constructor(
-    private readonly p: PreparedPolicy,
-    private readonly trace: TraceEntry[] | null,
-  ) {}
+  constructor(protected readonly p: PreparedPolicy) {
+    this.readings = p.ir.paths.map((segments) => new PathReading(segments));
+  }
 
   tracing(trace: TraceEntry[]): Evaluator {
-    return new Walker(this.p, trace);
+    return new TracingWalker(this.p, trace);
   }
 
   matchRule(lead: unknown, scratch: Scratch): number {
+    this.begin(lead, scratch);
     const rules = this.p.rules;
-    for (let i = 0; i < rules.length; i++) {
-      if (this.trace === null ? this.holds(rules[i], lead, scratch, false) : this.traceRule(i, lead, scratch)) return i;
-    }
+    for (let i = 0; i < rules.length; i++) if (this.ruleHolds(i)) return i;
     return -1;
   }
 
   dimension(dim: number, lead: unknown, scratch: Scratch): string | null {
+    this.begin(lead, scratch);
+    return this.dimensionValue(dim);
+  }
+
+  memberTakes(pool: number, member: number, lead: unknown, scratch: Scratch): boolean {
+    this.begin(lead, scratch);
+    const when = this.p.members[pool][member];
+    return when === null || this.memberHolds(when);
+  }
+
+  private begin(lead: unknown, scratch: Scratch): void {
+    if (lead === this.lead && scratch === this.scratch) return;
+    this.lead = lead;
+    this.scratch = scratch;
+    this.decision++;
+  }
+
+  /** A lead path in this decision: read on first use. */
+  private reading(path: number): PathReading {
+    const r = this.readings[path];
+    if (r.decision !== this.decision) r.read(this.lead, this.decision);
+    return r;
+  }
+
+  /** The value a test reads: a lead path's, or a dimension's. */
+  protected subject(c: PreparedCond): unknown {
+    return c.path >= 0 ? this.reading(c.path).value : this.dimensionValue(c.dim);
+  }
+
+  protected dimensionValue(dim: number): string | null {
+    const scratch = this.scratch as Scratch;
     const memo = scratch[dim];
     if (memo !== undefined) return memo;
-    const value = this.trace === null ? this.classify(dim, lead, scratch) : this.traceDimension(dim, lead, scratch, this.trace);
+    const value = this.classify(dim);
     scratch[dim] = value;
     return value;
   }
 
-  memberTakes(pool: number, member: number, lead: unknown, scratch: Scratch): boolean {
-    const when = this.p.members[pool][member];
-    if (when === null) return true;
-    if (this.trace === null) return this.holds(when, lead, scratch, false);
-    const outer = this.enter(null, false);
-    const taken = this.holds(when, lead, scratch, false);
-    this.leave(outer);
-    return taken;
+  /** The steps a tracing walker reports on; plain walking is just the conditions. */
+  protected ruleHolds(rule: number): boolean {
+    return this.holds(this.p.rules[rule]);
   }
 
-  private classify(dim: number, lead: unknown, scratch: Scratch): string | null {
-    for (const arm of this.p.dimensions[dim]) if (this.holds(arm.cond, lead, scratch, false)) return arm.value;
+  protected classify(dim: number): string | null {
+    const arms = this.p.dimensions[dim];
+    for (let i = 0; i < arms.length; i++) if (this.holds(arms[i].cond)) return arms[i].value;
     return null;
   }
 
-  private holds(c: PreparedCond, lead: unknown, scratch: Scratch, negated: boolean): boolean {
-    switch (c.kind) {
-      case 'true':
-        return true;
-      case 'and':
-        for (const arg of c.args) if (!this.holds(arg, lead, scratch, negated)) return false;
-        return true;
-      case 'or':
-        for (const arg of c.args) if (this.holds(arg, lead, scratch, negated)) return true;
-        return false;
-      case 'not':
-        return !this.holds(c.arg, lead, scratch, !negated);
-      case 'test': {
-        const v = c.subject.kind === 'path' ? readPath(lead, this.p.ir.paths[c.subject.path]) : this.dimension(c.subject.dim, lead, scratch);
-        const ok = holds(v, c.test);
-        if (this.trace !== null) this.traceTest(c, v, ok, negated, this.trace);
-        return ok;
-      }
-    }
+  protected memberHolds(when: PreparedCond): boolean {
+    return this.holds(when);
   }
 
-  // ---- tracing ---------------------------------------------------------------------------
+  protected holds(c: PreparedCond): boolean {
+    switch (c.kind) {
+      case 'test': {
+        if (c.path < 0) {
+          const value = this.dimensionValue(c.dim);
+          const passing = c.passing;
+          for (let i = 0; i < passing.length; i++) if (passing[i] === value) return true;
+          return false;
+        }
+        const r = this.reading(c.path);
+        const test = c.test as PreparedTest;
+        return r.list ? holds(r.value, test) : readingHolds(r, test);
+      }
+      case 'and':
+        for (let i = 0; i < c.args.length; i++) if (!this.holds(c.args[i])) return false;
+        return true;
+      case 'or':
+        for (let i = 0; i < c.args.length; i++) if (this.holds(c.args[i])) return true;
+        return false;
+      case 'not':
+        return !this.holds(c.args[0]);
+      case 'true':
+        return true;
+    }
+  }
+}
+
+/** The walker that also says, in plain words, what it evaluated: the same walk, with entries appended to `trace`. */
+class TracingWalker extends Walker {
+  /** Values read for the trace entry being built (null: not collecting). */
+  private reads: Record<string, unknown> | null = null;
+  /** Whether each test gets its own `condition` entry (rule conditions do; dimension arms and member `when`s are summarized). */
+  private listTests = false;
+  /** Whether the test being walked sits under an odd number of `not`s. */
+  private negated = false;
+
+  constructor(
+    p: PreparedPolicy,
+    private readonly trace: TraceEntry[],
+  ) {
+    super(p);
+  }
+
+  protected override holds(c: PreparedCond): boolean {
+    if (c.kind === 'test') {
+      const ok = super.holds(c);
+      this.traceTest(c, this.subject(c), ok);
+      return ok;
+    }
+    if (c.kind !== 'not') return super.holds(c);
+    this.negated = !this.negated;
+    const held = super.holds(c);
+    this.negated = !this.negated;
+    return held;
+  }
+
+  protected override memberHolds(when: PreparedCond): boolean {
+    const outer = this.enter(null, false);
+    const taken = super.memberHolds(when);
+    this.leave(outer);
+    return taken;
+  }
 
   private subjectName(ref: ValueRef): string {
     return ref.kind === 'path' ? this.p.pathText[ref.path] : this.p.ir.dimensions[ref.dim].name;
   }
 
-  /** Starts collecting values for a new entry; returns what to restore. */
-  private enter(reads: Record<string, unknown> | null, listTests: boolean): [Record<string, unknown> | null, boolean] {
-    const outer: [Record<string, unknown> | null, boolean] = [this.reads, this.listTests];
+  /** Starts collecting values for a new entry (outside any `not`); returns what to restore. */
+  private enter(reads: Record<string, unknown> | null, listTests: boolean): [Record<string, unknown> | null, boolean, boolean] {
+    const outer: [Record<string, unknown> | null, boolean, boolean] = [this.reads, this.listTests, this.negated];
     this.reads = reads;
     this.listTests = listTests;
+    this.negated = false;
     return outer;
   }
 
-  private leave(outer: [Record<string, unknown> | null, boolean]): void {
-    [this.reads, this.listTests] = outer;
+  private leave(outer: [Record<string, unknown> | null, boolean, boolean]): void {
+    [this.reads, this.listTests, this.negated] = outer;
   }
 
-  private traceRule(i: number, lead: unknown, scratch: Scratch): boolean {
+  protected override ruleHolds(i: number): boolean {
     const rule = this.p.ir.rules[i];
     const entry: TraceEntry = { step: 'rule', source: rule.source, line: rule.line, values: {}, result: null };
-    (this.trace as TraceEntry[]).push(entry);
+    this.trace.push(entry);
     const outer = this.enter(entry.values as Record<string, unknown>, true);
-    const held = this.holds(this.p.rules[i], lead, scratch, false);
+    const held = super.ruleHolds(i);
     this.leave(outer);
     entry.result = held;
     const where = `rule ${rule.index} (line ${rule.line})`;
@@ -195,36 +333,36 @@ class Walker implements ReferenceEvaluator {
     return held;
   }
 
-  private traceTest(c: Extract<PreparedCond, { kind: 'test' }>, v: unknown, ok: boolean, negated: boolean, trace: TraceEntry[]): void {
-    const name = this.subjectName(c.subject);
+  private traceTest(c: PreparedCond, v: unknown, ok: boolean): void {
+    const name = this.subjectName(c.subject as ValueRef);
     if (this.reads !== null) putKey(this.reads, name, traceValue(v));
     if (!this.listTests) return;
-    const t = c.test.test;
+    const t = c.test as PreparedTest;
     let hint = '';
     if ((t.kind === 'cmp' || t.kind === 'between') && !isBlank(v) && !Array.isArray(v) && (t.time ? toTime(v) : toNumber(v)) === null) {
       hint = t.time ? ' (not a date)' : ' (not a number)';
     }
     const values: Record<string, unknown> = {};
     putKey(values, name, traceValue(v));
-    trace.push({
+    this.trace.push({
       step: 'condition',
       source: c.source,
       values,
       result: ok,
-      note: `${name} is ${showValue(v)}${hint}, so \`${c.source}\` ${ok ? 'holds' : 'fails'}${negated ? ' (inside `not`)' : ''}`,
+      note: `${name} is ${showValue(v)}${hint}, so \`${c.source}\` ${ok ? 'holds' : 'fails'}${this.negated ? ' (inside `not`)' : ''}`,
     });
   }
 
-  private traceDimension(dim: number, lead: unknown, scratch: Scratch, trace: TraceEntry[]): string | null {
+  protected override classify(dim: number): string | null {
     const d = this.p.ir.dimensions[dim];
     const entry: TraceEntry = { step: 'dimension', source: d.name, values: {}, result: null };
-    trace.push(entry);
+    this.trace.push(entry);
     const reads = entry.values as Record<string, unknown>;
     const outer = this.enter(reads, false);
     const tried: string[] = [];
     let value: string | null = null;
     for (const arm of this.p.dimensions[dim]) {
-      const held = this.holds(arm.cond, lead, scratch, false);
+      const held = this.holds(arm.cond);
       tried.push(arm.text === 'otherwise' ? `otherwise gives ${arm.value}` : `\`${arm.text}\` ${held ? 'holds' : 'fails'}`);
       if (held) {
         value = arm.value;
@@ -244,14 +382,14 @@ class Walker implements ReferenceEvaluator {
 
 /** The IR walker. Tests are prepared once here; a run only reads paths and applies them. */
 export function createReferenceEvaluator(ir: PolicyIR): ReferenceEvaluator {
-  return new Walker(
-    {
-      ir,
-      rules: ir.rules.map((r) => prepareCond(r.cond)),
-      dimensions: ir.dimensions.map((d) => d.arms.map((a) => ({ value: a.value, cond: prepareCond(a.cond), text: a.cond.kind === 'true' ? 'otherwise' : condText(a.cond) }))),
-      members: ir.pools.map((p) => p.members.map((m) => (m.when === null ? null : prepareCond(m.when)))),
-      pathText: ir.paths.map((segments) => segments.join('.')),
-    },
-    null,
-  );
+  const preparation = new Preparation(ir);
+  return new Walker({
+    ir,
+    rules: ir.rules.map((r) => PreparedCond.from(r.cond, preparation)),
+    dimensions: ir.dimensions.map((d) =>
+      d.arms.map((a) => ({ value: a.value, cond: PreparedCond.from(a.cond, preparation), text: a.cond.kind === 'true' ? 'otherwise' : condText(a.cond) })),
+    ),
+    members: ir.pools.map((p) => p.members.map((m) => (m.when === null ? null : PreparedCond.from(m.when, preparation)))),
+    pathText: ir.paths.map((segments) => segments.join('.')),
+  });
 }

@@ -1,8 +1,10 @@
-// CST (from dsl/parser.ts) -> AST (dsl/ast.ts). After error recovery the CST may lack pieces; a
-// statement with a missing piece is left out of the AST (the parser has already reported why), so
-// that the checker sees only statements that were written out in full. A statement that recovery
+// The AST of dsl/ast.ts, built while the parser (dsl/parser.ts) reads: each grammar rule hands
+// its tokens and the nodes of its sub-rules to a method here, so no intermediate syntax tree is
+// made. Error recovery may leave a statement short of a piece (a token made up, a rule cut
+// short); such a statement is left out of the AST (the parser has already reported why), so that
+// the checker sees only statements that were written out in full. A statement that recovery
 // repaired by dropping a stray token is complete, and kept.
-import type { CstElement, CstNode, IToken } from 'chevrotain';
+import { tokenMatcher, type CstNode, type IToken } from 'chevrotain';
 import type {
   CompareOp,
   Condition,
@@ -20,6 +22,7 @@ import type {
   Name,
   PathRef,
   PolicyAst,
+  PolicyNameDecl,
   PoolDecl,
   PoolName,
   PoolOption,
@@ -27,10 +30,12 @@ import type {
   RuleDecl,
   Span,
   Statement,
+  StickyDecl,
   Target,
+  FallbackDecl,
 } from './ast';
 import type { Diagnostic } from './diagnostics';
-import { UnterminatedString } from './lexer';
+import { StringLiteral, UnterminatedString } from './lexer';
 
 /**
  * A condition whose tree (and / or / not levels) is deeper than this is an error: later stages walk
@@ -46,71 +51,8 @@ function isSimpleType(name: string): name is SimpleTypeKind {
 
 const TEXT_OPS = { contains: 'contains', starts: 'starts_with', ends: 'ends_with' } as const;
 
-/**
- * Thrown when a piece the builder reads is not there. Statements that lack a piece are left out
- * before building (see `lacksPiece`), so this is only a safety net; it is caught per statement.
- */
-class Incomplete extends Error {}
-
-function isNode(element: CstElement): element is CstNode {
-  return 'children' in element;
-}
-
-function isToken(element: CstElement): element is IToken {
-  return !isNode(element);
-}
-
-/** Whether error recovery left a piece out of a node: a rule cut short, or a token made up. */
-function lacksPiece(node: CstNode): boolean {
-  if (node.recoveredNode) return true;
-  for (const list of Object.values(node.children)) {
-    for (const element of list) if (isNode(element) ? lacksPiece(element) : element.isInsertedInRecovery === true) return true;
-  }
-  return false;
-}
-
-// The lists are checked before they are filtered: a key holds either tokens or nodes (never both, as
-// no label repeats a rule name), so the check passes and nothing is copied.
-function tokensOf(node: CstNode, key: string): IToken[] {
-  const list = node.children[key] ?? [];
-  return list.every(isToken) ? list : list.filter(isToken);
-}
-
-function maybeToken(node: CstNode, key: string): IToken | undefined {
-  for (const element of node.children[key] ?? []) if (isToken(element)) return element;
-  return undefined;
-}
-
-function tokenOf(node: CstNode, key: string): IToken {
-  const token = maybeToken(node, key);
-  if (token === undefined) throw new Incomplete();
-  return token;
-}
-
-function nodesOf(node: CstNode, key: string): CstNode[] {
-  const list = node.children[key] ?? [];
-  return list.every(isNode) ? list : list.filter(isNode);
-}
-
-function maybeNode(node: CstNode, key: string): CstNode | undefined {
-  for (const element of node.children[key] ?? []) if (isNode(element)) return element;
-  return undefined;
-}
-
-function nodeOf(node: CstNode, key: string): CstNode {
-  const child = maybeNode(node, key);
-  if (child === undefined) throw new Incomplete();
-  return child;
-}
-
 export function tokenSpan(token: IToken): Span {
   return { start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1, line: token.startLine ?? 1, column: token.startColumn ?? 1 };
-}
-
-function nodeSpan(node: CstNode): Span {
-  const loc = node.location;
-  if (!loc || !(loc.startOffset >= 0) || !(loc.endOffset !== undefined && loc.endOffset >= loc.startOffset)) throw new Incomplete();
-  return { start: loc.startOffset, end: loc.endOffset + 1, line: loc.startLine ?? 1, column: loc.startColumn ?? 1 };
 }
 
 /** How many of `items`, sorted by `startOf`, start before `offset` (a binary search). */
@@ -130,6 +72,16 @@ function spanFrom(first: Span, last: Span): Span {
   return { start: first.start, end: last.end, line: first.line, column: first.column };
 }
 
+/** What a node's span runs from or to: a token, or a node with its span. */
+type Place = IToken | { span: Span };
+
+/** The span of a construct from its first token (or node) to its last. */
+function span(first: Place, last: Place): Span {
+  const end = 'span' in last ? last.span.end : (last.endOffset ?? last.startOffset) + 1;
+  if ('span' in first) return { start: first.span.start, end, line: first.span.line, column: first.span.column };
+  return { start: first.startOffset, end, line: first.startLine ?? 1, column: first.startColumn ?? 1 };
+}
+
 /** Every backslash sequence of a string; group 1 holds one that JSON does not know. */
 const STRING_ESCAPE = /\\(?:u[0-9a-fA-F]{4}|["\\/bfnrt])|(\\(?:u[^"]{0,4}|.?))/g;
 
@@ -144,291 +96,452 @@ function controlCharacterAt(image: string): number {
   return -1;
 }
 
-class AstBuilder {
-  readonly diagnostics: Diagnostic[] = [];
+/**
+ * One statement as read (a `rules { }` block holds one per rule): what was built of it, and the
+ * diagnostics building it gave. `incomplete`: error recovery left a piece out, so it is dropped
+ * whole. `statement` is null for a `;`, and for a statement that building refused (a condition
+ * nested too deep), whose diagnostics up to that point stand.
+ */
+export interface Unit {
+  statement: Statement | null;
+  incomplete: boolean;
+  /** Building stopped (at a condition nested too deep): nothing after it is built or reported. */
+  failed: boolean;
+  diagnostics: Diagnostic[];
+}
 
-  constructor(private readonly tokens: IToken[]) {}
+/** A statement as read at the top level: where its first token starts (NaN: it read none), and its units. */
+export interface ParsedStatement {
+  start: number;
+  units: Unit[];
+}
 
-  policy(cst: CstNode, sourceLength: number, recovered: boolean): PolicyAst {
-    const statements: Statement[] = [];
-    for (const statement of nodesOf(cst, 'statement')) {
-      const block = maybeNode(statement, 'rulesBlock');
-      for (const node of block ? nodesOf(block, 'ruleStatement') : [statement]) {
-        if (recovered && lacksPiece(node)) continue;
-        try {
-          const built = this.statement(node);
-          if (built) statements.push(built);
-        } catch (error) {
-          if (!(error instanceof Incomplete)) throw error;
-        }
-      }
-    }
-    return { statements, span: { start: 0, end: sourceLength, line: 1, column: 1 } };
+/**
+ * What a parse hands on: the AST built while reading, unit by unit, and (as the CstNode that
+ * dsl/parse.ts reads) one `statement` child per statement read, located at its first token.
+ */
+export interface ParsedPolicy extends CstNode {
+  readonly statements: readonly ParsedStatement[];
+}
+
+/** The parse's result over the statements read. */
+export function parsedPolicy(statements: ParsedStatement[]): ParsedPolicy {
+  const outline: CstNode[] = statements.map((s) => ({ name: 'statement', children: {}, location: { startOffset: s.start } }));
+  return { name: 'policy', children: { statement: outline }, statements };
+}
+
+/** What `TARGET (or TARGET)* MODIFIER*` reads, for the rule that holds it. */
+export interface RuleBodyParts {
+  targets: Target[];
+  modifiers: Modifier[];
+  last: Place;
+}
+
+/** A `[...]` list of literals, with its brackets (which its predicate's span runs to). */
+export interface ListParts {
+  values: Literal[];
+  open: IToken;
+  close: IToken;
+}
+
+/**
+ * Builds AST nodes for the parser, and keeps the units of the statement being read. Once a unit
+ * is short of a piece, nothing more is built for it (the values its rules get back then are
+ * never read: the unit is dropped); once it has failed, what is built is no longer reported on.
+ */
+export class AstBuilder {
+  private readonly units: Unit[] = [];
+  /** The start of the top-level statement being read. */
+  private statementStart = NaN;
+  /** For each test of the condition being read, in source order: the unit's diagnostic count before its predicate. */
+  private readonly testMarks: number[] = [];
+  /** The walk of checkDepth: nodes to visit and their depths (kept, so that a check allocates nothing). */
+  private readonly depthStack: Condition[] = [];
+  private readonly depths: number[] = [];
+
+  reset(): void {
+    this.units.length = 0;
+    this.testMarks.length = 0;
+    this.statementStart = NaN;
   }
 
-  /** A `statement` or `ruleStatement` node: what it holds, or null for a `;` (or nothing left by recovery). */
-  private statement(node: CstNode): Statement | null {
-    const [key, children] = Object.entries(node.children)[0] ?? [];
-    const child = children?.find(isNode);
-    if (key === undefined || child === undefined) return null;
-    switch (key) {
-      case 'ruleStatement':
-        return this.statement(child);
-      case 'policyDecl':
-        return { kind: 'policy', name: this.name(nodeOf(child, 'name')), span: nodeSpan(child) };
-      case 'fieldsDecl':
-        return this.fields(child);
-      case 'dimensionDecl':
-        return this.dimension(child);
-      case 'poolDecl':
-        return this.pool(child);
-      case 'stickyDecl':
-        return { kind: 'sticky', path: this.path(nodeOf(child, 'path')), window: this.duration(tokenOf(child, 'Duration')), span: nodeSpan(child) };
-      case 'whenRule':
-        return this.rule(child, this.condition(nodeOf(child, 'condition')));
-      case 'elseRule':
-        return this.rule(child, null);
-      case 'fallbackDecl':
-        return { kind: 'fallback', target: this.target(nodeOf(child, 'target')), span: nodeSpan(child) };
-      default:
-        return null;
-    }
+  // ---- units -------------------------------------------------------------------------------
+
+  /** Starts a top-level statement: a unit, and no start until its first token is read. */
+  openStatement(): Unit {
+    this.statementStart = NaN;
+    return this.openUnit();
   }
 
-  private syntaxError(message: string, span: Span): void {
-    this.diagnostics.push({ severity: 'error', code: 'syntax', message, span });
+  /** The first token of the top-level statement being read. */
+  noteStart(token: IToken): void {
+    if (Number.isNaN(this.statementStart)) this.statementStart = token.startOffset;
   }
 
-  private rule(node: CstNode, condition: Condition | null): RuleDecl {
-    const body = nodeOf(node, 'ruleBody');
-    const span = nodeSpan(node);
-    return {
-      kind: 'rule',
-      condition,
-      targets: nodesOf(body, 'target').map((n) => this.target(n)),
-      modifiers: nodesOf(body, 'modifier').map((n) => this.modifier(n)),
-      source: this.sourceOf(span),
-      span,
-    };
+  /** The top-level statement read so far, with its units (the statement's own unit unless it holds rules). */
+  statementRead(units: Unit[]): ParsedStatement {
+    return { start: this.statementStart, units };
   }
 
-  /** The text of a span with comments dropped and each run of white space made one space. */
-  private sourceOf(span: Span): string {
-    const tokens = this.tokens;
-    const low = countStartingBefore(tokens, span.start, (token) => token.startOffset);
-    let text = '';
-    let previousEnd = -1;
-    for (let i = low; i < tokens.length && tokens[i].startOffset < span.end; i++) {
-      const token = tokens[i];
-      if (text !== '' && token.startOffset > previousEnd + 1) text += ' ';
-      text += token.image;
-      previousEnd = token.endOffset ?? token.startOffset;
-    }
-    return text;
+  openUnit(): Unit {
+    const unit: Unit = { statement: null, incomplete: false, failed: false, diagnostics: [] };
+    this.units.push(unit);
+    return unit;
   }
 
-  private fields(node: CstNode): FieldsDecl {
-    return { kind: 'fields', fields: nodesOf(node, 'fieldDecl').map((n) => this.field(n)), span: nodeSpan(node) };
+  closeUnit(unit: Unit): void {
+    if (this.units.at(-1) === unit) this.units.pop();
   }
 
-  private field(node: CstNode): FieldDecl {
-    const typeToken = tokenOf(node, 'typeName');
+  /** A unit cut short by recovery, for a rule that recovery ended. */
+  recoveredUnit(): Unit {
+    return { statement: null, incomplete: true, failed: false, diagnostics: [] };
+  }
+
+  /** Recovery re-synchronized inside the current unit: a rule of it was cut short. */
+  markIncomplete(): void {
+    const unit = this.units.at(-1);
+    if (unit !== undefined) unit.incomplete = true;
+  }
+
+  /** Whether recovery left the current unit short of a piece: nothing more is built for it. */
+  get incomplete(): boolean {
+    const unit = this.units.at(-1);
+    return unit === undefined || unit.incomplete;
+  }
+
+  /** The unit with what was built of it. */
+  settle(unit: Unit, statement: Statement | null | undefined): Unit {
+    if (!unit.incomplete && !unit.failed && statement) unit.statement = statement;
+    return unit;
+  }
+
+  /** Tokens a construct read: one that recovery made up leaves the unit short of a piece. */
+  private read(...tokens: (IToken | undefined)[]): void {
+    for (const token of tokens) if (token !== undefined && token.isInsertedInRecovery === true) this.markIncomplete();
+  }
+
+  private report(diagnostic: Diagnostic): void {
+    const unit = this.units.at(-1);
+    if (unit !== undefined && !unit.failed) unit.diagnostics.push(diagnostic);
+  }
+
+  private syntaxError(message: string, at: Span): void {
+    this.report({ severity: 'error', code: 'syntax', message, span: at });
+  }
+
+  // ---- statements --------------------------------------------------------------------------
+
+  policyName(keyword: IToken, name: IToken): PolicyNameDecl {
+    this.read(keyword, name);
+    return { kind: 'policy', name: this.name(name), span: span(keyword, name) };
+  }
+
+  fields(keyword: IToken, open: IToken, fields: FieldDecl[], close: IToken): FieldsDecl {
+    this.read(keyword, open, close);
+    return { kind: 'fields', fields, span: span(keyword, close) };
+  }
+
+  /** `path: type`, or `path: enum(a, b)`; `list` holds the parentheses and the names between them. */
+  field(path: PathRef, colon: IToken, typeToken: IToken, list: { open: IToken; names: IToken[]; close: IToken } | undefined): FieldDecl {
+    this.read(colon, typeToken, list?.open, list?.close);
     const typeName: Name = { text: typeToken.image, quoted: false, span: tokenSpan(typeToken) };
-    const values = maybeToken(node, 'LParen') ? nodesOf(node, 'name').map((n) => this.name(n)) : undefined;
+    const values = list ? list.names.map((n) => this.name(n)) : undefined;
     let type: FieldType | null = null;
     if (typeName.text === 'enum') {
       if (!values) this.syntaxError('expected a list of values after `enum`: enum(a, b, ...)', typeName.span);
-      type = { kind: 'enum', values: values ?? [], span: values ? spanFrom(typeName.span, tokenSpan(tokenOf(node, 'RParen'))) : typeName.span };
+      type = { kind: 'enum', values: values ?? [], span: list ? spanFrom(typeName.span, tokenSpan(list.close)) : typeName.span };
     } else {
       if (values) this.syntaxError(`only enum takes a list of values, not \`${typeName.text}\``, typeName.span);
       if (isSimpleType(typeName.text)) type = { kind: typeName.text, span: typeName.span };
     }
-    return { path: this.path(nodeOf(node, 'path')), typeName, type, span: nodeSpan(node) };
+    return { path, typeName, type, span: span(path, list ? list.close : typeToken) };
   }
 
-  private dimension(node: CstNode): DimensionDecl {
-    const by = maybeToken(node, 'By') ? nodeOf(node, 'path') : undefined;
-    const arms: DimensionArm[] = by
-      ? nodesOf(node, 'byArm').map((arm) => this.arm(arm, (n) => this.predicate(nodeOf(n, 'predicate'))))
-      : nodesOf(node, 'conditionArm').map((arm) => this.arm(arm, (n) => this.condition(nodeOf(n, 'condition'))));
-    return { kind: 'dimension', name: this.name(nodeOf(node, 'name')), by: by ? this.path(by) : null, arms, span: nodeSpan(node) };
+  /** A dimension; its name is read after its arms, as they were always built in that order. */
+  dimension(keyword: IToken, name: IToken, by: { keyword: IToken; path: PathRef } | undefined, open: IToken, arms: DimensionArm[], close: IToken): DimensionDecl {
+    this.read(keyword, by?.keyword, open, close);
+    return { kind: 'dimension', name: this.name(name), by: by ? by.path : null, arms, span: span(keyword, close) };
   }
 
-  private arm(node: CstNode, when: (arm: CstNode) => Predicate | Condition): DimensionArm {
-    const value = this.name(nodeOf(node, 'name'));
-    return { value, when: maybeToken(node, 'When') ? when(node) : null, span: nodeSpan(node) };
+  /** `VALUE when ...` (`when` given) or `VALUE otherwise`. */
+  arm(value: IToken, when: { keyword: IToken; is: Predicate | Condition } | undefined, otherwise: IToken | undefined): DimensionArm {
+    this.read(value, when?.keyword, otherwise);
+    const name = this.name(value);
+    return { value: name, when: when ? when.is : null, span: span(value, when ? when.is : (otherwise as IToken)) };
   }
 
-  private pool(node: CstNode): PoolDecl {
-    return {
-      kind: 'pool',
-      name: this.poolName(nodeOf(node, 'poolName')),
-      members: nodesOf(node, 'member').map((n) => this.member(n)),
-      options: nodesOf(node, 'poolOption').map((n) => this.poolOption(n)),
-      span: nodeSpan(node),
-    };
+  pool(keyword: IToken, name: PoolName, equals: IToken, open: IToken, members: MemberDecl[], close: IToken, options: PoolOption[]): PoolDecl {
+    this.read(keyword, equals, open, close);
+    return { kind: 'pool', name, members, options, span: span(keyword, options.at(-1) ?? close) };
   }
 
-  private poolName(node: CstNode): PoolName {
-    const span = nodeSpan(node);
-    const quoted = maybeToken(node, 'StringLiteral');
-    if (quoted) {
-      const text = this.decodeString(quoted);
-      return { segments: [text], text, span };
-    }
-    const segments = nodesOf(node, 'poolSegment').map((segment) => (maybeToken(segment, 'Star') ?? tokenOf(segment, 'Word')).image);
-    return { segments, text: segments.join('.'), span };
+  /** A quoted pool name (one segment). */
+  quotedPoolName(token: IToken): PoolName {
+    this.read(token);
+    const text = this.decodeString(token);
+    return { segments: [text], text, span: tokenSpan(token) };
   }
 
-  private member(node: CstNode): MemberDecl {
-    return {
-      name: this.name(nodeOf(node, 'name')),
-      options: nodesOf(node, 'poolOption').map((n) => this.poolOption(n)),
-      span: nodeSpan(node),
-    };
+  /** `enterprise.na`, `smb.*`: segments (words or `*`) and the dots between them. */
+  poolName(segments: IToken[], dots: IToken[]): PoolName {
+    this.read(...segments, ...dots);
+    const texts = segments.map((s) => s.image);
+    return { segments: texts, text: texts.join('.'), span: span(segments[0], segments[segments.length - 1]) };
   }
 
-  private poolOption(node: CstNode): PoolOption {
-    const span = nodeSpan(node);
-    if (maybeToken(node, 'Weight')) return { kind: 'weight', value: this.number(tokenOf(node, 'NumberLiteral')), span };
-    if (maybeToken(node, 'Bid')) return { kind: 'bid', value: this.number(tokenOf(node, 'NumberLiteral')), span };
-    if (maybeToken(node, 'Cap')) {
-      const per = tokenOf(node, 'per');
-      return { kind: 'cap', count: this.number(tokenOf(node, 'NumberLiteral')), per: { text: per.image, quoted: false, span: tokenSpan(per) }, span };
-    }
-    if (maybeToken(node, 'Hours')) return { kind: 'hours', value: this.string(tokenOf(node, 'StringLiteral')), span };
-    if (maybeToken(node, 'Tz')) return { kind: 'tz', value: this.string(tokenOf(node, 'StringLiteral')), span };
-    if (maybeToken(node, 'Holidays')) {
-      const dates = tokensOf(node, 'DateLiteral').map((token): DateLit => ({ kind: 'date', text: token.image, span: tokenSpan(token) }));
-      return { kind: 'holidays', dates, span };
-    }
-    return { kind: 'when', condition: this.condition(nodeOf(node, 'condition')), span };
+  member(name: IToken, options: PoolOption[]): MemberDecl {
+    this.read(name);
+    return { name: this.name(name), options, span: span(name, options.at(-1) ?? name) };
   }
 
-  private target(node: CstNode): Target {
-    const span = nodeSpan(node);
-    if (maybeToken(node, 'Owner')) {
-      const path = maybeNode(node, 'path');
-      return { kind: 'owner', path: path ? this.path(path) : null, span };
-    }
-    if (maybeToken(node, 'Rep')) return { kind: 'rep', name: this.name(nodeOf(node, 'name')), span };
-    if (maybeToken(node, 'Queue')) return { kind: 'queue', name: this.name(nodeOf(node, 'name')), span };
-    const by = maybeNode(node, 'byTarget');
-    if (by) {
-      const call = nodeOf(by, 'strategyCall');
-      return { kind: 'by', dimensions: nodesOf(by, 'path').map((n) => this.path(n)), ...this.strategyCall(call), span };
-    }
-    return { kind: 'strategy', ...this.strategyCall(nodeOf(node, 'strategyCall')), span };
+  /** `weight N` or `bid N`. */
+  numberOption(kind: 'weight' | 'bid', keyword: IToken, value: IToken): PoolOption {
+    this.read(keyword, value);
+    return { kind, value: this.number(value), span: span(keyword, value) };
   }
 
-  private strategyCall(node: CstNode): { strategy: Name; pool: PoolName } {
-    const strategy = tokenOf(node, 'Identifier');
-    return { strategy: { text: strategy.image, quoted: false, span: tokenSpan(strategy) }, pool: this.poolName(nodeOf(node, 'poolName')) };
+  cap(keyword: IToken, count: IToken, slash: IToken, per: IToken): PoolOption {
+    this.read(keyword, count, slash, per);
+    return { kind: 'cap', count: this.number(count), per: { text: per.image, quoted: false, span: tokenSpan(per) }, span: span(keyword, per) };
   }
 
-  private modifier(node: CstNode): Modifier {
-    const span = nodeSpan(node);
-    if (maybeToken(node, 'Sla')) {
-      return { kind: 'sla', duration: this.duration(tokenOf(node, 'Duration')), business: maybeToken(node, 'Business') !== undefined, span };
-    }
-    if (maybeToken(node, 'Priority')) return { kind: 'priority', level: this.name(nodeOf(node, 'name')), span };
-    if (maybeToken(node, 'Tag')) return { kind: 'tag', name: this.name(nodeOf(node, 'name')), span };
-    const steps = nodesOf(node, 'escalationStep').map((step): EscalationStep => {
-      const next = maybeToken(step, 'Next');
-      return next ? { kind: 'next', span: tokenSpan(next) } : this.target(nodeOf(step, 'target'));
-    });
-    return { kind: 'escalate', steps, span };
+  /** `hours "..."` or `tz "..."`. */
+  textOption(kind: 'hours' | 'tz', keyword: IToken, value: IToken): PoolOption {
+    this.read(keyword, value);
+    return { kind, value: this.string(value), span: span(keyword, value) };
   }
 
-  /**
-   * `or` over `and` over `not`, folded to the left. `depth` is how deep this condition sits in the
-   * tree being built; the first operand of a chain of n sits n - 1 levels below the chain's root.
-   */
-  private condition(node: CstNode, depth = 0): Condition {
-    return this.chain(nodesOf(node, 'andCondition'), 'or', depth, (n, d) => this.chain(nodesOf(n, 'notCondition'), 'and', d, (m, e) => this.notCondition(m, e)));
+  holidays(keyword: IToken, open: IToken, dates: IToken[], close: IToken): PoolOption {
+    this.read(keyword, open, ...dates, close);
+    return { kind: 'holidays', dates: dates.map((token): DateLit => ({ kind: 'date', text: token.image, span: tokenSpan(token) })), span: span(keyword, close) };
   }
 
-  private chain(operands: CstNode[], kind: 'and' | 'or', depth: number, build: (node: CstNode, depth: number) => Condition): Condition {
-    if (operands.length === 0) throw new Incomplete();
-    let result = build(operands[0], depth + operands.length - 1);
+  whenOption(keyword: IToken, condition: Condition): PoolOption {
+    this.read(keyword);
+    return { kind: 'when', condition, span: span(keyword, condition) };
+  }
+
+  sticky(keyword: IToken, by: IToken, path: PathRef, forToken: IToken, window: IToken): StickyDecl {
+    this.read(keyword, by, forToken, window);
+    return { kind: 'sticky', path, window: this.duration(window), span: span(keyword, window) };
+  }
+
+  /** A `when` rule (`condition` given) or an `else` rule. Its source is filled in by buildAst, from the token vector. */
+  rule(keyword: IToken, condition: Condition | null, route: IToken | undefined, body: RuleBodyParts): RuleDecl {
+    this.read(keyword, route);
+    return { kind: 'rule', condition, targets: body.targets, modifiers: body.modifiers, source: '', span: span(keyword, body.last) };
+  }
+
+  ruleBody(targets: Target[], ors: IToken[], modifiers: Modifier[]): RuleBodyParts {
+    this.read(...ors);
+    return { targets, modifiers, last: modifiers.at(-1) ?? (targets.at(-1) as Target) };
+  }
+
+  fallback(keyword: IToken, target: Target): FallbackDecl {
+    this.read(keyword);
+    return { kind: 'fallback', target, span: span(keyword, target) };
+  }
+
+  // ---- targets and modifiers -----------------------------------------------------------------
+
+  /** `owner`, or `owner(path)` with its parentheses. */
+  owner(keyword: IToken, path: { open: IToken; path: PathRef; close: IToken } | undefined): Target {
+    this.read(keyword, path?.open, path?.close);
+    return { kind: 'owner', path: path ? path.path : null, span: span(keyword, path ? path.close : keyword) };
+  }
+
+  /** `rep NAME` or `queue NAME`. */
+  named(kind: 'rep' | 'queue', keyword: IToken, name: IToken): Target {
+    this.read(keyword, name);
+    return { kind, name: this.name(name), span: span(keyword, name) };
+  }
+
+  strategyCall(strategy: IToken, open: IToken, pool: PoolName, close: IToken): { strategy: Name; pool: PoolName; close: IToken } {
+    this.read(strategy, open, close);
+    return { strategy: { text: strategy.image, quoted: false, span: tokenSpan(strategy) }, pool, close };
+  }
+
+  strategy(call: { strategy: Name; pool: PoolName; close: IToken }): Target {
+    return { kind: 'strategy', strategy: call.strategy, pool: call.pool, span: span(call.strategy, call.close) };
+  }
+
+  by(keyword: IToken, dimensions: PathRef[], thens: IToken[], call: { strategy: Name; pool: PoolName; close: IToken }): Target {
+    this.read(keyword, ...thens);
+    return { kind: 'by', dimensions, strategy: call.strategy, pool: call.pool, span: span(keyword, call.close) };
+  }
+
+  next(token: IToken): EscalationStep {
+    this.read(token);
+    return { kind: 'next', span: tokenSpan(token) };
+  }
+
+  sla(keyword: IToken, duration: IToken, business: IToken | undefined): Modifier {
+    this.read(keyword, duration, business);
+    return { kind: 'sla', duration: this.duration(duration), business: business !== undefined, span: span(keyword, business ?? duration) };
+  }
+
+  /** `priority NAME` or `tag NAME`. */
+  priority(keyword: IToken, level: IToken): Modifier {
+    this.read(keyword, level);
+    return { kind: 'priority', level: this.name(level), span: span(keyword, level) };
+  }
+
+  tag(keyword: IToken, name: IToken): Modifier {
+    this.read(keyword, name);
+    return { kind: 'tag', name: this.name(name), span: span(keyword, name) };
+  }
+
+  escalate(keyword: IToken, to: IToken, steps: EscalationStep[]): Modifier {
+    this.read(keyword, to);
+    return { kind: 'escalate', steps, span: span(keyword, steps[steps.length - 1]) };
+  }
+
+  // ---- conditions ----------------------------------------------------------------------------
+
+  /** `or` over `and` over `not`: operands of one level folded to the left. */
+  chain(operands: Condition[], kind: 'and' | 'or'): Condition {
+    let result = operands[0];
     for (let i = 1; i < operands.length; i++) {
-      const right = build(operands[i], depth + operands.length - i);
+      const right = operands[i];
       result = { kind, left: result, right, span: spanFrom(result.span, right.span) };
     }
     return result;
   }
 
-  private notCondition(node: CstNode, depth: number): Condition {
-    const nots = tokensOf(node, 'Not');
-    const innerDepth = depth + nots.length;
-    let result: Condition;
-    const inner = maybeNode(node, 'condition');
-    if (inner) {
-      // The parentheses belong to the condition they enclose, so its span covers them.
-      const open = tokenSpan(tokenOf(node, 'LParen'));
-      const condition = this.condition(inner, innerDepth);
-      result = { ...condition, span: spanFrom(open, tokenSpan(tokenOf(node, 'RParen'))) };
-    } else {
-      const subject = this.path(nodeOf(node, 'path'));
-      if (innerDepth > MAX_CONDITION_DEPTH) {
-        this.syntaxError(`this condition nests more than ${MAX_CONDITION_DEPTH} levels of and / or / not deep; split it into several rules or use \`in [...]\``, subject.span);
-        throw new Incomplete();
-      }
-      const predicate = this.predicate(nodeOf(node, 'predicate'));
-      result = { kind: 'test', subject, predicate, span: spanFrom(subject.span, predicate.span) };
-    }
-    for (let i = nots.length - 1; i >= 0; i--) {
-      result = { kind: 'not', operand: result, span: spanFrom(tokenSpan(nots[i]), result.span) };
-    }
+  /** The unit's diagnostic count before a test's predicate (where building a test too deep stops). */
+  testMark(): number {
+    return this.units.at(-1)?.diagnostics.length ?? 0;
+  }
+
+  test(subject: PathRef, mark: number, predicate: Predicate): Condition {
+    this.testMarks.push(mark);
+    return { kind: 'test', subject, predicate, span: spanFrom(subject.span, predicate.span) };
+  }
+
+  /** A parenthesized condition: the parentheses belong to it, so its span covers them. */
+  parenthesized(open: IToken, condition: Condition, close: IToken): Condition {
+    this.read(open, close);
+    return { ...condition, span: span(open, close) };
+  }
+
+  negated(nots: IToken[], condition: Condition): Condition {
+    this.read(...nots);
+    let result = condition;
+    for (let i = nots.length - 1; i >= 0; i--) result = { kind: 'not', operand: result, span: spanFrom(tokenSpan(nots[i]), result.span) };
     return result;
   }
 
-  private predicate(node: CstNode): Predicate {
-    const span = nodeSpan(node);
-    const op = maybeToken(node, 'op');
-    if (op) return { kind: 'compare', op: op.image as CompareOp, value: this.literal(nodeOf(node, 'literal')), span };
-    if (maybeToken(node, 'Is')) return { kind: 'blank', negated: maybeToken(node, 'Not') !== undefined, span };
-    if (maybeToken(node, 'In')) {
-      const list = nodeOf(node, 'literalList');
-      return { kind: 'in', negated: maybeToken(node, 'Not') !== undefined, values: nodesOf(list, 'literal').map((n) => this.literal(n)), span };
-    }
-    if (maybeToken(node, 'Between')) return { kind: 'between', low: this.literal(nodeOf(node, 'low')), high: this.literal(nodeOf(node, 'high')), span };
-    const textOp = maybeToken(node, 'textOp');
-    if (textOp) {
-      return { kind: 'text', op: TEXT_OPS[textOp.image as keyof typeof TEXT_OPS], value: this.literal(nodeOf(node, 'literal')), span };
-    }
-    return { kind: 'matches', pattern: this.literal(nodeOf(node, 'literal')), span };
+  /** Where a whole condition starts among the test marks; give it to `checkDepth` once the condition is read. */
+  conditionStart(): number {
+    return this.testMarks.length;
   }
 
+  /**
+   * Refuses a condition deeper than MAX_CONDITION_DEPTH at its first test (in source order) that
+   * sits too deep: what was reported before that test's predicate stands, and the unit fails.
+   */
+  checkDepth(condition: Condition, start: number): void {
+    const unit = this.units.at(-1);
+    if (unit === undefined || unit.incomplete || unit.failed) {
+      this.testMarks.length = start;
+      return;
+    }
+    const stack = this.depthStack;
+    const depths = this.depths;
+    stack.push(condition);
+    depths.push(0);
+    let test = start;
+    while (stack.length > 0) {
+      const node = stack.pop() as Condition;
+      const depth = depths.pop() as number;
+      if (node.kind === 'and' || node.kind === 'or') {
+        stack.push(node.right, node.left);
+        depths.push(depth + 1, depth + 1);
+      } else if (node.kind === 'not') {
+        stack.push(node.operand);
+        depths.push(depth + 1);
+      } else if (depth > MAX_CONDITION_DEPTH) {
+        unit.diagnostics.length = this.testMarks[test];
+        this.syntaxError(`this condition nests more than ${MAX_CONDITION_DEPTH} levels of and / or / not deep; split it into several rules or use \`in [...]\``, node.subject.span);
+        unit.failed = true;
+        break;
+      } else test++;
+    }
+    stack.length = 0;
+    depths.length = 0;
+    this.testMarks.length = start;
+  }
+
+  compare(op: IToken, value: Literal): Predicate {
+    this.read(op);
+    return { kind: 'compare', op: op.image as CompareOp, value, span: span(op, value) };
+  }
+
+  /** `in [...]` or `not in [...]` (`not` given). */
+  in(not: IToken | undefined, keyword: IToken, list: ListParts): Predicate {
+    this.read(not, keyword, list.open, list.close);
+    return { kind: 'in', negated: not !== undefined, values: list.values, span: span(not ?? keyword, list.close) };
+  }
+
+  between(keyword: IToken, low: Literal, and: IToken, high: Literal): Predicate {
+    this.read(keyword, and);
+    return { kind: 'between', low, high, span: span(keyword, high) };
+  }
+
+  blank(keyword: IToken, not: IToken | undefined, blank: IToken): Predicate {
+    this.read(keyword, not, blank);
+    return { kind: 'blank', negated: not !== undefined, span: span(keyword, blank) };
+  }
+
+  /** `contains`, or `starts with` / `ends with` (`with` given). */
+  text(op: IToken, withToken: IToken | undefined, value: Literal): Predicate {
+    this.read(op, withToken);
+    return { kind: 'text', op: TEXT_OPS[op.image as keyof typeof TEXT_OPS], value, span: span(op, value) };
+  }
+
+  matches(keyword: IToken, pattern: Literal): Predicate {
+    this.read(keyword);
+    return { kind: 'matches', pattern, span: span(keyword, pattern) };
+  }
+
+  list(open: IToken, values: Literal[], close: IToken): ListParts {
+    return { values, open, close };
+  }
+
+  // ---- leaves --------------------------------------------------------------------------------
+
   /** A bare word (`customer`, `paid_search`, `acme.com`, `4h`, `2026-12-25`) is the string as written. */
-  private literal(node: CstNode): Literal {
-    const quoted = maybeToken(node, 'StringLiteral');
-    if (quoted) return this.string(quoted);
-    const number = maybeToken(node, 'NumberLiteral');
-    if (number) return this.number(number);
-    const bare = maybeToken(node, 'bareToken');
-    if (bare) return { kind: 'string', value: bare.image, bare: true, span: tokenSpan(bare) };
-    const path = this.path(nodeOf(node, 'path'));
+  bare(token: IToken): Literal {
+    this.read(token);
+    return { kind: 'string', value: token.image, bare: true, span: tokenSpan(token) };
+  }
+
+  barePath(path: PathRef): Literal {
     return { kind: 'string', value: path.text, bare: true, span: path.span };
   }
 
-  private path(node: CstNode): PathRef {
-    const segments = [tokenOf(node, 'PathStart').image, ...tokensOf(node, 'Word').map((w) => w.image)];
-    return { kind: 'path', segments, text: segments.join('.'), span: nodeSpan(node) };
+  /** A path: its first segment, then its dots and words in turn. */
+  path(head: IToken, tail: readonly IToken[]): PathRef {
+    this.read(head, ...tail);
+    const segments = [head.image];
+    for (let i = 1; i < tail.length; i += 2) segments.push(tail[i].image);
+    return { kind: 'path', segments, text: tail.length === 0 ? head.image : segments.join('.'), span: span(head, tail.at(-1) ?? head) };
   }
 
-  private name(node: CstNode): Name {
-    const quoted = maybeToken(node, 'StringLiteral');
-    if (quoted) return { text: this.decodeString(quoted), quoted: true, span: tokenSpan(quoted) };
-    const word = tokenOf(node, 'Word');
-    return { text: word.image, quoted: false, span: tokenSpan(word) };
+  /** A name: a quoted string (decoded) or a word. */
+  name(token: IToken): Name {
+    if (tokenMatcher(token, StringLiteral)) return { text: this.decodeString(token), quoted: true, span: tokenSpan(token) };
+    return { text: token.image, quoted: false, span: tokenSpan(token) };
   }
 
-  private string(token: IToken): Literal {
+  string(token: IToken): Literal {
+    this.read(token);
     return { kind: 'string', value: this.decodeString(token), bare: false, span: tokenSpan(token) };
   }
 
-  private number(token: IToken): Literal {
+  number(token: IToken): Literal {
+    this.read(token);
     return { kind: 'number', value: Number(token.image), text: token.image, span: tokenSpan(token) };
   }
 
@@ -437,7 +550,7 @@ class AstBuilder {
   }
 
   /**
-   * A string's value by JSON's rules. A string the parser could not decode keeps its text as written
+   * A string's value by JSON's rules. A string that cannot be decoded keeps its text as written
    * and is reported (an unterminated one was reported by the lexer pass already).
    */
   private decodeString(token: IToken): string {
@@ -455,7 +568,7 @@ class AstBuilder {
       : 'a string cannot hold a control character such as a tab; write it as an escape (\\t)';
     const start = token.startOffset + at;
     const width = escape ? Math.max(1, escape[1].length) : 1;
-    this.diagnostics.push({
+    this.report({
       severity: 'error',
       code: 'lex',
       message,
@@ -465,12 +578,37 @@ class AstBuilder {
   }
 }
 
+/** The text of a span with comments dropped and each run of white space made one space. */
+function sourceOf(tokens: IToken[], at: Span): string {
+  const low = countStartingBefore(tokens, at.start, (token) => token.startOffset);
+  let text = '';
+  let previousEnd = -1;
+  for (let i = low; i < tokens.length && tokens[i].startOffset < at.end; i++) {
+    const token = tokens[i];
+    if (text !== '' && token.startOffset > previousEnd + 1) text += ' ';
+    text += token.image;
+    previousEnd = token.endOffset ?? token.startOffset;
+  }
+  return text;
+}
+
 /**
- * Builds the AST of a parsed policy. `tokens` is the lexer's token vector (for rule sources);
- * `recovered` says whether the parser recovered from errors, so that statements may lack pieces.
+ * The AST of a parse: its complete statements, each rule with its own text as its source (from
+ * `tokens`, the lexer's token vector), and the diagnostics building them gave. `recovered` says
+ * whether the parser recovered from errors, so that statements may lack pieces.
  */
-export function buildAst(cst: CstNode, tokens: IToken[], sourceLength: number, recovered: boolean): { ast: PolicyAst; diagnostics: Diagnostic[] } {
-  const builder = new AstBuilder(tokens);
-  const ast = builder.policy(cst, sourceLength, recovered);
-  return { ast, diagnostics: builder.diagnostics };
+export function buildAst(parsed: ParsedPolicy, tokens: IToken[], sourceLength: number, recovered: boolean): { ast: PolicyAst; diagnostics: Diagnostic[] } {
+  const statements: Statement[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const statement of parsed.statements) {
+    for (const unit of statement.units) {
+      if (recovered && unit.incomplete) continue;
+      diagnostics.push(...unit.diagnostics);
+      const built = unit.statement;
+      if (built === null) continue;
+      if (built.kind === 'rule') built.source = sourceOf(tokens, built.span);
+      statements.push(built);
+    }
+  }
+  return { ast: { statements, span: { start: 0, end: sourceLength, line: 1, column: 1 } }, diagnostics };
 }

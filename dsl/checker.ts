@@ -319,6 +319,20 @@ const OPTION_PLACES: Record<PoolOption['kind'], 'pool' | 'member' | 'both'> = {
 
 const REGEX_UNSUPPORTED = /\\[1-9k]|\(\?<?[=!]/;
 
+/** Why a pattern does not compile (RE2 syntax), or null. */
+function regexProblem(text: string): string | null {
+  try {
+    compileRegex(text);
+    return null;
+  } catch (e) {
+    const reason = (e instanceof Error ? e.message : String(e)).replace(/^error parsing regexp: /, '');
+    const unsupported = REGEX_UNSUPPORTED.test(text)
+      ? '; patterns use RE2 syntax, which runs in linear time and so has no backreferences (`\\1`, `\\k<name>`) and no lookaround (`(?=`, `(?!`, `(?<=`, `(?<!`)'
+      : '';
+    return `invalid regex: ${reason}${unsupported}`;
+  }
+}
+
 // ---- The checker
 
 class Checker {
@@ -332,6 +346,8 @@ class Checker {
   /** Distinct `by` step lists, by their names joined. */
   readonly bySignatures = new Map<string, Subject[]>();
   private readonly coverageMemo = new Map<string, { count: number; listed: string[] } | null>();
+  /** Per pattern text, why it does not compile (null: it does): policies repeat their patterns. */
+  private readonly regexProblems = new Map<string, string | null>();
   private poolsBySize: Map<number, PoolInfo[]> | null = null;
 
   error(code: string, span: Span, message: string, suggestion?: string): void {
@@ -671,15 +687,12 @@ class Checker {
       this.error('invalid-regex', pattern.span, `the pattern is ${text.length} characters long; patterns are limited to ${MAX_PATTERN_LENGTH}`);
       return;
     }
-    try {
-      compileRegex(text);
-    } catch (e) {
-      const reason = (e instanceof Error ? e.message : String(e)).replace(/^error parsing regexp: /, '');
-      const unsupported = REGEX_UNSUPPORTED.test(text)
-        ? '; patterns use RE2 syntax, which runs in linear time and so has no backreferences (`\\1`, `\\k<name>`) and no lookaround (`(?=`, `(?!`, `(?<=`, `(?<!`)'
-        : '';
-      this.error('invalid-regex', pattern.span, `invalid regex: ${reason}${unsupported}`);
+    let problem = this.regexProblems.get(text);
+    if (problem === undefined) {
+      problem = regexProblem(text);
+      this.regexProblems.set(text, problem);
     }
+    if (problem !== null) this.error('invalid-regex', pattern.span, problem);
   }
 
   // ---- Values of options and modifiers

@@ -7,7 +7,7 @@
 // and `otherwise`, which would make the grammar ambiguous there (`not` starts a negated condition;
 // `when` / `otherwise` start a dimension arm), and `route`, `and`, `or`, so that a value left out
 // (`when type = route ...`) is reported as such instead of swallowing the next word.
-import { createToken, Lexer, type CustomPatternMatcherFunc, type ILexingResult, type IToken, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type CustomPatternMatcherFunc, type CustomPatternMatcherReturn, type ILexingResult, type IToken, type TokenType } from 'chevrotain';
 
 /** Anything usable as a name: an identifier or any keyword. */
 export const Word = createToken({ name: 'Word', pattern: Lexer.NA });
@@ -27,12 +27,19 @@ function startHints(test: (character: string) => boolean): number[] {
   return hints;
 }
 
-/** A custom pattern running a sticky regexp, for what Chevrotain's own regexp handling cannot do. */
+/**
+ * A custom pattern running a sticky regexp, for what Chevrotain's own regexp handling cannot do.
+ * One result array serves every match (the lexer reads the image at once and keeps nothing), so
+ * a policy's thousands of words do not each leave a match array behind.
+ */
 function sticky(pattern: RegExp): { exec: CustomPatternMatcherFunc } {
+  const found: CustomPatternMatcherReturn = [''];
   return {
     exec: (text, offset) => {
       pattern.lastIndex = offset;
-      return pattern.exec(text);
+      if (!pattern.test(text)) return null;
+      found[0] = text.substring(offset, pattern.lastIndex);
+      return found;
     },
   };
 }

@@ -1,6 +1,10 @@
-// The grammar of the routing language (LANGUAGE.md) as one Chevrotain CstParser, built once and reused.
+// The grammar of the routing language (LANGUAGE.md) as one Chevrotain parser, built once and reused.
+// Its rules build the AST as they read (through dsl/ast-builder.ts), with no syntax tree in between:
+// a tree of every rule and token, then read again into the AST, was the larger part of a compile.
 // Error recovery is on: a mistake costs the statement it is in, and parsing goes on with the next one.
-import { CstParser, EOF, tokenMatcher, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import type { Condition, DimensionArm, EscalationStep, FieldDecl, Literal, MemberDecl, Modifier, PathRef, PoolOption, Predicate, Statement } from './ast';
+import { AstBuilder, parsedPolicy, type ParsedPolicy, type ParsedStatement, type Unit } from './ast-builder';
 import * as t from './lexer';
 
 /**
@@ -144,16 +148,34 @@ const messages: IParserErrorMessageProvider = {
   },
 };
 
-class PolicyParser extends CstParser {
+/**
+ * A rule whose alternatives do not depend on the call keeps them in a `...Choices` field, made
+ * once: written inline, every call of the rule would make a new closure per alternative, which for
+ * a large policy was most of what parsing allocated.
+ */
+class PolicyParser extends EmbeddedActionsParser {
   /** How many parentheses are open in the condition being parsed. */
   private nesting = 0;
-  /** The root node of the current parse, kept so that a parse stopped early still yields its statements. */
-  private root: CstNode | undefined;
+  /** The statements read so far in the current parse (kept when a parse is stopped early). */
+  private statements: ParsedStatement[] = [];
+  /**
+   * The statement that an error ended before it was read whole, until recovery places it: cut
+   * short, it still counts where it stands, and so do the rules its `rules { }` block had read.
+   */
+  private abandoned: ParsedStatement | null = null;
+  /** The units of the `rules { }` block of the statement being read (none outside a block). */
+  private blockUnits: Unit[] = [];
+  private readonly b = new AstBuilder();
+
+  /** The value of a rule that recovery cut short: its unit lacks a piece, and the value is never read. */
+  private readonly cutShort = <T>(): T => {
+    this.b.markIncomplete();
+    return undefined as T;
+  };
 
   constructor() {
     super(t.allTokens, {
       recoveryEnabled: true,
-      nodeLocationTracking: 'full',
       maxLookahead: 3,
       errorMessageProvider: messages,
     });
@@ -162,543 +184,939 @@ class PolicyParser extends CstParser {
 
   /**
    * Parses a whole token vector; read `errors` afterwards. `stoppedAt` is the token where reading
-   * stopped after MAX_SYNTAX_ERRORS; the tree then holds the statements completed before it.
+   * stopped after MAX_SYNTAX_ERRORS; the result then holds the statements completed before it.
    */
-  parseTokens(tokens: IToken[]): { cst: CstNode; stoppedAt?: IToken } {
+  parseTokens(tokens: IToken[]): { cst: ParsedPolicy; stoppedAt?: IToken } {
     this.input = tokens;
     this.nesting = 0;
-    this.root = undefined;
     budget.left = MAX_SYNTAX_ERRORS;
     budget.stoppedAt = undefined;
     try {
-      return { cst: this.policy() };
+      this.policy();
+      return { cst: parsedPolicy(this.statements) };
     } catch (error) {
-      if (!(error instanceof StopParsing) || !this.root) throw error;
-      return { cst: this.root, stoppedAt: budget.stoppedAt };
+      if (!(error instanceof StopParsing)) throw error;
+      return { cst: parsedPolicy(this.statements), stoppedAt: budget.stoppedAt };
+    } finally {
+      this.release();
     }
+  }
+
+  /**
+   * Lets go of what the parse read (the token vector, the statements) so that it can be collected
+   * as soon as the caller is done with it, not at the next parse; the errors stay to be read.
+   */
+  private release(): void {
+    const errors = this.errors;
+    this.input = [];
+    this.errors = errors;
+    this.statements = [];
+    this.abandoned = null;
+    this.blockUnits = [];
+    this.statementUnit = undefined;
+    this.b.reset();
+  }
+
+  /**
+   * Whether a rule builds its node: not while Chevrotain records the grammar, nor once recovery has
+   * left the current unit short of a piece (the unit is dropped, so its values are never read).
+   */
+  private get building(): boolean {
+    return !this.RECORDING_PHASE && !this.b.incomplete;
   }
 
   // `EOF` is consumed explicitly so that recovery at the top level skips stray tokens up to the next
   // statement instead of giving up on the rest of the file.
-  private readonly policy = this.RULE('policy', () => {
-    this.ACTION(() => (this.root = this.currCSTNode));
-    this.MANY(() => this.SUBRULE(this.statement));
-    this.CONSUME(EOF);
-  });
+  private readonly policy = this.RULE(
+    'policy',
+    () => {
+      this.MANY(() => {
+        const statement = this.SUBRULE(this.statement);
+        this.ACTION(() => this.statements.push(statement));
+      });
+      this.CONSUME(EOF);
+    },
+    { recoveryValueFunc: () => this.placeAbandoned() },
+  );
 
-  private readonly statement = this.RULE('statement', () => {
-    this.OR({
-      ERR_MSG: STATEMENT_STARTS,
-      DEF: [
-        { ALT: () => this.SUBRULE(this.policyDecl) },
-        { ALT: () => this.SUBRULE(this.fieldsDecl) },
-        { ALT: () => this.SUBRULE(this.dimensionDecl) },
-        { ALT: () => this.SUBRULE(this.poolDecl) },
-        { ALT: () => this.SUBRULE(this.stickyDecl) },
-        { ALT: () => this.SUBRULE(this.rulesBlock) },
-        { ALT: () => this.SUBRULE(this.ruleStatement) },
-      ],
-    });
-  });
+  /** The statement an error ended, once recovery has skipped past it (null when there is none). */
+  private takeAbandoned(): ParsedStatement | null {
+    const abandoned = this.abandoned;
+    this.abandoned = null;
+    return abandoned;
+  }
 
-  /** What a `rules { }` block may hold: rules, the fallback and `;`. */
-  private readonly ruleStatement = this.RULE('ruleStatement', () => {
-    this.OR({
-      ERR_MSG: 'a rule (when ..., else ...) or `fallback`',
-      DEF: [
-        { ALT: () => this.SUBRULE(this.whenRule) },
-        { ALT: () => this.SUBRULE(this.elseRule) },
-        { ALT: () => this.SUBRULE(this.fallbackDecl) },
-        { ALT: () => this.CONSUME(t.Semicolon) },
-      ],
-    });
-  });
+  private placeAbandoned(): void {
+    const abandoned = this.takeAbandoned();
+    if (abandoned !== null) this.statements.push(abandoned);
+  }
 
-  private readonly rulesBlock = this.RULE('rulesBlock', () => {
-    this.CONSUME(t.Rules);
-    this.CONSUME(t.LCurly);
-    this.MANY(() => this.SUBRULE(this.ruleStatement));
-    this.CONSUME(t.RCurly);
-  });
+  /** The unit of the top-level statement being read (statements do not nest). */
+  private statementUnit: Unit | undefined;
 
-  private readonly policyDecl = this.RULE('policyDecl', () => {
-    this.CONSUME(t.Policy);
-    this.SUBRULE(this.name);
-  });
+  /** Each alternative first notes where the statement starts (the token that chose it). */
+  private readonly statementChoices = {
+    ERR_MSG: STATEMENT_STARTS,
+    DEF: [
+      { ALT: () => (this.noteStart(), this.own(this.SUBRULE(this.policyDecl))) },
+      { ALT: () => (this.noteStart(), this.own(this.SUBRULE(this.fieldsDecl))) },
+      { ALT: () => (this.noteStart(), this.own(this.SUBRULE(this.dimensionDecl))) },
+      { ALT: () => (this.noteStart(), this.own(this.SUBRULE(this.poolDecl))) },
+      { ALT: () => (this.noteStart(), this.own(this.SUBRULE(this.stickyDecl))) },
+      { ALT: () => (this.noteStart(), this.SUBRULE(this.rulesBlock)) },
+      { ALT: () => (this.noteStart(), [this.SUBRULE(this.ruleStatement)]) },
+    ],
+  };
 
-  private readonly fieldsDecl = this.RULE('fieldsDecl', () => {
-    this.CONSUME(t.Fields);
-    this.CONSUME(t.LCurly);
-    this.MANY(() => this.SUBRULE(this.fieldDecl));
-    this.CONSUME(t.RCurly);
-  });
+  private noteStart(): void {
+    if (!this.RECORDING_PHASE) this.b.noteStart(this.LA(1));
+  }
+
+  /** A statement that is its own unit. */
+  private own(statement: Statement | undefined): Unit[] {
+    return this.RECORDING_PHASE ? UNBUILT : [this.b.settle(this.statementUnit as Unit, statement)];
+  }
+
+  private readonly statement = this.RULE(
+    'statement',
+    () => {
+      this.ACTION(() => {
+        this.blockUnits = [];
+        this.statementUnit = this.b.openStatement();
+      });
+      let read: ParsedStatement | undefined;
+      try {
+        const units = this.OR(this.statementChoices);
+        read = this.ACTION(() => this.b.statementRead(units));
+        return read;
+      } finally {
+        this.ACTION(() => {
+          this.b.closeUnit(this.statementUnit as Unit);
+          if (read === undefined) this.abandoned = this.b.statementRead(this.blockUnits);
+        });
+      }
+    },
+    { recoveryValueFunc: () => this.takeAbandoned() ?? this.b.statementRead([]) },
+  );
+
+  /** What a `rules { }` block may hold: rules, the fallback and `;`. Each is a unit of its own. */
+  private readonly ruleStatementChoices = {
+    ERR_MSG: 'a rule (when ..., else ...) or `fallback`',
+    DEF: [
+      { ALT: () => this.SUBRULE(this.whenRule) },
+      { ALT: () => this.SUBRULE(this.elseRule) },
+      { ALT: () => this.SUBRULE(this.fallbackDecl) },
+      {
+        ALT: (): Statement | undefined => {
+          this.CONSUME(t.Semicolon);
+          return undefined;
+        },
+      },
+    ],
+  };
+
+  private readonly ruleStatement = this.RULE(
+    'ruleStatement',
+    () => {
+      const unit = this.ACTION(() => this.b.openUnit());
+      try {
+        const statement = this.OR(this.ruleStatementChoices);
+        return this.ACTION(() => this.b.settle(unit, statement));
+      } finally {
+        this.ACTION(() => this.b.closeUnit(unit));
+      }
+    },
+    { recoveryValueFunc: () => this.b.recoveredUnit() },
+  );
+
+  private readonly rulesBlock = this.RULE(
+    'rulesBlock',
+    () => {
+      this.CONSUME(t.Rules);
+      this.CONSUME(t.LCurly);
+      this.MANY(() => {
+        const unit = this.SUBRULE(this.ruleStatement);
+        this.ACTION(() => this.blockUnits.push(unit));
+      });
+      this.CONSUME(t.RCurly);
+      return this.ACTION(() => this.blockUnits);
+    },
+    { recoveryValueFunc: () => this.blockUnits },
+  );
+
+  private readonly policyDecl = this.RULE(
+    'policyDecl',
+    () => {
+      const keyword = this.CONSUME(t.Policy);
+      const name = this.SUBRULE(this.name);
+      return this.building ? this.b.policyName(keyword, name) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
+
+  private readonly fieldsDecl = this.RULE(
+    'fieldsDecl',
+    () => {
+      const fields: FieldDecl[] = [];
+      const keyword = this.CONSUME(t.Fields);
+      const open = this.CONSUME(t.LCurly);
+      this.MANY(() => {
+        fields.push(this.SUBRULE(this.fieldDecl));
+      });
+      const close = this.CONSUME(t.RCurly);
+      return this.building ? this.b.fields(keyword, open, fields, close) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
 
   /** `path: type`; any word is taken as the type name, and only `enum` takes a list (the builder checks). */
-  private readonly fieldDecl = this.RULE('fieldDecl', () => {
-    this.SUBRULE(this.path);
-    this.CONSUME(t.Colon);
-    this.CONSUME(t.Word, { LABEL: 'typeName' });
-    this.OPTION(() => {
-      this.CONSUME(t.LParen);
-      this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.name), ERR_MSG: 'an enum value' });
-      this.CONSUME(t.RParen);
-    });
-  });
+  private readonly fieldDecl = this.RULE(
+    'fieldDecl',
+    () => {
+      const path = this.SUBRULE(this.path);
+      const colon = this.CONSUME(t.Colon);
+      const typeName = this.CONSUME(t.Word);
+      const list = this.OPTION(() => {
+        const names: IToken[] = [];
+        const open = this.CONSUME(t.LParen);
+        this.AT_LEAST_ONE_SEP({
+          SEP: t.Comma,
+          DEF: () => {
+            names.push(this.SUBRULE(this.name));
+          },
+          ERR_MSG: 'an enum value',
+        });
+        const close = this.CONSUME(t.RParen);
+        return { open, names, close };
+      });
+      return this.building ? this.b.field(path, colon, typeName, list) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
 
-  private readonly dimensionDecl = this.RULE('dimensionDecl', () => {
-    this.CONSUME(t.Dimension);
-    this.SUBRULE(this.name);
-    this.OR({
-      ERR_MSG: '`by PATH {` or `{`',
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(t.By);
-            this.SUBRULE(this.path);
-            this.CONSUME1(t.LCurly);
-            this.MANY1(() => this.SUBRULE(this.byArm));
-            this.CONSUME1(t.RCurly);
+  private readonly dimensionDecl = this.RULE(
+    'dimensionDecl',
+    () => {
+      const arms: DimensionArm[] = [];
+      const keyword = this.CONSUME(t.Dimension);
+      const name = this.SUBRULE(this.name);
+      type Body = [{ keyword: IToken; path: PathRef } | undefined, IToken, IToken];
+      const body = this.OR({
+        ERR_MSG: '`by PATH {` or `{`',
+        DEF: [
+          {
+            ALT: (): Body => {
+              const byKeyword = this.CONSUME(t.By);
+              const path = this.SUBRULE(this.path);
+              const lc = this.CONSUME1(t.LCurly);
+              this.MANY1(() => {
+                arms.push(this.SUBRULE(this.byArm));
+              });
+              const rc = this.CONSUME1(t.RCurly);
+              return [{ keyword: byKeyword, path }, lc, rc];
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME2(t.LCurly);
-            this.MANY2(() => this.SUBRULE(this.conditionArm));
-            this.CONSUME2(t.RCurly);
+          {
+            ALT: (): Body => {
+              const lc = this.CONSUME2(t.LCurly);
+              this.MANY2(() => {
+                arms.push(this.SUBRULE(this.conditionArm));
+              });
+              const rc = this.CONSUME2(t.RCurly);
+              return [undefined, lc, rc];
+            },
           },
-        },
-      ],
-    });
-  });
+        ],
+      });
+      return this.building ? this.b.dimension(keyword, name, body[0], body[1], arms, body[2]) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
 
   /** `enterprise when >= 1000` or `smb otherwise`, in a `dimension NAME by PATH` block. */
-  private readonly byArm = this.RULE('byArm', () => {
-    this.SUBRULE(this.name);
-    this.OR({
-      ERR_MSG: '`when` or `otherwise`',
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(t.When);
-            this.SUBRULE(this.predicate);
+  private readonly byArm = this.RULE(
+    'byArm',
+    () => {
+      const value = this.SUBRULE(this.name);
+      type Arm = [{ keyword: IToken; is: Predicate } | undefined, IToken | undefined];
+      const arm = this.OR({
+        ERR_MSG: '`when` or `otherwise`',
+        DEF: [
+          {
+            ALT: (): Arm => {
+              const keyword = this.CONSUME(t.When);
+              return [{ keyword, is: this.SUBRULE(this.predicate) }, undefined];
+            },
           },
-        },
-        { ALT: () => this.CONSUME(t.Otherwise) },
-      ],
-    });
-  });
+          { ALT: (): Arm => [undefined, this.CONSUME(t.Otherwise)] },
+        ],
+      });
+      return this.building ? this.b.arm(value, arm[0], arm[1]) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
 
   /** `high when type = demo` or `low otherwise`, in a `dimension NAME { }` block. */
-  private readonly conditionArm = this.RULE('conditionArm', () => {
-    this.SUBRULE(this.name);
-    this.OR({
-      ERR_MSG: '`when` or `otherwise`',
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(t.When);
-            this.SUBRULE(this.condition);
+  private readonly conditionArm = this.RULE(
+    'conditionArm',
+    () => {
+      const value = this.SUBRULE(this.name);
+      type Arm = [{ keyword: IToken; is: Condition } | undefined, IToken | undefined];
+      const arm = this.OR({
+        ERR_MSG: '`when` or `otherwise`',
+        DEF: [
+          {
+            ALT: (): Arm => {
+              const keyword = this.CONSUME(t.When);
+              return [{ keyword, is: this.wholeCondition() }, undefined];
+            },
           },
-        },
-        { ALT: () => this.CONSUME(t.Otherwise) },
-      ],
-    });
-  });
+          { ALT: (): Arm => [undefined, this.CONSUME(t.Otherwise)] },
+        ],
+      });
+      return this.building ? this.b.arm(value, arm[0], arm[1]) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
 
   // Pool-level options stop at `when`: after `]` it starts the next rule, not a member condition.
-  private readonly poolDecl = this.RULE('poolDecl', () => {
-    this.CONSUME(t.Pool);
-    this.SUBRULE(this.poolName);
-    this.CONSUME(t.Equals);
-    this.CONSUME(t.LBracket);
-    this.MANY_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.member) });
-    this.CONSUME(t.RBracket);
-    this.MANY({ GATE: () => !tokenMatcher(this.LA(1), t.When), DEF: () => this.SUBRULE(this.poolOption) });
-  });
+  private readonly poolDecl = this.RULE(
+    'poolDecl',
+    () => {
+      const members: MemberDecl[] = [];
+      const options: PoolOption[] = [];
+      const keyword = this.CONSUME(t.Pool);
+      const name = this.SUBRULE(this.poolName);
+      const equals = this.CONSUME(t.Equals);
+      const open = this.CONSUME(t.LBracket);
+      this.MANY_SEP({
+        SEP: t.Comma,
+        DEF: () => {
+          members.push(this.SUBRULE(this.member));
+        },
+      });
+      const close = this.CONSUME(t.RBracket);
+      this.MANY({
+        GATE: () => !tokenMatcher(this.LA(1), t.When),
+        DEF: () => {
+          options.push(this.SUBRULE(this.poolOption));
+        },
+      });
+      return this.building ? this.b.pool(keyword, name, equals, open, members, close, options) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
 
   /** `enterprise.na`, `smb.*`, `payments_team` or a quoted name (one segment). */
-  private readonly poolName = this.RULE('poolName', () => {
-    this.OR1({
-      ERR_MSG: 'a pool name (enterprise.na, smb.*, payments_team)',
-      DEF: [
-        { ALT: () => this.CONSUME(t.StringLiteral) },
-        {
-          ALT: () => {
-            this.SUBRULE1(this.poolSegment);
-            this.MANY(() => {
-              this.CONSUME(t.Dot);
-              this.SUBRULE2(this.poolSegment);
-            });
-          },
+  private readonly poolNameChoices = {
+    ERR_MSG: 'a pool name (enterprise.na, smb.*, payments_team)',
+    DEF: [
+      {
+        ALT: () => {
+          const quoted = this.CONSUME(t.StringLiteral);
+          return this.building ? this.b.quotedPoolName(quoted) : UNBUILT;
         },
-      ],
-    });
-  });
+      },
+      {
+        ALT: () => {
+          const segments = [this.SUBRULE1(this.poolSegment)];
+          const dots: IToken[] = [];
+          this.MANY(() => {
+            dots.push(this.CONSUME(t.Dot));
+            segments.push(this.SUBRULE2(this.poolSegment));
+          });
+          return this.building ? this.b.poolName(segments, dots) : UNBUILT;
+        },
+      },
+    ],
+  };
 
-  private readonly poolSegment = this.RULE('poolSegment', () => {
-    this.OR({
-      ERR_MSG: 'a name or `*`',
-      DEF: [{ ALT: () => this.CONSUME(t.Word) }, { ALT: () => this.CONSUME(t.Star) }],
-    });
-  });
+  private readonly poolName = this.RULE(
+    'poolName',
+    () => this.OR1(this.poolNameChoices),
+    { recoveryValueFunc: this.cutShort },
+  );
 
-  private readonly member = this.RULE('member', () => {
-    this.SUBRULE(this.name);
-    this.MANY(() => this.SUBRULE(this.poolOption));
-  });
+  private readonly poolSegmentChoices = {
+    ERR_MSG: 'a name or `*`',
+    DEF: [{ ALT: () => this.CONSUME(t.Word) }, { ALT: () => this.CONSUME(t.Star) }],
+  };
 
-  private readonly poolOption = this.RULE('poolOption', () => {
-    this.OR({
-      ERR_MSG: POOL_OPTION,
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(t.Weight);
-            this.CONSUME1(t.NumberLiteral);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(t.Bid);
-            this.CONSUME2(t.NumberLiteral);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(t.Cap);
-            this.CONSUME3(t.NumberLiteral);
-            this.CONSUME(t.Slash);
-            this.CONSUME(t.Word, { LABEL: 'per' });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(t.Hours);
-            this.CONSUME1(t.StringLiteral);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(t.Tz);
-            this.CONSUME2(t.StringLiteral);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(t.Holidays);
-            this.CONSUME(t.LBracket);
-            this.MANY_SEP({ SEP: t.Comma, DEF: () => this.CONSUME(t.DateLiteral) });
-            this.CONSUME(t.RBracket);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(t.When);
-            this.SUBRULE(this.condition);
-          },
-        },
-      ],
-    });
-  });
+  private readonly poolSegment = this.RULE(
+    'poolSegment',
+    () => this.OR(this.poolSegmentChoices),
+    { recoveryValueFunc: this.cutShort },
+  );
 
-  private readonly stickyDecl = this.RULE('stickyDecl', () => {
-    this.CONSUME(t.Sticky);
-    this.CONSUME(t.By);
-    this.SUBRULE(this.path);
-    this.CONSUME(t.For);
-    this.CONSUME(t.Duration);
-  });
+  private readonly member = this.RULE(
+    'member',
+    () => {
+      const options: PoolOption[] = [];
+      const name = this.SUBRULE(this.name);
+      this.MANY(() => {
+        options.push(this.SUBRULE(this.poolOption));
+      });
+      return this.building ? this.b.member(name, options) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
 
-  private readonly whenRule = this.RULE('whenRule', () => {
-    this.CONSUME(t.When);
-    this.SUBRULE(this.condition);
-    this.CONSUME(t.Route);
-    this.SUBRULE(this.ruleBody);
-  });
+  private readonly poolOptionChoices = {
+    ERR_MSG: POOL_OPTION,
+    DEF: [
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.Weight);
+          const value = this.CONSUME1(t.NumberLiteral);
+          return this.building ? this.b.numberOption('weight', keyword, value) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.Bid);
+          const value = this.CONSUME2(t.NumberLiteral);
+          return this.building ? this.b.numberOption('bid', keyword, value) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.Cap);
+          const count = this.CONSUME3(t.NumberLiteral);
+          const slash = this.CONSUME(t.Slash);
+          const per = this.CONSUME(t.Word);
+          return this.building ? this.b.cap(keyword, count, slash, per) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.Hours);
+          const value = this.CONSUME1(t.StringLiteral);
+          return this.building ? this.b.textOption('hours', keyword, value) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.Tz);
+          const value = this.CONSUME2(t.StringLiteral);
+          return this.building ? this.b.textOption('tz', keyword, value) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const dates: IToken[] = [];
+          const keyword = this.CONSUME(t.Holidays);
+          const open = this.CONSUME(t.LBracket);
+          this.MANY_SEP({
+            SEP: t.Comma,
+            DEF: () => {
+              dates.push(this.CONSUME(t.DateLiteral));
+            },
+          });
+          const close = this.CONSUME(t.RBracket);
+          return this.building ? this.b.holidays(keyword, open, dates, close) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.When);
+          const condition = this.wholeCondition();
+          return this.building ? this.b.whenOption(keyword, condition) : UNBUILT;
+        },
+      },
+    ],
+  };
+
+  private readonly poolOption = this.RULE(
+    'poolOption',
+    () => this.OR(this.poolOptionChoices),
+    { recoveryValueFunc: this.cutShort },
+  );
+
+  private readonly stickyDecl = this.RULE(
+    'stickyDecl',
+    () => {
+      const keyword = this.CONSUME(t.Sticky);
+      const by = this.CONSUME(t.By);
+      const path = this.SUBRULE(this.path);
+      const forToken = this.CONSUME(t.For);
+      const window = this.CONSUME(t.Duration);
+      return this.building ? this.b.sticky(keyword, by, path, forToken, window) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
+
+  private readonly whenRule = this.RULE(
+    'whenRule',
+    () => {
+      const keyword = this.CONSUME(t.When);
+      const condition = this.wholeCondition();
+      const route = this.CONSUME(t.Route);
+      const body = this.SUBRULE(this.ruleBody);
+      return this.building ? this.b.rule(keyword, condition, route, body) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
 
   /** `else TARGET ...`; `else route TARGET ...` reads the same. */
-  private readonly elseRule = this.RULE('elseRule', () => {
-    this.CONSUME(t.Else);
-    this.OPTION(() => this.CONSUME(t.Route));
-    this.SUBRULE(this.ruleBody);
-  });
+  private readonly elseRule = this.RULE(
+    'elseRule',
+    () => {
+      const keyword = this.CONSUME(t.Else);
+      const route = this.OPTION(() => this.CONSUME(t.Route));
+      const body = this.SUBRULE(this.ruleBody);
+      return this.building ? this.b.rule(keyword, null, route, body) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
 
   /** `TARGET (or TARGET)* MODIFIER*`, the part that `when` and `else` rules share. */
-  private readonly ruleBody = this.RULE('ruleBody', () => {
-    this.SUBRULE1(this.target);
-    this.MANY1(() => {
-      this.CONSUME(t.Or);
-      this.SUBRULE2(this.target);
-    });
-    this.MANY2(() => this.SUBRULE(this.modifier));
-  });
+  private readonly ruleBody = this.RULE(
+    'ruleBody',
+    () => {
+      const targets = [this.SUBRULE1(this.target)];
+      const ors: IToken[] = [];
+      const modifiers: Modifier[] = [];
+      this.MANY1(() => {
+        ors.push(this.CONSUME(t.Or));
+        targets.push(this.SUBRULE2(this.target));
+      });
+      this.MANY2(() => {
+        modifiers.push(this.SUBRULE(this.modifier));
+      });
+      return this.building ? this.b.ruleBody(targets, ors, modifiers) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
 
-  private readonly fallbackDecl = this.RULE('fallbackDecl', () => {
-    this.CONSUME(t.Fallback);
-    this.SUBRULE(this.target);
-  });
+  private readonly fallbackDecl = this.RULE(
+    'fallbackDecl',
+    () => {
+      const keyword = this.CONSUME(t.Fallback);
+      const target = this.SUBRULE(this.target);
+      return this.building ? this.b.fallback(keyword, target) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
 
-  private readonly target = this.RULE('target', () => {
-    this.OR({
-      ERR_MSG: TARGETS,
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(t.Owner);
-            this.OPTION(() => {
-              this.CONSUME(t.LParen);
-              this.SUBRULE(this.path);
-              this.CONSUME(t.RParen);
-            });
-          },
+  private readonly targetChoices = {
+    ERR_MSG: TARGETS,
+    DEF: [
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.Owner);
+          const path = this.OPTION(() => {
+            const open = this.CONSUME(t.LParen);
+            const inner = this.SUBRULE(this.path);
+            const close = this.CONSUME(t.RParen);
+            return { open, path: inner, close };
+          });
+          return this.building ? this.b.owner(keyword, path) : UNBUILT;
         },
-        {
-          ALT: () => {
-            this.CONSUME(t.Rep);
-            this.SUBRULE1(this.name);
-          },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.Rep);
+          const name = this.SUBRULE1(this.name);
+          return this.building ? this.b.named('rep', keyword, name) : UNBUILT;
         },
-        {
-          ALT: () => {
-            this.CONSUME(t.Queue);
-            this.SUBRULE2(this.name);
-          },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.Queue);
+          const name = this.SUBRULE2(this.name);
+          return this.building ? this.b.named('queue', keyword, name) : UNBUILT;
         },
-        { ALT: () => this.SUBRULE(this.byTarget) },
-        { ALT: () => this.SUBRULE(this.strategyCall) },
-      ],
-    });
-  });
+      },
+      { ALT: () => this.SUBRULE(this.byTarget) },
+      {
+        ALT: () => {
+          const call = this.SUBRULE(this.strategyCall);
+          return this.building ? this.b.strategy(call) : UNBUILT;
+        },
+      },
+    ],
+  };
+
+  private readonly target = this.RULE(
+    'target',
+    () => this.OR(this.targetChoices),
+    { recoveryValueFunc: this.cutShort },
+  );
 
   /** `by segment then geo then round_robin(pool)`. */
-  private readonly byTarget = this.RULE('byTarget', () => {
-    this.CONSUME(t.By);
-    this.SUBRULE1(this.path);
-    // Chevrotain's lookahead lets a repetition win ties, so `then round_robin(` must be kept out by hand.
-    this.MANY({
-      GATE: () => !(tokenMatcher(this.LA(2), t.Identifier) && tokenMatcher(this.LA(3), t.LParen)),
-      DEF: () => {
-        this.CONSUME1(t.Then);
-        this.SUBRULE2(this.path);
-      },
-    });
-    this.CONSUME2(t.Then);
-    this.SUBRULE(this.strategyCall);
-  });
+  private readonly byTarget = this.RULE(
+    'byTarget',
+    () => {
+      const keyword = this.CONSUME(t.By);
+      const dimensions = [this.SUBRULE1(this.path)];
+      const thens: IToken[] = [];
+      // Chevrotain's lookahead lets a repetition win ties, so `then round_robin(` must be kept out by hand.
+      this.MANY({
+        GATE: () => !(tokenMatcher(this.LA(2), t.Identifier) && tokenMatcher(this.LA(3), t.LParen)),
+        DEF: () => {
+          thens.push(this.CONSUME1(t.Then));
+          dimensions.push(this.SUBRULE2(this.path));
+        },
+      });
+      thens.push(this.CONSUME2(t.Then));
+      const call = this.SUBRULE(this.strategyCall);
+      return this.building ? this.b.by(keyword, dimensions, thens, call) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
 
   /** `round_robin(payments_team)`: any identifier names the strategy; the checker knows which exist. */
-  private readonly strategyCall = this.RULE('strategyCall', () => {
-    this.CONSUME(t.Identifier);
-    this.CONSUME(t.LParen);
-    this.SUBRULE(this.poolName);
-    this.CONSUME(t.RParen);
-  });
+  private readonly strategyCall = this.RULE(
+    'strategyCall',
+    () => {
+      const strategy = this.CONSUME(t.Identifier);
+      const open = this.CONSUME(t.LParen);
+      const pool = this.SUBRULE(this.poolName);
+      const close = this.CONSUME(t.RParen);
+      return this.building ? this.b.strategyCall(strategy, open, pool, close) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
 
-  private readonly modifier = this.RULE('modifier', () => {
-    this.OR({
-      ERR_MSG: MODIFIER,
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(t.Sla);
-            this.CONSUME(t.Duration);
-            this.OPTION(() => this.CONSUME(t.Business));
-          },
+  private readonly modifierChoices = {
+    ERR_MSG: MODIFIER,
+    DEF: [
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.Sla);
+          const duration = this.CONSUME(t.Duration);
+          const business = this.OPTION(() => this.CONSUME(t.Business));
+          return this.building ? this.b.sla(keyword, duration, business) : UNBUILT;
         },
-        {
-          ALT: () => {
-            this.CONSUME(t.Priority);
-            this.SUBRULE1(this.name);
-          },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.Priority);
+          const level = this.SUBRULE1(this.name);
+          return this.building ? this.b.priority(keyword, level) : UNBUILT;
         },
-        {
-          ALT: () => {
-            this.CONSUME(t.Tag);
-            this.SUBRULE2(this.name);
-          },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.Tag);
+          const name = this.SUBRULE2(this.name);
+          return this.building ? this.b.tag(keyword, name) : UNBUILT;
         },
-        {
-          ALT: () => {
-            this.CONSUME(t.Escalate);
-            this.CONSUME(t.To);
-            this.AT_LEAST_ONE_SEP({
-              SEP: t.Comma,
-              DEF: () => this.SUBRULE(this.escalationStep),
-              ERR_MSG: '`next` or a target',
-            });
-          },
+      },
+      {
+        ALT: () => {
+          const steps: EscalationStep[] = [];
+          const keyword = this.CONSUME(t.Escalate);
+          const to = this.CONSUME(t.To);
+          this.AT_LEAST_ONE_SEP({
+            SEP: t.Comma,
+            DEF: () => {
+              steps.push(this.SUBRULE(this.escalationStep));
+            },
+            ERR_MSG: '`next` or a target',
+          });
+          return this.building ? this.b.escalate(keyword, to, steps) : UNBUILT;
         },
-      ],
-    });
-  });
+      },
+    ],
+  };
 
-  private readonly escalationStep = this.RULE('escalationStep', () => {
-    this.OR({
-      ERR_MSG: `\`next\` or ${TARGETS}`,
-      DEF: [{ ALT: () => this.CONSUME(t.Next) }, { ALT: () => this.SUBRULE(this.target) }],
-    });
-  });
+  private readonly modifier = this.RULE(
+    'modifier',
+    () => this.OR(this.modifierChoices),
+    { recoveryValueFunc: this.cutShort },
+  );
+
+  private readonly escalationStepChoices = {
+    ERR_MSG: `\`next\` or ${TARGETS}`,
+    DEF: [
+      {
+        ALT: () => {
+          const next = this.CONSUME(t.Next);
+          return this.building ? this.b.next(next) : UNBUILT;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.target) },
+    ],
+  };
+
+  private readonly escalationStep = this.RULE(
+    'escalationStep',
+    () => this.OR(this.escalationStepChoices),
+    { recoveryValueFunc: this.cutShort },
+  );
 
   // Conditions: `or` binds loosest, then `and`, then `not`. Repetitions, not recursion, so that only
   // parentheses deepen the stack, and those are bounded by MAX_NESTING. These three rules do not
   // re-synchronize on an error: the rule that holds the condition does, with a short rule stack
   // (Chevrotain's re-sync scans ahead against the follow sets of every rule on the stack, which in
   // deep nesting made a hostile `((((...` take minutes).
+
+  /** A condition as a rule, an arm or a member's `when` holds it: checked for depth once read whole. */
+  private readonly wholeCondition = (): Condition => {
+    const start = this.ACTION(() => this.b.conditionStart());
+    const condition = this.SUBRULE(this.condition);
+    this.ACTION(() => this.b.checkDepth(condition, start));
+    return condition;
+  };
+
   private readonly condition = this.RULE(
     'condition',
-    () => this.AT_LEAST_ONE_SEP({ SEP: t.Or, DEF: () => this.SUBRULE(this.andCondition), ERR_MSG: CONDITION }),
+    () => {
+      const operands: Condition[] = [];
+      this.AT_LEAST_ONE_SEP({
+        SEP: t.Or,
+        DEF: () => {
+          operands.push(this.SUBRULE(this.andCondition));
+        },
+        ERR_MSG: CONDITION,
+      });
+      return this.building ? this.b.chain(operands, 'or') : UNBUILT;
+    },
     { resyncEnabled: false },
   );
 
   private readonly andCondition = this.RULE(
     'andCondition',
-    () => this.AT_LEAST_ONE_SEP({ SEP: t.And, DEF: () => this.SUBRULE(this.notCondition), ERR_MSG: CONDITION }),
-    { resyncEnabled: false },
-  );
-
-  private readonly notCondition = this.RULE(
-    'notCondition',
     () => {
-      this.MANY(() => this.CONSUME(t.Not));
-      this.OR({
+      const operands: Condition[] = [];
+      this.AT_LEAST_ONE_SEP({
+        SEP: t.And,
+        DEF: () => {
+          operands.push(this.SUBRULE(this.notCondition));
+        },
         ERR_MSG: CONDITION,
-        DEF: [
-          {
-            GATE: () => this.nesting < MAX_NESTING,
-            ALT: () => {
-              this.CONSUME(t.LParen);
-              this.ACTION(() => this.nesting++);
-              try {
-                this.SUBRULE(this.condition);
-              } finally {
-                this.ACTION(() => this.nesting--);
-              }
-              this.CONSUME(t.RParen);
-            },
-          },
-          {
-            ALT: () => {
-              this.SUBRULE(this.path);
-              this.SUBRULE(this.predicate);
-            },
-          },
-        ],
       });
+      return this.building ? this.b.chain(operands, 'and') : UNBUILT;
     },
     { resyncEnabled: false },
   );
 
-  /** A condition with its subject left out: `>= 1000`, `in [US, CA]`, `is not blank`. */
-  private readonly predicate = this.RULE('predicate', () => {
-    this.OR({
-      ERR_MSG: COMPARISONS,
-      DEF: [
-        {
-          ALT: () => {
-            this.OR2([
-              { ALT: () => this.CONSUME(t.Equals, { LABEL: 'op' }) },
-              { ALT: () => this.CONSUME(t.NotEquals, { LABEL: 'op' }) },
-              { ALT: () => this.CONSUME(t.LessEquals, { LABEL: 'op' }) },
-              { ALT: () => this.CONSUME(t.GreaterEquals, { LABEL: 'op' }) },
-              { ALT: () => this.CONSUME(t.Less, { LABEL: 'op' }) },
-              { ALT: () => this.CONSUME(t.Greater, { LABEL: 'op' }) },
-            ]);
-            this.SUBRULE1(this.literal);
-          },
+  private readonly notConditionChoices = {
+    ERR_MSG: CONDITION,
+    DEF: [
+      {
+        GATE: () => this.nesting < MAX_NESTING,
+        ALT: () => {
+          const open = this.CONSUME(t.LParen);
+          this.ACTION(() => this.nesting++);
+          let inner: Condition;
+          try {
+            inner = this.SUBRULE(this.condition);
+          } finally {
+            this.ACTION(() => this.nesting--);
+          }
+          const close = this.CONSUME(t.RParen);
+          return this.building ? this.b.parenthesized(open, inner, close) : UNBUILT;
         },
-        {
-          ALT: () => {
-            this.CONSUME1(t.In);
-            this.SUBRULE1(this.literalList);
-          },
+      },
+      {
+        ALT: () => {
+          const subject = this.SUBRULE(this.path);
+          const mark = this.RECORDING_PHASE ? 0 : this.b.testMark();
+          const predicate = this.SUBRULE(this.predicate);
+          return this.building ? this.b.test(subject, mark, predicate) : UNBUILT;
         },
-        {
-          ALT: () => {
-            this.CONSUME1(t.Not);
-            this.CONSUME2(t.In);
-            this.SUBRULE2(this.literalList);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(t.Between);
-            this.SUBRULE2(this.literal, { LABEL: 'low' });
-            this.CONSUME(t.And);
-            this.SUBRULE3(this.literal, { LABEL: 'high' });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(t.Is);
-            this.OPTION(() => this.CONSUME2(t.Not));
-            this.CONSUME(t.Blank);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(t.Contains, { LABEL: 'textOp' });
-            this.SUBRULE4(this.literal);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(t.Starts, { LABEL: 'textOp' });
-            this.CONSUME1(t.With);
-            this.SUBRULE5(this.literal);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(t.Ends, { LABEL: 'textOp' });
-            this.CONSUME2(t.With);
-            this.SUBRULE6(this.literal);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(t.Matches);
-            this.SUBRULE7(this.literal);
-          },
-        },
-      ],
-    });
-  });
+      },
+    ],
+  };
 
-  private readonly literalList = this.RULE('literalList', () => {
-    this.CONSUME(t.LBracket);
-    this.MANY_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.literal) });
-    this.CONSUME(t.RBracket);
-  });
+  private readonly notCondition = this.RULE(
+    'notCondition',
+    () => {
+      const nots: IToken[] = [];
+      this.MANY(() => {
+        nots.push(this.CONSUME(t.Not));
+      });
+      const condition = this.OR(this.notConditionChoices);
+      return this.building ? this.b.negated(nots, condition) : UNBUILT;
+    },
+    { resyncEnabled: false },
+  );
+
+  private readonly comparisonOperators = [
+    { ALT: () => this.CONSUME(t.Equals) },
+    { ALT: () => this.CONSUME(t.NotEquals) },
+    { ALT: () => this.CONSUME(t.LessEquals) },
+    { ALT: () => this.CONSUME(t.GreaterEquals) },
+    { ALT: () => this.CONSUME(t.Less) },
+    { ALT: () => this.CONSUME(t.Greater) },
+  ];
+
+  /** A condition with its subject left out: `>= 1000`, `in [US, CA]`, `is not blank`. */
+  private readonly predicateChoices = {
+    ERR_MSG: COMPARISONS,
+    DEF: [
+      {
+        ALT: () => {
+          const op = this.OR2(this.comparisonOperators);
+          const value = this.SUBRULE1(this.literal);
+          return this.building ? this.b.compare(op, value) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME1(t.In);
+          const list = this.SUBRULE1(this.literalList);
+          return this.building ? this.b.in(undefined, keyword, list) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const not = this.CONSUME1(t.Not);
+          const keyword = this.CONSUME2(t.In);
+          const list = this.SUBRULE2(this.literalList);
+          return this.building ? this.b.in(not, keyword, list) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.Between);
+          const low = this.SUBRULE2(this.literal);
+          const and = this.CONSUME(t.And);
+          const high = this.SUBRULE3(this.literal);
+          return this.building ? this.b.between(keyword, low, and, high) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.Is);
+          const not = this.OPTION(() => this.CONSUME2(t.Not));
+          const blank = this.CONSUME(t.Blank);
+          return this.building ? this.b.blank(keyword, not, blank) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const op = this.CONSUME(t.Contains);
+          const value = this.SUBRULE4(this.literal);
+          return this.building ? this.b.text(op, undefined, value) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const op = this.CONSUME(t.Starts);
+          const withToken = this.CONSUME1(t.With);
+          const value = this.SUBRULE5(this.literal);
+          return this.building ? this.b.text(op, withToken, value) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const op = this.CONSUME(t.Ends);
+          const withToken = this.CONSUME2(t.With);
+          const value = this.SUBRULE6(this.literal);
+          return this.building ? this.b.text(op, withToken, value) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.Matches);
+          const pattern = this.SUBRULE7(this.literal);
+          return this.building ? this.b.matches(keyword, pattern) : UNBUILT;
+        },
+      },
+    ],
+  };
+
+  private readonly predicate = this.RULE(
+    'predicate',
+    () => this.OR(this.predicateChoices),
+    { recoveryValueFunc: this.cutShort },
+  );
+
+  private readonly literalList = this.RULE(
+    'literalList',
+    () => {
+      const values: Literal[] = [];
+      const open = this.CONSUME(t.LBracket);
+      this.MANY_SEP({
+        SEP: t.Comma,
+        DEF: () => {
+          values.push(this.SUBRULE(this.literal));
+        },
+      });
+      const close = this.CONSUME(t.RBracket);
+      return this.building ? this.b.list(open, values, close) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
 
   /** A quoted string, a number, or a bare word (dotted words included) read as a string. */
-  private readonly literal = this.RULE('literal', () => {
-    this.OR({
-      ERR_MSG: VALUE,
-      DEF: [
-        { ALT: () => this.CONSUME(t.StringLiteral) },
-        { ALT: () => this.CONSUME(t.NumberLiteral) },
-        { ALT: () => this.CONSUME(t.Duration, { LABEL: 'bareToken' }) },
-        { ALT: () => this.CONSUME(t.DateLiteral, { LABEL: 'bareToken' }) },
-        { ALT: () => this.SUBRULE(this.path) },
-      ],
-    });
-  });
+  private readonly literalChoices = {
+    ERR_MSG: VALUE,
+    DEF: [
+      {
+        ALT: () => {
+          const quoted = this.CONSUME(t.StringLiteral);
+          return this.building ? this.b.string(quoted) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const number = this.CONSUME(t.NumberLiteral);
+          return this.building ? this.b.number(number) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const duration = this.CONSUME(t.Duration);
+          return this.building ? this.b.bare(duration) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const date = this.CONSUME(t.DateLiteral);
+          return this.building ? this.b.bare(date) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const path = this.SUBRULE(this.path);
+          return this.building ? this.b.barePath(path) : UNBUILT;
+        },
+      },
+    ],
+  };
 
-  private readonly path = this.RULE('path', () => {
-    this.CONSUME(t.PathStart);
-    this.MANY(() => {
-      this.CONSUME(t.Dot);
-      this.CONSUME(t.Word);
-    });
-  });
+  private readonly literal = this.RULE(
+    'literal',
+    () => this.OR(this.literalChoices),
+    { recoveryValueFunc: this.cutShort },
+  );
 
-  private readonly name = this.RULE('name', () => {
-    this.OR({
-      ERR_MSG: NAME,
-      DEF: [{ ALT: () => this.CONSUME(t.StringLiteral) }, { ALT: () => this.CONSUME(t.Word) }],
-    });
-  });
+  /** The dots and words after the first segment of the path being read (paths do not nest). */
+  private pathTail: IToken[] = [];
+  private readonly pathSegment = (): void => {
+    this.pathTail.push(this.CONSUME(t.Dot), this.CONSUME(t.Word));
+  };
+
+  private readonly path = this.RULE(
+    'path',
+    () => {
+      const head = this.CONSUME(t.PathStart);
+      this.pathTail.length = 0;
+      this.MANY(this.pathSegment);
+      return this.building ? this.b.path(head, this.pathTail) : UNBUILT;
+    },
+    { recoveryValueFunc: this.cutShort },
+  );
+
+  /** A name's token: a quoted string or a word (decoded where the name is built). */
+  private readonly nameChoices = {
+    ERR_MSG: NAME,
+    DEF: [{ ALT: () => this.CONSUME(t.StringLiteral) }, { ALT: () => this.CONSUME(t.Word) }],
+  };
+
+  private readonly name = this.RULE(
+    'name',
+    () => this.OR(this.nameChoices),
+    { recoveryValueFunc: this.cutShort },
+  );
 }
+
+/** What a rule returns when it builds nothing (see `building`): never read. */
+const UNBUILT = undefined as never;
 
 /** The one parser instance; Chevrotain parsers are reusable and costly to build. */
 export const policyParser = new PolicyParser();

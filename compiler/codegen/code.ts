@@ -50,6 +50,10 @@ export class Code {
 /** What may be interpolated: code and names as they are, anything else as a literal. */
 export type CodeArg = Code | Name | string | number | boolean | null;
 
+/** What must not stay raw in a literal (JSON leaves U+2028/U+2029 and `<` as they are). */
+const UNSAFE_IN_SCRIPT = /[\u2028\u2029<]/;
+const UNSAFE_IN_SCRIPT_ALL = /[\u2028\u2029<]/g;
+
 /**
  * A string as a JavaScript string literal that stays text wherever the source goes: JSON
  * escapes quotes, backslashes and control characters; U+2028/U+2029 are escaped for older
@@ -57,7 +61,8 @@ export type CodeArg = Code | Name | string | number | boolean | null;
  * `${` needs nothing: it is inert inside a double-quoted literal.
  */
 export function stringLiteral(s: string): string {
-  return JSON.stringify(s).replace(/[\u2028\u2029<]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const json = JSON.stringify(s);
+  return UNSAFE_IN_SCRIPT.test(json) ? json.replace(UNSAFE_IN_SCRIPT_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
 }
 
 /** A finite number as a literal (negative ones parenthesized, -0 kept); Infinity and NaN must come as constants. */
@@ -88,7 +93,12 @@ export function _(strs: TemplateStringsArray, ...args: CodeArg[]): Code {
 
 /** Joins fragments with a fixed separator (no parentheses added). */
 export function join(parts: readonly (Code | Name)[], separator: ' && ' | ' || ' | ', '): Code {
-  return new Code(parts.map((p) => (p instanceof Name ? p.str : p.text)).join(separator), CODE_TOKEN);
+  let text = '';
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    text += (i === 0 ? '' : separator) + (p instanceof Name ? p.str : p.text);
+  }
+  return new Code(text, CODE_TOKEN);
 }
 
 export const TRUE = _`true`;

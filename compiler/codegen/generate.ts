@@ -4,7 +4,7 @@
 // exactly the same answers, and anything unusual (lists, odd literals, regexes) calls holds().
 //
 // Shape of the generated source (the body of one function whose only parameter is `constants`):
-//   const holds = constants[0]; ...            helpers and prepared data, by index
+//   const holds = constants[0]; ...            helpers and prepared data, by index (prepared tests in one table)
 //   function read0(lead) { ... }               one reader per lead path: own properties inline, readPath() otherwise
 //   function dim0(lead, scratch) { ... }       memoizes scratch[0]; dimValue0 computes it
 //   function matchRule(lead, scratch) { ... }  the rule conditions in order
@@ -52,7 +52,6 @@ const TEXT_METHOD: Record<string, Code> = { contains: _`includes`, starts_with: 
 
 /** A local a generated function may need: computed once, by `init`, the first time it is used. */
 interface LocalSpec {
-  key: string;
   prefix: string;
   init(fn: FunctionContext): Code;
 }
@@ -75,9 +74,11 @@ interface TestPlan {
  * generation: `definitely` on every way there (use the name), `possibly` on some (check UNREAD).
  */
 class FunctionContext {
-  private readonly names = new Map<string, Name>();
-  private readonly possibly = new Set<string>();
-  private definitely = new Set<string>();
+  private readonly names = new Map<LocalSpec, Name>();
+  private readonly possibly = new Set<LocalSpec>();
+  private readonly definitely = new Set<LocalSpec>();
+  /** The locals made definite, in order, so that a branch can take back its own. */
+  private readonly madeDefinite: LocalSpec[] = [];
 
   constructor(
     private readonly g: Generator,
@@ -89,46 +90,51 @@ class FunctionContext {
   /** An expression for the local's value, reading it first if needed. */
   use(spec: LocalSpec): Code | Name {
     const name = this.nameOf(spec);
-    if (this.definitely.has(spec.key)) return name;
+    if (this.definitely.has(spec)) return name;
     const init = spec.init(this);
     let code: Code;
-    if (this.possibly.has(spec.key)) {
+    if (this.possibly.has(spec)) {
       code = group(_`${name} === ${this.g.unread} ? (${name} = ${init}) : ${name}`);
     } else {
       this.declarations.let(name, this.g.unread);
       code = group(_`${name} = ${init}`);
     }
-    this.possibly.add(spec.key);
-    this.definitely.add(spec.key);
+    this.read(spec);
     return code;
   }
 
   /** Statements that read the locals a condition is sure to need, before it (function top level only). */
   hoist(specs: readonly LocalSpec[]): void {
     for (const spec of specs) {
-      if (this.definitely.has(spec.key)) continue;
+      if (this.definitely.has(spec)) continue;
       const name = this.nameOf(spec);
       const init = spec.init(this);
-      if (this.possibly.has(spec.key)) this.body.ifThen(_`${name} === ${this.g.unread}`, _`${name} = ${init}`);
+      if (this.possibly.has(spec)) this.body.ifThen(_`${name} === ${this.g.unread}`, _`${name} = ${init}`);
       else this.body.const(name, init);
-      this.possibly.add(spec.key);
-      this.definitely.add(spec.key);
+      this.read(spec);
     }
   }
 
   /** Generates code that may not run: what it reads is only possibly read afterwards. */
   branch<T>(generate: () => T): T {
-    const saved = new Set(this.definitely);
+    const mark = this.madeDefinite.length;
     const result = generate();
-    this.definitely = saved;
+    while (this.madeDefinite.length > mark) this.definitely.delete(this.madeDefinite.pop() as LocalSpec);
     return result;
   }
 
+  /** The local is read from here on (definitely, until the branch it was read in ends). */
+  private read(spec: LocalSpec): void {
+    this.possibly.add(spec);
+    this.definitely.add(spec);
+    this.madeDefinite.push(spec);
+  }
+
   private nameOf(spec: LocalSpec): Name {
-    let name = this.names.get(spec.key);
+    let name = this.names.get(spec);
     if (name === undefined) {
       name = this.g.scope.name(spec.prefix);
-      this.names.set(spec.key, name);
+      this.names.set(spec, name);
     }
     return name;
   }
@@ -148,6 +154,10 @@ class Generator {
   private readonly normText = this.scope.fixedConstant('normText', normText);
   private readonly numberOrNaN = this.scope.fixedConstant('numberOrNaN', numberOrNaN);
   private readonly timeOrNaN = this.scope.fixedConstant('timeOrNaN', timeOrNaN);
+  /** The prepared tests that generated code hands to holds(), filled as code is generated. */
+  private readonly testTable: PreparedTest[] = [];
+  private readonly testIndex = new Map<PreparedTest, number>();
+  private readonly tests = this.scope.constant(this.testTable, 'test');
 
   private readonly lead = this.scope.fixedName('lead');
   private readonly matchRule = this.scope.fixedName('matchRule');
@@ -157,7 +167,8 @@ class Generator {
   private readonly preparedTests = new Map<TestIR, PreparedTest>();
   private readonly preparedPatterns = new Map<string, PreparedTest>();
   private readonly plans = new Map<CondIR, TestPlan>();
-  private readonly locals = new Map<string, LocalSpec>();
+  /** Per kind of local (its prefix), by path or dimension index. */
+  private readonly locals = new Map<string, LocalSpec[]>();
   /** One memoizing function per dimension, named up front so that any function may call any dimension. */
   private readonly dimensionFunctions: Name[];
   /** Every value a dimension can take (its arms' values, and null). */
@@ -478,33 +489,38 @@ class Generator {
 
   // ---- locals and readers ------------------------------------------------------------------
 
-  private local(key: string, prefix: string, init: (fn: FunctionContext) => Code): LocalSpec {
-    let spec = this.locals.get(key);
+  private local(prefix: string, index: number, init: (fn: FunctionContext) => Code): LocalSpec {
+    let byIndex = this.locals.get(prefix);
+    if (byIndex === undefined) {
+      byIndex = [];
+      this.locals.set(prefix, byIndex);
+    }
+    let spec = byIndex[index];
     if (spec === undefined) {
-      spec = { key, prefix, init };
-      this.locals.set(key, spec);
+      spec = { prefix, init };
+      byIndex[index] = spec;
     }
     return spec;
   }
 
   private rawLocal(path: number): LocalSpec {
-    return this.local(`value ${path}`, 'value', () => _`${this.reader(path)}(${this.lead})`);
+    return this.local('value', path, () => _`${this.reader(path)}(${this.lead})`);
   }
 
   private textLocal(path: number): LocalSpec {
-    return this.local(`text ${path}`, 'text', (fn) => _`${this.normText}(${fn.use(this.rawLocal(path))})`);
+    return this.local('text', path, (fn) => _`${this.normText}(${fn.use(this.rawLocal(path))})`);
   }
 
   private numberLocal(path: number): LocalSpec {
-    return this.local(`number ${path}`, 'number', (fn) => _`${this.numberOrNaN}(${fn.use(this.rawLocal(path))})`);
+    return this.local('number', path, (fn) => _`${this.numberOrNaN}(${fn.use(this.rawLocal(path))})`);
   }
 
   private timeLocal(path: number): LocalSpec {
-    return this.local(`time ${path}`, 'time', (fn) => _`${this.timeOrNaN}(${fn.use(this.rawLocal(path))})`);
+    return this.local('time', path, (fn) => _`${this.timeOrNaN}(${fn.use(this.rawLocal(path))})`);
   }
 
   private dimensionLocal(dim: number): LocalSpec {
-    return this.local(`dimension ${dim}`, 'dimension', () => _`${this.dimensionFunctions[dim]}(${this.lead}, ${this.scratch})`);
+    return this.local('dimension', dim, () => _`${this.dimensionFunctions[dim]}(${this.lead}, ${this.scratch})`);
   }
 
   private preparedTest(test: TestIR): PreparedTest {
@@ -519,9 +535,16 @@ class Generator {
     return p;
   }
 
-  /** The prepared test as a constant, for holds(). */
-  private prepared(test: TestIR): Name {
-    return this.scope.constant(this.preparedTest(test), 'test');
+  /** The prepared test, for holds(): an entry of one constant table (a large policy has thousands). */
+  private prepared(test: TestIR): Code {
+    const p = this.preparedTest(test);
+    let index = this.testIndex.get(p);
+    if (index === undefined) {
+      index = this.testTable.length;
+      this.testTable.push(p);
+      this.testIndex.set(p, index);
+    }
+    return _`${this.tests}[${index}]`;
   }
 
   /**

@@ -184,13 +184,14 @@ describe('generated code is safe', () => {
           readFileSync(path, 'utf8')
             .split('\n')
             .forEach((line, i) => {
-              if (/\b(new\s+)?Function\s*\(|\beval\s*\(/.test(line)) found.push(`${path.slice(root.length + 1)}:${i + 1}`);
+              if (/\b(new\s+)?Function\s*\(|(?<![.\w])eval\s*\(/.test(line)) found.push(`${path.slice(root.length + 1)}:${i + 1}`);
             });
         }
       }
     };
     const root = join(__dirname, '..', '..');
-    for (const dir of ['compiler', 'dsl', 'state', 'cli', 'nodes']) if (statSync(join(root, dir), { throwIfNoEntry: false })?.isDirectory()) walk(join(root, dir));
+    // A method named eval (Redis EVAL runs Lua on the server) is not JavaScript's eval.
+    for (const dir of ['compiler', 'dsl', 'state', 'normalize', 'cli', 'nodes']) if (statSync(join(root, dir), { throwIfNoEntry: false })?.isDirectory()) walk(join(root, dir));
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/^compiler\/codegen\/generate\.ts:/);
   });
