@@ -29,6 +29,8 @@ import {
   type TimingOptions,
 } from './harness';
 import { acmeSource, BASE_NOW, benchLeads, type BenchLeads } from './inputs';
+import { normalizeBenchmarks } from './normalize';
+import { stateBenchmarks } from './state';
 import { createJsonLogicPeer, createJsonRulesEnginePeer, createZenPeer, PEER_COVERAGE, PEERS_DO_NOT_COVER, type PeerOutcome } from './peers';
 import { manyRulesPolicy, SCALING_ARMS, scalingLeads, scalingPolicy } from './policies';
 
@@ -292,23 +294,6 @@ function compileTable(): Table {
   };
 }
 
-// ---------------------------------------------------------------- extension point
-
-export interface BenchContext {
-  /** The acme policy compiled with the default evaluator. */
-  policy: CompiledPolicy;
-  leads: BenchLeads;
-}
-
-/**
- * EXTENSION POINT for the state-store benchmarks (assignments per second per store: memory,
- * SQLite, Redis), written with the stores. Return one table per measurement; they are printed
- * after the decide() tables, and their time counts against the whole run's ~2 minutes.
- */
-export async function stateStoreTables(_context: BenchContext): Promise<Table[]> {
-  return [];
-}
-
 // ---------------------------------------------------------------- main
 
 /** The sections, in the order printed; `node dist/bench/run.js scaling compile` runs only those named. */
@@ -316,7 +301,8 @@ const SECTIONS = new Map<string, () => Promise<Table[]>>([
   ['decide', throughputTables],
   ['scaling', async () => [await scalingTable()]],
   ['compile', async () => [compileTable()]],
-  ['state', () => stateStoreTables({ policy: compilePolicy(acmeSource()), leads: benchLeads(LEAD_COUNT) })],
+  ['state', () => stateBenchmarks({ policy: compilePolicy(acmeSource()), leads: benchLeads(LEAD_COUNT) })],
+  ['normalize', async () => [await normalizeBenchmarks()]],
 ]);
 
 async function main(argv: string[]): Promise<void> {

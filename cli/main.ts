@@ -4,7 +4,9 @@
 
 import { checkCommand } from './commands/check';
 import { explainCommand } from './commands/explain';
+import { normalizeCommand } from './commands/normalize';
 import { routeCommand } from './commands/route';
+import { stateCommand } from './commands/state';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, errorMessage, write, type CliIO } from './io';
 
 export const MAIN_HELP = `Usage: leadroute COMMAND [options]
@@ -14,6 +16,10 @@ Commands:
   route POLICY LEADS         Route a lead export (JSON Lines, JSON array or CSV) and print one
                              decision per lead, or a summary with --summary.
   explain POLICY LEAD.json   Explain, step by step, how one lead is routed.
+  state ACTION ...           Show or change the routing state in a SQLite file or Redis:
+                             show, reset, away, back.
+  normalize LEADS            Clean a lead export (countries, phones, emails, numbers, picklists,
+                             blanks, accounts, duplicates) and print it as JSON Lines.
 
 Run 'leadroute COMMAND --help' for a command's options.
 
@@ -24,6 +30,8 @@ const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> =
   check: checkCommand,
   route: routeCommand,
   explain: explainCommand,
+  state: stateCommand,
+  normalize: normalizeCommand,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -1,5 +1,20 @@
-// The routing state: the store interface, the in-memory store, the strategies and assign().
+// The routing state: the store interface, the three stores and how to open them, the strategies,
+// and assign().
 export * from './store';
 export { MemoryStore, type MemoryStoreOptions } from './memory';
+export { SqliteStore, type SqliteStoreOptions } from './sqlite';
+export { RedisStore, testRedisConnection, type ConnectionTestResult, type RedisStoreOptions } from './redis';
+export { openStore, parseStoreSpec, redisOptionsFromCredentials, STORE_SPEC_FORMS, type StoreSpec } from './open';
 export * from './strategies';
-export { assign, exceptionDecision, markAway, markBack, readState, stateKeys, type StateReport } from './assign';
+export {
+  assign,
+  assignMany,
+  ASSIGN_BATCH,
+  exceptionDecision,
+  markAway,
+  markBack,
+  readState,
+  resetState,
+  stateKeys,
+  type StateReport,
+} from './assign';

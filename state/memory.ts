@@ -58,30 +58,40 @@ export class MemoryStore implements StateStore {
   }
 }
 
+/** Up to this many keys, a linear scan answers `has`. */
+const SCAN_LIMIT = 32;
+
 /**
  * A transaction's view of the data. It looks straight into the store: nothing changes the data
- * until the transaction function has returned. The keys asked for are few and mostly the same
- * string objects, so scanning them is cheaper than building a Set.
+ * until the transaction function has returned. The keys of one lead are few and mostly the same
+ * string objects, so scanning them is cheaper than building a Set; a batch of leads asks for
+ * many, and gets a Set.
  */
 class MemoryRead implements StateRead {
+  private set: Set<string> | null = null;
+
   constructor(
     private readonly data: ReadonlyMap<string, StateValue>,
     private asked: readonly string[],
     private readonly strict: boolean,
-  ) {}
+  ) {
+    if (asked.length > SCAN_LIMIT) this.set = new Set(asked);
+  }
 
   get(key: string): StateValue | undefined {
-    if (this.strict && !this.asked.includes(key)) throw new Error(`state transaction read ${key}, which it did not ask for`);
+    if (this.strict && !this.has(key)) throw new Error(`state transaction read ${key}, which it did not ask for`);
     return this.data.get(key);
   }
 
   has(key: string): boolean {
-    return this.asked.includes(key);
+    return this.set === null ? this.asked.includes(key) : this.set.has(key);
   }
 
   add(keys: readonly string[]): void {
-    const more = keys.filter((key) => !this.asked.includes(key));
+    const more = keys.filter((key) => !this.has(key));
     if (more.length === 0) throw new Error('state transaction asked again for keys it had read');
     this.asked = this.asked.concat(more);
+    if (this.set !== null) for (const key of more) this.set.add(key);
+    else if (this.asked.length > SCAN_LIMIT) this.set = new Set(this.asked);
   }
 }

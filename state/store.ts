@@ -62,10 +62,54 @@ export interface StateStore {
   close(): Promise<void>;
 }
 
+/**
+ * A stored text read back: a value that is not JSON (damaged, written by something else) reads
+ * as no value, as values of the wrong shape do in strategies.ts, so routing goes on.
+ */
+export function parseStateValue(text: string): StateValue | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as StateValue) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Until when a durable store keeps a written value that has an `expireAt` (ms since epoch): a
+ * week past `expireAt` or past the write, whichever is later. The leads' clock can be far from
+ * the wall clock (the command line replays exports with `--now`), and a value dropped before
+ * the readers' own time checks drop it would change later decisions.
+ */
+export function keepUntil(expireAt: number, wallNow: number): number {
+  return Math.max(expireAt, wallNow) + EXPIRY_GRACE_MS;
+}
+
+const EXPIRY_GRACE_MS = 7 * 86_400_000;
+
+/**
+ * The routing state could not be read or written: the store failed (unreachable, locked beyond
+ * its timeout, closed). The message names the store (`store` is its name) and never holds
+ * credentials. Callers turn it into an exception decision whose reason starts
+ * `state store unavailable: `.
+ */
+export class StateStoreError extends Error {
+  constructor(
+    message: string,
+    readonly store: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'StateStoreError';
+  }
+}
+
 // Key parts are user text (policy, pool and member names, lead values). `:` separates parts and
 // `%` escapes; control characters and surrogates are escaped too, so a key is always valid
 // UTF-8 text for SQLite and Redis. Escapes have a fixed width, so the encoding is one-to-one.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
 const UNSAFE = /[%:\u0000-\u001f\u007f\ud800-\udfff]/;
+// eslint-disable-next-line no-control-regex -- as above
 const UNSAFE_ALL = /[%:\u0000-\u001f\u007f\ud800-\udfff]/g;
 const ESCAPED = /%([0-9a-f]{4})/g;
 

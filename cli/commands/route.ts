@@ -6,12 +6,12 @@ import { createReadStream, createWriteStream, openSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { Decision } from '../../compiler/decision';
-import { MemoryStore } from '../../state';
+import { openStore, parseStoreSpec, type StateStore, type StoreSpec } from '../../state';
 import { checkReadable, errorMessage, EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
 import { LEAD_FORMATS, leadFormatOf, readLeads, type LeadFormat } from '../leads';
 import { ChunkedWriter, isBrokenPipe, Progress } from '../output';
 import { chooseEvaluator, formatWarnings, loadPolicy } from '../policy';
-import { routeLead, unreadableDecision } from '../routing';
+import { routeLeads, unreadableDecision } from '../routing';
 import { RouteSummary } from '../summary';
 
 export const ROUTE_HELP = `Usage: leadroute route POLICY LEADS [options]
@@ -37,8 +37,15 @@ Options:
   --now ISO            The routing clock, e.g. 2026-11-23T15:00:00Z (UTC when no offset is
                        given). Default: the time the run starts. Every lead of a run is routed
                        at the same instant, so a run is repeatable with --now.
-  --state memory       Where rotation, caps and sticky owners live. Only memory (fresh for
-                       each run) is available in this version.
+  --state STORE        Where rotation, caps, away flags and sticky owners live:
+                         memory              fresh for each run (the default)
+                         sqlite:FILE         a SQLite file, kept across runs; several runs at
+                                             once stay exact
+                         redis://[USER:PASSWORD@]HOST[:PORT][/DB][?prefix=P&tls=1]
+                                             a Redis server (rediss:// for TLS), shared with
+                                             n8n's Route nodes using the same key prefix
+                       A lead the store cannot settle (unreachable, locked too long) gets an
+                       exception decision whose reason starts "state store unavailable: ".
   --trace              Add "trace" to each decision: every rule tried, the values read, why
                        it held or failed.
   --summary            Print a summary for people (outcomes, rules, assignees, pools, queues,
@@ -53,7 +60,8 @@ A progress line (leads, leads/s) is shown on stderr when it is a terminal.
 
 Exit status: 0 when every lead was routed (exceptions included), 1 when the policy has errors
 or the input cannot be read on (a CSV quote never closed, a JSON array that does not parse),
-2 on a usage error (unknown option, unreadable file, bad --now, unsupported --state).
+2 on a usage error (unknown option, unreadable file, bad --now, a --state that cannot be
+opened).
 `;
 
 /** Messages about unreadable leads printed before the rest are only counted. */
@@ -80,7 +88,7 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const [policyFile, leadsFile] = positionals;
   const now = parseNow('route', values.now) ?? new Date();
-  checkStateOption(values.state);
+  const stateSpec = parseStateOption('route', values.state);
   const format = chooseFormat(leadsFile, values.format);
   const evaluator = chooseEvaluator('route', values.evaluator);
   if (policyFile === '-' && leadsFile === '-') throw usageError('route', 'POLICY and LEADS cannot both be standard input (-)');
@@ -97,13 +105,17 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
   const writeLines = summary === null || values.output !== undefined;
   const writer = new ChunkedWriter(out);
   const progress = new Progress(io.stderr, io.stderrIsTTY ?? (io.stderr as { isTTY?: boolean }).isTTY === true);
-  const store = new MemoryStore();
+  const store = openStateStore('route', stateSpec);
   const options = { now, trace: values.trace === true };
 
   let count = 0;
   let problems = 0;
   try {
     for await (const batch of readLeads(input, format, source)) {
+      // The batch's leads are assigned in input order, in a few store transactions.
+      const leads = batch.flatMap((record) => (record.lead === null ? [] : [record.lead]));
+      const decisions = await routeLeads(policy, leads, options, store);
+      let next = 0;
       for (const record of batch) {
         let decision: Decision;
         if (record.lead === null) {
@@ -111,7 +123,7 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
           if (++problems <= MAX_REPORTED_PROBLEMS) write(io.stderr, `leadroute route: ${source}: ${reason}`);
           decision = unreadableDecision(policy, now, reason);
         } else {
-          decision = await routeLead(policy, record.lead, options, store);
+          decision = decisions[next++];
         }
         summary?.add(decision, record.lead, record.where);
         if (writeLines && writer.push(`${JSON.stringify(record.lead === null ? { routing: decision } : { ...record.lead, routing: decision })}\n`)) {
@@ -130,6 +142,7 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
     throw err;
   } finally {
     if (input !== io.stdin) input.destroy();
+    await store.close();
   }
   progress.done(count);
   if (problems > MAX_REPORTED_PROBLEMS) {
@@ -139,12 +152,22 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
   return EXIT_OK;
 }
 
-function checkStateOption(state: string | undefined): void {
-  if (state === undefined || state === 'memory') return;
-  if (state.startsWith('sqlite:') || state.startsWith('redis://') || state.startsWith('rediss://')) {
-    throw usageError('route', `--state ${state}: the SQLite and Redis stores are not available in this version yet; use --state memory`);
+/** `--state` (memory when absent); one that does not parse is a usage error, which never repeats the text (a Redis URL may hold a password). */
+export function parseStateOption(command: string, spec: string | undefined): StoreSpec {
+  try {
+    return parseStoreSpec(spec ?? 'memory');
+  } catch (err) {
+    throw usageError(command, `--state: ${errorMessage(err)}`);
   }
-  throw usageError('route', `--state ${state}: unknown state store (available: memory)`);
+}
+
+/** Opens the store; a SQLite file that cannot be opened is a usage error naming it. */
+export function openStateStore(command: string, spec: StoreSpec): StateStore {
+  try {
+    return openStore(spec);
+  } catch (err) {
+    throw usageError(command, `--state: ${errorMessage(err)}`);
+  }
 }
 
 function chooseFormat(leadsFile: string, format: string | undefined): LeadFormat {

@@ -183,9 +183,9 @@ describe('route', () => {
   test.each([
     [['--bogus'], "leadroute route: unknown option '--bogus'"],
     [['--now', 'tomorrow'], "leadroute route: invalid --now 'tomorrow'"],
-    [['--state', 'sqlite:/tmp/x.db'], '--state sqlite:/tmp/x.db: the SQLite and Redis stores are not available in this version yet; use --state memory'],
-    [['--state', 'redis://localhost:6379'], 'the SQLite and Redis stores are not available'],
-    [['--state', 'disk'], '--state disk: unknown state store (available: memory)'],
+    [['--state', 'sqlite:'], '--state: sqlite: needs a file'],
+    [['--state', 'redis://u:pw@localhost:6379/x'], "--state: the Redis database must be a number, not 'x'"],
+    [['--state', 'disk'], '--state: unknown state store (use memory, sqlite:FILE, redis://'],
     [['--format', 'xml'], '--format xml: unknown format (use jsonl, json, csv)'],
     [['--evaluator', 'fast'], '--evaluator fast: unknown evaluator (use codegen or reference)'],
   ])('%j is a usage error (exit 2)', async (extra, message) => {

@@ -1,0 +1,180 @@
+// `npm run bench`, section `state`: assignments per second through each state store (in-memory,
+// a SQLite file, a Redis server of the bench's own), one lead per transaction (assign()) and in
+// batches (assignMany(), as `route` and the Route node assign many items), in one process and
+// in four processes sharing one store. The multi-process runs also check exactness: the
+// rotation's sequence number must equal the assignments the processes made.
+
+import { fork } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CompiledPolicy } from '../compiler/compile';
+import type { PendingDecision } from '../compiler/decision';
+import { ASSIGN_BATCH, assign, assignMany, stateKeys } from '../state/assign';
+import type { StateStore } from '../state/store';
+import { readRotation } from '../state/strategies';
+import { asyncSubject, formatInt, measure, passFail, type Measurement, type Subject, type Table, type TimingOptions } from './harness';
+import type { BenchLeads } from './inputs';
+import { RedisServer, redisServerPath } from './redis-server';
+import { BENCH_POLICY, openBenchStore, poolLeads, type Mode, type StoreConfig, type WorkerReport, type WorkerRequest } from './state-workload';
+
+/** What bench/run.ts hands to its extension point (its BenchContext). */
+export interface StateBenchContext {
+  policy: CompiledPolicy;
+  leads: BenchLeads;
+}
+
+const TIMING: TimingOptions = { warmupMs: 250, rounds: 5, roundMs: 150 };
+const PROCESSES = 4;
+const PROCESS_RUN_MS = 1500;
+const POOL_LEADS = 10_000;
+const ACME_LEADS = 10_000;
+
+const GOAL_MEMORY = 1_000_000;
+const GOAL_SQLITE = 20_000;
+const GOAL_REDIS_PROCESSES = 20_000;
+
+const MODES: { label: string; mode: Mode }[] = [
+  { label: 'assign()', mode: { kind: 'assign' } },
+  { label: `assignMany(${ASSIGN_BATCH})`, mode: { kind: 'assignMany', batch: ASSIGN_BATCH } },
+];
+
+/** A subject that assigns `leads` in a cycle through `store`, one transaction per call. */
+function subject(name: string, store: StateStore, leads: PendingDecision[], mode: Mode): Subject {
+  if (mode.kind === 'assign') return asyncSubject(name, (i) => assign(leads[i % leads.length], store), (d) => d.routed_at.length);
+  const batches: PendingDecision[][] = [];
+  for (let from = 0; from + mode.batch <= leads.length; from += mode.batch) batches.push(leads.slice(from, from + mode.batch));
+  return asyncSubject(name, (i) => assignMany(batches[i % batches.length], store, mode.batch), (ds) => ds.length, mode.batch);
+}
+
+interface StoreUnderTest {
+  name: string;
+  open(label: string): StoreConfig;
+}
+
+/** Forks PROCESSES workers on one store, starts them together, and sums what they did. */
+async function processes(config: StoreConfig, mode: Mode): Promise<{ perSecond: number; transactions: number; exact: boolean }> {
+  const file = join(__dirname, 'state-worker.js');
+  const request: WorkerRequest = { store: config, mode, durationMs: PROCESS_RUN_MS };
+  const children = Array.from({ length: PROCESSES }, () => fork(file, [JSON.stringify(request)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const ready = children.map((child) => new Promise<void>((resolve) => child.once('message', () => resolve())));
+  const reports = children.map(
+    (child) =>
+      new Promise<WorkerReport>((resolve, reject) => {
+        child.on('message', (message: unknown) => {
+          if (typeof message === 'object' && message !== null) resolve(message as WorkerReport);
+        });
+        child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`a state benchmark process exited with ${code}`))));
+      }),
+  );
+  await Promise.all(ready);
+  for (const child of children) child.send('go');
+  const done = await Promise.all(reports);
+  const assignments = done.reduce((sum, r) => sum + r.assignments, 0);
+  const ms = Math.max(...done.map((r) => r.ms));
+  // Each process made one more assignment before the clock started.
+  const store = openBenchStore(config);
+  const key = stateKeys.rotation(BENCH_POLICY, 'team');
+  const seq = readRotation((await store.list(key)).get(key)).seq;
+  await store.close();
+  return { perSecond: (assignments * 1000) / ms, transactions: done.reduce((sum, r) => sum + r.transactions, 0), exact: seq === assignments + PROCESSES };
+}
+
+/**
+ * The state tables: one process (every store, both modes, the pool of seven and the acme
+ * policy's leads), then four processes on one SQLite file and on one Redis server.
+ */
+export async function stateBenchmarks(context: StateBenchContext): Promise<Table[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'leadroute-bench-state-'));
+  const server = redisServerPath() === null ? null : await RedisServer.start();
+  try {
+    const stores: StoreUnderTest[] = [
+      { name: 'memory', open: () => ({ kind: 'memory' }) },
+      { name: 'sqlite', open: (label) => ({ kind: 'sqlite', file: join(dir, `${label}.db`) }) },
+    ];
+    if (server !== null) stores.push({ name: 'redis', open: (label) => ({ kind: 'redis', port: server.port, keyPrefix: `${label}:` }) });
+
+    const pool = poolLeads(POOL_LEADS);
+    const { leads, options } = context.leads;
+    const acme = Array.from({ length: Math.min(ACME_LEADS, leads.length) }, (_, i) => context.policy.decide(leads[i], options[i]));
+    const workloads = [
+      { name: 'pool of 7', leads: pool },
+      { name: 'acme policy', leads: acme },
+    ];
+
+    const opened: StateStore[] = [];
+    const subjects: Subject[] = [];
+    const rows: { store: string; workload: string; mode: string; name: string }[] = [];
+    for (const s of stores) {
+      for (const w of workloads) {
+        for (const m of MODES) {
+          const name = `${s.name} ${w.name} ${m.label}`;
+          const store = openBenchStore(s.open(`one-${rows.length}`));
+          opened.push(store);
+          subjects.push(subject(name, store, w.leads, m.mode));
+          rows.push({ store: s.name, workload: w.name, mode: m.label, name });
+        }
+      }
+    }
+    let results: Map<string, Measurement>;
+    try {
+      // The in-memory store first and alone: once one process has run all three stores, the
+      // calls inside assign() see three kinds of store and are compiled slower for each.
+      const memory = subjects.filter((_, i) => rows[i].store === 'memory');
+      results = new Map([...(await measure(memory, TIMING)), ...(await measure(subjects.filter((sub) => !memory.includes(sub)), TIMING))]);
+    } finally {
+      await Promise.all(opened.map((store) => store.close()));
+    }
+    const rate = (name: string) => (results.get(name) as Measurement).opsPerSec;
+    const one: Table = {
+      title: `4a. Assignments per second through each state store, one process (median of ${TIMING.rounds} rounds of ${TIMING.roundMs} ms, interleaved)`,
+      head: ['store', 'leads', 'how', 'assignments/s', 'us/assignment', 'on CPU', 'per CPU-second'],
+      rows: rows.map((r) => {
+        const m = results.get(r.name) as Measurement;
+        return [r.store, r.workload, r.mode, formatInt(m.opsPerSec), (m.nsPerOp / 1000).toFixed(2), `${Math.round(m.onCpu * 100)}%`, formatInt(m.opsPerSec / m.onCpu)];
+      }),
+      notes: [
+        `Goal: in-memory >= ${formatInt(GOAL_MEMORY)}/s: pool of 7, assign(): ${formatInt(rate('memory pool of 7 assign()'))}  ${passFail(rate('memory pool of 7 assign()') >= GOAL_MEMORY)} (per CPU-second of this thread: ${formatInt(rate('memory pool of 7 assign()') / (results.get('memory pool of 7 assign()') as Measurement).onCpu)})`,
+        `Goal: SQLite >= ${formatInt(GOAL_SQLITE)}/s in one process: pool of 7, assignMany(${ASSIGN_BATCH}): ${formatInt(rate(`sqlite pool of 7 assignMany(${ASSIGN_BATCH})`))}  ${passFail(rate(`sqlite pool of 7 assignMany(${ASSIGN_BATCH})`) >= GOAL_SQLITE)};` +
+          ` one transaction per lead (assign()): ${formatInt(rate('sqlite pool of 7 assign()'))}  ${passFail(rate('sqlite pool of 7 assign()') >= GOAL_SQLITE)}`,
+        '',
+        'pool of 7: round robin over seven members whose caps are counted per New York day (every assignment reads the rotation and seven away flags and counts, and writes the rotation and one count). acme policy: what decide() plans for the benchmark leads (several pools, hours, caps, owners, queues, and a sticky owner per email).',
+        `assign() is one store transaction per lead; assignMany() settles up to ${ASSIGN_BATCH} leads in one transaction with the same decisions, and is what \`route\` and the Route node use.`,
+        'SQLite: WAL, synchronous=NORMAL, one BEGIN IMMEDIATE per transaction. Redis: a redis-server started for the bench on the loopback, one compare-and-set script per transaction (one round trip).',
+        '"on CPU": the share of the clock this thread ran; the rest it waited for the store, or for a CPU on a shared machine. "per CPU-second": assignments per second of this thread\'s own CPU time, what a core of its own would give where the store costs no waiting (the in-memory store). The in-memory rows are measured first and alone (afterwards the same code has seen three kinds of store and runs slower for each).',
+        ...(server === null ? ['No redis-server on this machine: the Redis rows are left out.'] : []),
+      ],
+    };
+
+    const many: Table = {
+      title: `4b. Assignments per second, ${PROCESSES} processes on one store, pool of 7 (each process ${PROCESS_RUN_MS} ms)`,
+      head: ['store', 'how', 'assignments/s', 'transactions', 'exact'],
+      rows: [],
+      notes: [],
+    };
+    if (!existsSync(join(__dirname, 'state-worker.js'))) {
+      many.notes?.push('Needs the build (npm run bench runs it): the processes run dist/bench/state-worker.js.');
+      return [one, many];
+    }
+    let redisBatched = 0;
+    for (const s of stores.filter((x) => x.name !== 'memory')) {
+      for (const m of MODES) {
+        const result = await processes(s.open(`many-${s.name}-${m.mode.kind}`), m.mode);
+        if (s.name === 'redis' && m.mode.kind === 'assignMany') redisBatched = result.perSecond;
+        many.rows.push([s.name, m.label, formatInt(result.perSecond), formatInt(result.transactions), result.exact ? 'yes' : 'NO']);
+      }
+    }
+    many.notes?.push(
+      server === null
+        ? 'No redis-server on this machine: the Redis goal is not measured.'
+        : `Goal: Redis >= ${formatInt(GOAL_REDIS_PROCESSES)}/s across ${PROCESSES} processes (batches of ${ASSIGN_BATCH}, one round trip each): ${formatInt(redisBatched)}  ${passFail(redisBatched >= GOAL_REDIS_PROCESSES)}`,
+      '',
+      'All processes route to the same pool, so every transaction contends for the same rotation: SQLite serializes them on its write lock, Redis runs them optimistically (a conflict answers with the current values and the process tries again). "exact": the rotation counted exactly the assignments the processes made.',
+      "Each process here awaits one transaction at a time; n8n's executions in one worker run concurrently, with several transactions in flight on one connection.",
+    );
+    return [one, many];
+  } finally {
+    await server?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

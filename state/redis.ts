@@ -1,0 +1,580 @@
+// The shared store: Redis through ioredis, for n8n queue mode and several machines.
+//
+// Atomicity: optimistic, with one generic compare-and-set script (CAS_SCRIPT). The pure function
+// runs on the client, on the values the store expects (as it last wrote or saw them; a key never
+// seen is taken to be absent), and one script checks that each of those values is still the one
+// in Redis and, in the same atomic step, applies the writes. On a conflict the script answers
+// with the current values, and the function runs again on them (one round trip per attempt),
+// backing off with jitter after the first retries, until it commits or its time is up. So an
+// uncontended transaction is one round trip, and a wrong guess costs one conflict. The script
+// knows nothing of routing: all strategy code stays in strategies.ts and assign.ts.
+//
+// Idempotence: a reply can be lost after the script ran (the connection drops, a command times
+// out). Each transaction therefore takes a slot (this store's id and a slot number: a key
+// `tx:<store id>:<slot>` under the prefix) and a sequence number, and each of its attempts a
+// number; the script records `seq:attempt:c` in the slot key when it commits. When an
+// attempt's outcome is unknown, the client waits for the connection and runs FENCE_SCRIPT,
+// which either finds that attempt (or an earlier one) committed, whose result is then returned,
+// or records `seq:attempt:f`, after which that attempt can never commit (the script refuses it).
+// Only then is the transaction tried again. So a lead is never assigned twice, whatever
+// happened to the replies. ioredis is told not to resend commands after a reconnect, and not to
+// queue commands while disconnected: the transaction itself waits for the connection, up to its
+// timeout, and then fails naming the store and address (never the credentials).
+
+import { createHash, randomUUID } from 'node:crypto';
+import type { ConnectionOptions } from 'node:tls';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Redis from 'ioredis';
+import { keepUntil, parseStateValue, type StateRead, type StateStore, type StateValue, type TransactionStep } from './store';
+
+export interface RedisStoreOptions {
+  host?: string;
+  port?: number;
+  username?: string;
+  password?: string;
+  /** Database number. Default 0. */
+  db?: number;
+  /** TLS: true for the system's certificate authorities, or node:tls options. */
+  tls?: boolean | ConnectionOptions;
+  /** Put before every key. Default `leadroute:`. */
+  keyPrefix?: string;
+  /** How long a transaction may take in all (waiting for the connection, conflicts) before it fails (ms). Default 10000. */
+  timeoutMs?: number;
+  /** How long one command may take before its outcome counts as unknown (ms). Default 3000. */
+  commandTimeoutMs?: number;
+  /**
+   * How long a transaction whose write has an unknown outcome (the connection dropped before
+   * the reply) keeps trying to learn it, past timeoutMs (ms). Default 30000. Only when Redis stays
+   * away longer does the transaction fail with the outcome unknown (then the lead goes to the
+   * fallback queue, and the state may still count the assignment: never twice).
+   */
+  settleTimeoutMs?: number;
+  /** false: give up at the first failed connection instead of reconnecting (a credential test). Default true. */
+  reconnect?: boolean;
+}
+
+export const DEFAULT_KEY_PREFIX = 'leadroute:';
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_COMMAND_TIMEOUT_MS = 3_000;
+const DEFAULT_SETTLE_TIMEOUT_MS = 30_000;
+/** Transactions of one store in flight at once (each holds a slot record); more wait for a slot. */
+const SLOTS = 32;
+/** How long a slot record outlives its last use: far longer than any reply can be in flight. */
+const SLOT_RECORD_TTL_MS = 86_400_000;
+/** After the first conflicts (retried at once, on the values the script sent back), waits grow at random up to this many ms. */
+const MAX_BACKOFF_MS = 16;
+/** Values remembered (as last read or written); past this, the memory starts afresh. */
+const REMEMBERED_VALUES = 50_000;
+/** Keys per MGET when listing. */
+const MGET_CHUNK = 500;
+const SCAN_COUNT = 1000;
+/** The slot records' namespace under the prefix; list() leaves it out. */
+const SLOT_NAMESPACE = 'tx:';
+
+/**
+ * KEYS[1]: the slot record; KEYS[2..n+1]: the keys read; then keys written but not read.
+ * ARGV: seq, attempt, slot record ttl (ms), n, the n values read ('' = absent), then for each
+ * write: its index in KEYS, the value ('' = delete), the expiry in ms since epoch ('0' = none).
+ * Answers 'ok' (a transaction without writes leaves no record: running it again is harmless);
+ * 'c<attempt>' when an attempt of this transaction already committed; 'fenced' when this
+ * attempt may no longer commit; or 'conflict' followed by the current values of the keys read.
+ */
+const CAS_SCRIPT = `
+local seq = tonumber(ARGV[1])
+local record = redis.call('GET', KEYS[1])
+if record then
+  local rs, ra, kind = string.match(record, '^(%d+):(%d+):(%a)$')
+  rs = tonumber(rs)
+  if rs > seq then return 'fenced' end
+  if rs == seq then
+    if kind == 'c' then return 'c' .. ra end
+    if tonumber(ra) >= tonumber(ARGV[2]) then return 'fenced' end
+  end
+end
+local n = tonumber(ARGV[4])
+local changed = false
+local current = {}
+for i = 1, n do
+  local v = redis.call('GET', KEYS[i + 1])
+  current[i] = v
+  if (v or '') ~= ARGV[i + 4] then changed = true end
+end
+if changed then
+  local reply = {'conflict'}
+  for i = 1, n do reply[i + 1] = current[i] end
+  return reply
+end
+local a = n + 5
+if a > #ARGV then return 'ok' end
+while a <= #ARGV do
+  local key = KEYS[tonumber(ARGV[a])]
+  if ARGV[a + 1] == '' then
+    redis.call('DEL', key)
+  else
+    redis.call('SET', key, ARGV[a + 1])
+    if ARGV[a + 2] ~= '0' then redis.call('PEXPIREAT', key, ARGV[a + 2]) end
+  end
+  a = a + 3
+end
+redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2] .. ':c', 'PX', ARGV[3])
+return 'ok'
+`;
+
+/**
+ * KEYS[1]: the slot record; ARGV: seq, attempt, ttl. Answers 'c<attempt>' when an attempt of
+ * transaction seq committed; otherwise records that attempts up to this one may never commit
+ * and answers 'f'.
+ */
+const FENCE_SCRIPT = `
+local record = redis.call('GET', KEYS[1])
+if record then
+  local rs, ra, kind = string.match(record, '^(%d+):(%d+):(%a)$')
+  if tonumber(rs) == tonumber(ARGV[1]) and kind == 'c' then return 'c' .. ra end
+end
+redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2] .. ':f', 'PX', ARGV[3])
+return 'f'
+`;
+
+interface Script {
+  lua: string;
+  sha: string;
+}
+
+const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
+const CAS = script(CAS_SCRIPT);
+const FENCE = script(FENCE_SCRIPT);
+
+/** `*`, `?`, `[`, `]` and `\` match literally in a SCAN pattern once escaped. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+/** `host:port`, with brackets around an IPv6 address. */
+function address(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** Contention: retry at once twice, then wait a random while that doubles up to MAX_BACKOFF_MS. */
+function backOff(conflicts: number): Promise<void> | undefined {
+  if (conflicts <= 2) return undefined;
+  return sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** (conflicts - 3)));
+}
+
+/** Raised inside a transaction: the store's own failures, whose text is final. */
+class RedisStoreFailure extends Error {}
+
+/** An error thrown by the transaction function (or its `need`): passed on unchanged. */
+class FunctionError {
+  constructor(readonly error: unknown) {}
+}
+
+/** A bounded set of slot numbers, handed out in turn; waiters are served in order. */
+class Slots {
+  private readonly free: number[] = [];
+  private readonly waiting: ((slot: number) => void)[] = [];
+  constructor(count: number) {
+    for (let i = count - 1; i >= 0; i--) this.free.push(i);
+  }
+
+  acquire(): Promise<number> | number {
+    const slot = this.free.pop();
+    if (slot !== undefined) return slot;
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(slot: number): void {
+    const next = this.waiting.shift();
+    if (next === undefined) this.free.push(slot);
+    else next(slot);
+  }
+}
+
+export class RedisStore implements StateStore {
+  readonly name: string;
+  private readonly client: Redis;
+  private readonly prefix: string;
+  private readonly timeoutMs: number;
+  private readonly settleTimeoutMs: number;
+  /** Text that must never reach a message: the password and the user name. */
+  private readonly secrets: string[];
+  private readonly id = randomUUID();
+  private readonly slots = new Slots(SLOTS);
+  private readonly slotSeq = new Array<number>(SLOTS).fill(0);
+  /** Each key's value as last read or written here ('' = absent): the expected values of the next transaction. */
+  private readonly remembered = new Map<string, string>();
+  private lastError = '';
+  private whenReady: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(options: RedisStoreOptions = {}) {
+    const host = options.host ?? '127.0.0.1';
+    const port = options.port ?? 6379;
+    const db = options.db ?? 0;
+    this.name = `redis ${address(host, port)}${db === 0 ? '' : `/${db}`}`;
+    this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.settleTimeoutMs = options.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS;
+    this.secrets = [options.password, options.username].filter((s): s is string => s !== undefined && s.length >= 3);
+    const tls = options.tls === true ? {} : options.tls === false ? undefined : options.tls;
+    this.client = new Redis({
+      host,
+      port,
+      username: options.username,
+      password: options.password,
+      db,
+      tls,
+      lazyConnect: true,
+      // The transaction waits for the connection itself, up to its timeout; a command is never
+      // queued while disconnected nor sent again after a reconnect (its outcome is settled by FENCE).
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+      maxRetriesPerRequest: null,
+      commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+      connectTimeout: Math.min(this.timeoutMs, 10_000),
+      retryStrategy: options.reconnect === false ? () => null : (attempt) => Math.min(attempt * 100, 1000),
+      // ioredis keeps a timer of this length after disconnecting even a closed socket: keep it short.
+      disconnectTimeout: 100,
+    });
+    // Without a listener ioredis prints connection errors; they reach callers through transact().
+    this.client.on('error', (error: unknown) => {
+      this.lastError = this.safe(error);
+    });
+    this.client.on('ready', () => {
+      this.lastError = '';
+    });
+  }
+
+  /** An error's text without the credentials (ioredis errors can carry the commands sent, AUTH included: only the message is kept). */
+  private safe(error: unknown): string {
+    let text = error instanceof Error ? error.message : String(error);
+    for (const secret of this.secrets) text = text.split(secret).join('***');
+    return text;
+  }
+
+  private failure(what: string, error?: unknown): RedisStoreFailure {
+    return new RedisStoreFailure(`${this.name}: ${what}${error === undefined ? '' : `: ${this.safe(error)}`}`);
+  }
+
+  private isReady(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  /** Resolves at the next 'ready', or 'end' (no more reconnecting): one listener each, however many transactions wait. */
+  private nextReady(): Promise<void> {
+    this.whenReady ??= new Promise<void>((resolve) => {
+      const settle = () => {
+        this.client.off('ready', settle);
+        this.client.off('end', settle);
+        this.whenReady = null;
+        resolve();
+      };
+      this.client.once('ready', settle);
+      this.client.once('end', settle);
+    });
+    return this.whenReady;
+  }
+
+  /** Waits until the connection is ready, or fails at `deadline` naming the store. */
+  private async connected(deadline: number): Promise<void> {
+    if (this.closed) throw this.failure('the store is closed');
+    if (this.isReady()) return;
+    if (this.client.status === 'wait') this.client.connect().catch(() => undefined);
+    const wait = deadline - Date.now();
+    if (wait > 0 && this.client.status !== 'end') {
+      const timer = new AbortController();
+      await Promise.race([this.nextReady(), sleep(wait, undefined, { signal: timer.signal }).catch(() => undefined)]);
+      timer.abort();
+    }
+    if (!this.isReady()) {
+      throw this.failure(`unreachable${this.lastError === '' ? '' : ` (${this.lastError})`}`);
+    }
+  }
+
+  private async run(s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
+    try {
+      return await this.client.evalsha(s.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      // After a restart the server has forgotten the script: send it whole once.
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return await this.client.eval(s.lua, keys.length, ...keys, ...args);
+    }
+  }
+
+  async transact<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): Promise<T> {
+    const deadline = Date.now() + this.timeoutMs;
+    const slot = await this.slots.acquire();
+    try {
+      return await this.transactIn(slot, ++this.slotSeq[slot], deadline, keys, fn);
+    } catch (error) {
+      if (error instanceof FunctionError) throw error.error;
+      if (error instanceof RedisStoreFailure) throw error;
+      throw this.failure('failed', error);
+    } finally {
+      this.slots.release(slot);
+    }
+  }
+
+  private async transactIn<T>(slot: number, seq: number, deadline: number, keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): Promise<T> {
+    const record = `${this.prefix}${SLOT_NAMESPACE}${this.id}:${slot}`;
+    const results: T[] = [];
+    const read = new RedisRead(this.remembered, keys);
+    let conflicts = 0;
+    /** The last failure of the connection, when an attempt met one. */
+    let trouble: string | null = null;
+    for (let attempt = 1; ; attempt++) {
+      if (Date.now() >= deadline) {
+        throw this.failure(trouble === null ? `gave up after ${conflicts} conflicting attempts in ${this.timeoutMs} ms` : `unreachable (${trouble})`);
+      }
+      await this.connected(deadline);
+      const step = this.runFunction(read, fn);
+      results[attempt] = step.result;
+      const { writes } = step;
+
+      const readKeys = read.keys();
+      const allKeys = [record];
+      const index = new Map<string, number>();
+      const args: (string | number)[] = [seq, attempt, SLOT_RECORD_TTL_MS, readKeys.length];
+      for (const key of readKeys) {
+        allKeys.push(this.prefix + key);
+        index.set(key, allKeys.length);
+        args.push(read.raw(key));
+      }
+      const wallNow = Date.now();
+      const written: [string, string][] = [];
+      for (const { key, value, expireAt } of writes) {
+        let at = index.get(key);
+        if (at === undefined) {
+          allKeys.push(this.prefix + key);
+          at = allKeys.length;
+          index.set(key, at);
+        }
+        const text = value === null ? '' : JSON.stringify(value);
+        args.push(at, text, value === null || expireAt === undefined ? 0 : keepUntil(expireAt, wallNow));
+        written.push([key, text]);
+      }
+
+      let reply: unknown;
+      try {
+        reply = await this.run(CAS, allKeys, args);
+      } catch (error) {
+        if (isReplyError(error)) throw error;
+        this.remembered.clear();
+        read.forget();
+        trouble = this.safe(error);
+        // Refused before it was sent (not connected): it cannot have run.
+        if (error instanceof Error && error.message.includes('enableOfflineQueue')) continue;
+        // Otherwise the script may or may not have run: settle that before anything else.
+        const committed = await this.fence(record, seq, attempt, Math.max(deadline, Date.now() + this.settleTimeoutMs), error);
+        if (committed !== null) return results[committed];
+        continue;
+      }
+      if (reply === 'ok') {
+        this.remember(written);
+        return step.result;
+      }
+      if (Array.isArray(reply) && reply[0] === 'conflict') {
+        conflicts++;
+        read.refresh(readKeys, reply.slice(1) as (string | null)[]);
+        this.remember(readKeys.map((k): [string, string] => [k, read.raw(k)]));
+        await backOff(conflicts);
+        continue;
+      }
+      // 'c<n>': an earlier attempt committed (its reply was lost); 'fenced' cannot happen to the current attempt.
+      if (typeof reply === 'string' && /^c\d+$/.test(reply) && results[Number(reply.slice(1))] !== undefined) {
+        this.remembered.clear();
+        return results[Number(reply.slice(1))];
+      }
+      throw this.failure(`unexpected reply from the transaction script: ${JSON.stringify(reply)}`);
+    }
+  }
+
+  /** Runs fn on the view (`need` adds keys, guessed like the rest); errors of fn come out as FunctionError. */
+  private runFunction<T>(read: RedisRead, fn: (read: StateRead) => TransactionStep<T>): Extract<TransactionStep<T>, { writes: unknown }> {
+    try {
+      for (;;) {
+        const step = fn(read);
+        if (!('need' in step)) return step;
+        read.add(step.need);
+      }
+    } catch (error) {
+      throw new FunctionError(error);
+    }
+  }
+
+  /** Settles an attempt whose reply was lost: the committed attempt, or null once none of them can commit any more. */
+  private async fence(record: string, seq: number, attempt: number, deadline: number, cause: unknown): Promise<number | null> {
+    for (;;) {
+      try {
+        await this.connected(deadline);
+        const answer = await this.run(FENCE, [record], [seq, attempt, SLOT_RECORD_TTL_MS]);
+        return typeof answer === 'string' && answer.startsWith('c') ? Number(answer.slice(1)) : null;
+      } catch (error) {
+        if (Date.now() >= deadline || error instanceof RedisStoreFailure || isReplyError(error)) {
+          const why = error instanceof RedisStoreFailure ? error.message.slice(this.name.length + 2) : this.safe(error);
+          throw this.failure(`the outcome of a write is unknown (${this.safe(cause)}), and settling it failed: ${why}`);
+        }
+        await sleep(50);
+      }
+    }
+  }
+
+  private remember(entries: Iterable<[string, string]>): void {
+    for (const [key, raw] of entries) {
+      if (this.remembered.size >= REMEMBERED_VALUES && !this.remembered.has(key)) this.remembered.clear();
+      this.remembered.set(key, raw);
+    }
+  }
+
+  async list(prefix: string): Promise<Map<string, StateValue>> {
+    const deadline = Date.now() + this.timeoutMs;
+    try {
+      await this.connected(deadline);
+      const keys = new Set<string>();
+      let cursor = '0';
+      do {
+        const [next, found] = await this.client.scan(cursor, 'MATCH', `${escapeGlob(this.prefix + prefix)}*`, 'COUNT', SCAN_COUNT);
+        for (const key of found) {
+          const own = key.slice(this.prefix.length);
+          if (!own.startsWith(SLOT_NAMESPACE)) keys.add(own);
+        }
+        cursor = next;
+      } while (cursor !== '0');
+      const all = [...keys];
+      const out = new Map<string, StateValue>();
+      for (let from = 0; from < all.length; from += MGET_CHUNK) {
+        const chunk = all.slice(from, from + MGET_CHUNK);
+        const values = await this.client.mget(chunk.map((k) => this.prefix + k));
+        chunk.forEach((key, i) => {
+          const text = values[i];
+          const value = text === null ? undefined : parseStateValue(text);
+          if (value !== undefined) out.set(key, value);
+        });
+      }
+      return out;
+    } catch (error) {
+      if (error instanceof RedisStoreFailure) throw error;
+      throw this.failure('failed', error);
+    }
+  }
+
+  /**
+   * Connects and checks what the store needs: the server answers, and the transaction script
+   * runs under this prefix (so the user may EVAL and write its keys). Gives the server's version.
+   */
+  async check(): Promise<string> {
+    const deadline = Date.now() + this.timeoutMs;
+    try {
+      await this.connected(deadline);
+      await this.client.ping();
+      await this.transact([`${SLOT_NAMESPACE}check`], () => ({ writes: [{ key: `${SLOT_NAMESPACE}check`, value: { at: Date.now() }, expireAt: Date.now() }], result: null }));
+      const info = await this.client.info('server');
+      return /redis_version:([^\r\n]+)/.exec(info)?.[1] ?? 'unknown';
+    } catch (error) {
+      if (error instanceof RedisStoreFailure) throw error;
+      throw this.failure('failed', error);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
+    else if (this.client.status !== 'end') this.client.disconnect();
+  }
+}
+
+/** An error answer of the server (a script error, a missing permission): the command ran and failed; nothing was written. */
+function isReplyError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ReplyError';
+}
+
+/**
+ * A transaction's view: the keys asked for and their values ('' = absent): as the script last
+ * found them, else as this store last wrote or saw them, else absent.
+ */
+class RedisRead implements StateRead {
+  private readonly texts = new Map<string, string>();
+  private readonly parsed = new Map<string, StateValue | undefined>();
+  private readonly asked: string[] = [];
+  private readonly askedSet = new Set<string>();
+
+  constructor(
+    private readonly remembered: ReadonlyMap<string, string>,
+    keys: readonly string[],
+  ) {
+    for (const key of keys) this.ask(key);
+  }
+
+  private ask(key: string): boolean {
+    if (this.askedSet.has(key)) return false;
+    this.asked.push(key);
+    this.askedSet.add(key);
+    const known = this.remembered.get(key);
+    if (known !== undefined) this.texts.set(key, known);
+    return true;
+  }
+
+  /** Asks for more keys. */
+  add(keys: readonly string[]): void {
+    if (keys.filter((key) => this.ask(key)).length === 0) throw new Error('state transaction asked again for keys it had read');
+  }
+
+  /** Every key asked for, in the order asked. */
+  keys(): readonly string[] {
+    return this.asked;
+  }
+
+  raw(key: string): string {
+    return this.texts.get(key) ?? '';
+  }
+
+  /** The values the script found (null: absent). */
+  refresh(keys: readonly string[], values: readonly (string | null)[]): void {
+    keys.forEach((key, i) => {
+      this.texts.set(key, values[i] ?? '');
+      this.parsed.delete(key);
+    });
+  }
+
+  /** Forgets every value (a reply was lost): the next attempt starts from guesses again. */
+  forget(): void {
+    this.texts.clear();
+    this.parsed.clear();
+  }
+
+  get(key: string): StateValue | undefined {
+    if (!this.askedSet.has(key)) throw new Error(`state transaction read ${key}, which it did not ask for`);
+    if (this.parsed.has(key)) return this.parsed.get(key);
+    const text = this.raw(key);
+    const value = text === '' ? undefined : parseStateValue(text);
+    this.parsed.set(key, value);
+    return value;
+  }
+
+  has(key: string): boolean {
+    return this.askedSet.has(key);
+  }
+}
+
+/** What an n8n credential test returns (n8n-workflow's INodeCredentialTestResult). */
+export interface ConnectionTestResult {
+  status: 'OK' | 'Error';
+  message: string;
+}
+
+/**
+ * Connects once (no reconnecting) and checks that the routing state can be kept there: the server
+ * answers, and the transaction script may run and write under the key prefix. The message never
+ * holds the password or user name.
+ */
+export async function testRedisConnection(options: RedisStoreOptions): Promise<ConnectionTestResult> {
+  const store = new RedisStore({ ...options, reconnect: false, timeoutMs: Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS) });
+  try {
+    const version = await store.check();
+    return { status: 'OK', message: `Connected to ${store.name} (Redis ${version}); routing state is kept under the key prefix "${options.keyPrefix ?? DEFAULT_KEY_PREFIX}"` };
+  } catch (error) {
+    return { status: 'Error', message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await store.close();
+  }
+}
