@@ -1,0 +1,222 @@
+// SLA Wait: parks the execution with n8n's own waiting until the lead's SLA is due, and wakes it
+// early when the resume URL is called (the rep touched the lead). n8n resumes a deadline by
+// sending the node's INPUT items to output 0 without running execute() again, so output 0 is
+// Breached and the breach is recorded downstream (Escalate); a call of the resume URL runs
+// webhook(), which returns the items for both outputs: none on Breached, all on Worked with a
+// `worked` event.
+
+import {
+  NodeConnectionTypes,
+  NodeOperationError,
+  type IDataObject,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+  type IWebhookFunctions,
+  type IWebhookResponseData,
+} from 'n8n-workflow';
+import { businessDue } from '../../compiler/calendar';
+import type { CalendarIR } from '../../compiler/ir';
+import { parseDuration } from '../../dsl/durations';
+import { parseHours } from '../../dsl/hours';
+import { readRoutingRecord, recordWorked } from '../../state/escalate';
+import { forEachItem, ownField, routingFieldName, routingFieldProperty, withField } from '../shared/items';
+
+type DeadlineSource = 'decision' | 'duration';
+
+interface WaitOptions {
+  fallbackDuration?: string;
+  businessHours?: string;
+  timeZone?: string;
+}
+
+/** How long from now, in ms of clock time or of business time when hours are set. */
+interface Clock {
+  ms: number;
+  calendar: CalendarIR | null;
+}
+
+function durationMs(ctx: IExecuteFunctions, text: string, what: string): number {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) throw new NodeOperationError(ctx.getNode(), `${what}: ${parsed.message}`);
+  return parsed.ms;
+}
+
+/** The business calendar of the node (null without business hours); a bad hours text or zone fails the node. */
+function nodeCalendar(ctx: IExecuteFunctions, options: WaitOptions): CalendarIR | null {
+  const hours = options.businessHours?.trim() ?? '';
+  if (hours === '') return null;
+  const parsed = parseHours(hours);
+  if (!parsed.ok) throw new NodeOperationError(ctx.getNode(), `Business Hours: ${parsed.message}`);
+  const tz = options.timeZone?.trim() || ctx.getTimezone();
+  const calendar: CalendarIR = { tz, hours: parsed.windows, holidays: [] };
+  try {
+    businessDue(calendar, Date.now(), 1);
+  } catch (error) {
+    throw new NodeOperationError(ctx.getNode(), `Time Zone: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return calendar;
+}
+
+function dueFrom(now: number, clock: Clock): number {
+  return clock.calendar === null ? now + clock.ms : businessDue(clock.calendar, now, clock.ms);
+}
+
+export class SlaWait implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'SLA Wait',
+    name: 'slaWait',
+    icon: { light: 'file:slaWait.svg', dark: 'file:slaWait.dark.svg' },
+    group: ['organization'],
+    version: 1,
+    subtitle: '={{ $parameter["deadline"] === "duration" ? "wait " + $parameter["duration"] : "until the SLA is due" }}',
+    description: 'Wait until a routed lead’s SLA is due, or until the rep works it (its resume URL is called)',
+    defaults: { name: 'SLA Wait' },
+    usableAsTool: true,
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+    outputNames: ['Breached', 'Worked'],
+    webhooks: [
+      { name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'The lead is marked as worked.', path: '', restartWebhook: true },
+      { name: 'default', httpMethod: 'GET', responseMode: 'onReceived', responseData: 'The lead is marked as worked.', path: '', restartWebhook: true },
+    ],
+    properties: [
+      {
+        displayName:
+          'The execution resumes on Worked when its resume URL is called (GET or POST): Route puts it on each item as <code>routing.resume_url</code> ($execution.resumeUrl), so the notification before this node can carry a "mark as contacted" link. Otherwise it resumes on Breached when the deadline passes; n8n checks deadlines about once a minute, so a breach may come out up to a minute late.',
+        name: 'notice',
+        type: 'notice',
+        default: '',
+      },
+      {
+        displayName: 'Deadline',
+        name: 'deadline',
+        type: 'options',
+        noDataExpression: true,
+        options: [
+          { name: 'The Decision’s SLA', value: 'decision', description: 'Wait until routing.sla.due, as the policy set it' },
+          { name: 'A Duration Set Here', value: 'duration', description: 'Wait a duration from now, optionally counting business hours only' },
+        ],
+        default: 'decision',
+      },
+      {
+        displayName: 'Duration',
+        name: 'duration',
+        type: 'string',
+        default: '1h',
+        placeholder: '15m',
+        description: 'How long to wait: a whole number and a unit, as in the policy language (30s, 15m, 4h, 2d, 1w)',
+        displayOptions: { show: { deadline: ['duration'] } },
+      },
+      routingFieldProperty,
+      {
+        displayName: 'Options',
+        name: 'options',
+        type: 'collection',
+        placeholder: 'Add Option',
+        default: {},
+        options: [
+          {
+            displayName: 'Fallback Duration',
+            name: 'fallbackDuration',
+            type: 'string',
+            default: '',
+            placeholder: '1d',
+            description: 'For a lead whose decision has no SLA (its rule has no `sla`): how long to wait. Empty: such a lead fails the node.',
+          },
+          {
+            displayName: 'Business Hours',
+            name: 'businessHours',
+            type: 'string',
+            default: '',
+            placeholder: 'Mon-Fri 09:00-17:00',
+            description: 'Count the duration only inside these hours (the policy language’s hours syntax). Empty: clock time.',
+          },
+          {
+            displayName: 'Time Zone',
+            name: 'timeZone',
+            type: 'string',
+            default: '',
+            placeholder: 'America/New_York',
+            description: 'IANA zone of the business hours. Empty: the workflow’s time zone.',
+          },
+        ],
+      },
+    ],
+  };
+
+  // A restart webhook is served by n8n's waiting-webhook handler and never registered, so there is nothing to create or delete.
+  webhookMethods = {
+    default: {
+      async checkExists(): Promise<boolean> {
+        return true;
+      },
+      async create(): Promise<boolean> {
+        return true;
+      },
+      async delete(): Promise<boolean> {
+        return true;
+      },
+    },
+  };
+
+  async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+    const field = this.getNodeParameter('routingField', 'routing') as string;
+    const request = this.getRequestObject();
+    const data: unknown = (request.method === 'GET' ? this.getQueryData() : this.getBodyData()) ?? {};
+    // The items the execution waits with (how n8n's own Form node reads them in a webhook).
+    const waiting = this.evaluateExpression('{{ $input.all() }}') as INodeExecutionData[];
+    const at = Date.now();
+    const worked = waiting.map((item, i): INodeExecutionData => {
+      const routing = readRoutingRecord(ownField(item.json, field));
+      const json: IDataObject = typeof routing === 'string' ? item.json : withField(item.json, field, recordWorked(routing, at, data));
+      const out: INodeExecutionData = { json, pairedItem: { item: i } };
+      if (item.binary !== undefined) out.binary = item.binary;
+      return out;
+    });
+    return { workflowData: [[], worked] };
+  }
+
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    const items = this.getInputData();
+    const field = routingFieldName(this);
+    const source = this.getNodeParameter('deadline', 0, 'decision') as DeadlineSource;
+    const options = this.getNodeParameter('options', 0, {}) as WaitOptions;
+    const calendar = nodeCalendar(this, options);
+    const now = Date.now();
+    const fallbackText = options.fallbackDuration?.trim() ?? '';
+    const nodeClock: Clock | null =
+      source === 'duration'
+        ? { ms: durationMs(this, this.getNodeParameter('duration', 0) as string, 'Duration'), calendar }
+        : fallbackText === ''
+          ? null
+          : { ms: durationMs(this, fallbackText, 'Fallback Duration'), calendar };
+
+    // One execution waits once: until the earliest deadline, so no lead waits past its own.
+    let earliest = Infinity;
+    const failed: INodeExecutionData[][] = [[]];
+    await forEachItem(this, items, failed, 0, (item, i) => {
+      let due: number;
+      if (source === 'duration') due = dueFrom(now, nodeClock as Clock);
+      else {
+        const routing = readRoutingRecord(ownField(item.json, field));
+        if (typeof routing === 'string') throw new NodeOperationError(this.getNode(), `The field \`${field}\` is not a routing decision: ${routing}`, { itemIndex: i });
+        if (routing.sla !== null) due = Date.parse(routing.sla.due);
+        else if (nodeClock !== null) due = dueFrom(now, nodeClock);
+        else {
+          const rule = routing.rule === null ? 'no rule' : `rule \`${routing.rule.source}\``;
+          throw new NodeOperationError(this.getNode(), `The decision has no SLA (${rule}); set a Fallback Duration to wait for such leads`, { itemIndex: i });
+        }
+        if (!Number.isFinite(due)) throw new NodeOperationError(this.getNode(), `routing.sla.due is not a time: ${JSON.stringify(routing.sla?.due)}`, { itemIndex: i });
+      }
+      if (due < earliest) earliest = due;
+    });
+
+    // No deadline at all: every item failed and continues on fail, carrying its error.
+    if (earliest === Infinity) return [failed[0], []];
+    if (earliest > now) await this.putExecutionToWait(new Date(earliest));
+    // Waiting: n8n discards this and, at the deadline, sends the input to Breached. Already due: Breached now.
+    return [items.map((item, i): INodeExecutionData => ({ ...item, pairedItem: { item: i } })), []];
+  }
+}

@@ -1,0 +1,156 @@
+// The routing-state store of the Route and Escalate nodes: the parameters that choose it and
+// one open store per process and configuration. Stores stay open across executions (a
+// connection or a file handle per execution would cost more than routing), and the in-memory
+// store must be shared by every node and execution of the process, or round robin would
+// restart on each run.
+
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { ICredentialsDecrypted, IExecuteFunctions, INodeCredentialDescription, INodeCredentialTestResult, INodeProperties, INodeType } from 'n8n-workflow';
+import { openStore, redisOptionsFromCredentials, testRedisConnection, type StateStore, type StateValue } from '../../state';
+
+export type StoreKind = 'sqlite' | 'redis' | 'memory';
+
+/** The name of the Redis credential type (credentials/LeadRoutingRedis.credentials.ts). */
+export const REDIS_CREDENTIAL = 'leadRoutingRedis';
+
+export const stateStoreProperties: INodeProperties[] = [
+  {
+    displayName: 'State Store',
+    name: 'stateStore',
+    type: 'options',
+    noDataExpression: true,
+    options: [
+      {
+        name: 'Embedded (SQLite File)',
+        value: 'sqlite',
+        description: 'Exact and durable for one n8n instance; no server needed',
+      },
+      {
+        name: 'Redis',
+        value: 'redis',
+        description: 'For n8n queue mode (several workers): rotation, caps and sticky owners stay exact across all of them',
+      },
+      {
+        name: 'In Memory (Trying Out)',
+        value: 'memory',
+        description: 'Kept in this n8n process only and lost on restart',
+      },
+    ],
+    default: 'sqlite',
+    description: 'Where rotation pointers, caps, away flags and sticky owners are kept. Route and Escalate nodes that share a store share the rotation.',
+  },
+  {
+    displayName: 'Database File',
+    name: 'databaseFile',
+    type: 'string',
+    default: '',
+    placeholder: '/home/node/.n8n/leadroute-state.sqlite',
+    description: 'Path of the SQLite file. Empty: leadroute-state.sqlite in the n8n user folder (N8N_USER_FOLDER/.n8n).',
+    displayOptions: { show: { stateStore: ['sqlite'] } },
+  },
+];
+
+/** The credential test the nodes offer for the Redis credential (n8n's test requests are for HTTP services). */
+export const REDIS_CONNECTION_TEST = 'leadRoutingRedisConnectionTest';
+
+/**
+ * The Redis credential as a node declares it. Route and Escalate write it out literally (n8n's
+ * lint only sees a credential test declared in the node file); the pack's test checks that every
+ * node declares exactly this.
+ */
+export const stateStoreCredentials: INodeCredentialDescription[] = [
+  { name: REDIS_CREDENTIAL, required: true, testedBy: REDIS_CONNECTION_TEST, displayOptions: { show: { stateStore: ['redis'] } } },
+];
+
+/** The `methods` of every node that uses the state store: the Redis credential's connection test. */
+export const stateStoreMethods: INodeType['methods'] = {
+  credentialTest: {
+    async [REDIS_CONNECTION_TEST](credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+      return await testRedisConnection(redisOptionsFromCredentials(credential.data ?? {}));
+    },
+  },
+};
+
+/** Where the SQLite file goes when the node leaves the path empty: n8n's own folder, as n8n finds it. */
+export function defaultDatabaseFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.N8N_USER_FOLDER ?? homedir(), '.n8n', 'leadroute-state.sqlite');
+}
+
+/** Open stores by configuration; a failed open is forgotten so the next execution tries again. */
+const stores = new Map<string, Promise<StateStore>>();
+
+function cached(key: string, open: () => Promise<StateStore>): Promise<StateStore> {
+  let store = stores.get(key);
+  if (store === undefined) {
+    store = open();
+    stores.set(key, store);
+    store.catch(() => stores.delete(key));
+  }
+  return store;
+}
+
+/** Closes every store this process opened for the nodes (a process that ends, a test that is done). */
+export async function closeNodeStateStores(): Promise<void> {
+  const open = [...stores.values()];
+  stores.clear();
+  await Promise.all(open.map(async (store) => (await store.catch(() => null))?.close()));
+}
+
+/**
+ * A store that could not be opened: every transaction fails with the reason, so the nodes
+ * treat it like any store failure (the lead goes to the fallback queue with that reason)
+ * instead of dropping leads.
+ */
+class UnavailableStore implements StateStore {
+  constructor(
+    readonly name: string,
+    private readonly reason: string,
+  ) {}
+
+  transact<T>(): Promise<T> {
+    return Promise.reject(new Error(`could not be opened: ${this.reason}`));
+  }
+
+  list(): Promise<Map<string, StateValue>> {
+    return Promise.reject(new Error(`could not be opened: ${this.reason}`));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * The store the node's parameters choose, opened once per process and configuration. It never
+ * throws: a store that cannot be opened is returned as one whose transactions fail.
+ */
+export async function nodeStateStore(ctx: IExecuteFunctions): Promise<StateStore> {
+  const kind = ctx.getNodeParameter('stateStore', 0, 'sqlite') as StoreKind;
+  try {
+    switch (kind) {
+      case 'memory':
+        return await cached('memory', async () => openStore({ kind: 'memory' }));
+      case 'sqlite': {
+        const chosen = (ctx.getNodeParameter('databaseFile', 0, '') as string).trim();
+        const file = resolve(chosen === '' ? defaultDatabaseFile() : chosen);
+        return await cached(`sqlite:${file}`, async () => {
+          mkdirSync(dirname(file), { recursive: true });
+          return openStore({ kind: 'sqlite', file });
+        });
+      }
+      case 'redis': {
+        const options = redisOptionsFromCredentials(await ctx.getCredentials(REDIS_CREDENTIAL));
+        // Keyed by a hash: the options hold the password.
+        const key = `redis:${createHash('sha256').update(JSON.stringify(options)).digest('hex')}`;
+        return await cached(key, async () => openStore(options));
+      }
+      default:
+        throw new Error(`unknown state store ${JSON.stringify(kind)}`);
+    }
+  } catch (error) {
+    return new UnavailableStore(String(kind), error instanceof Error ? error.message : String(error));
+  }
+}

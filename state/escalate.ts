@@ -1,0 +1,282 @@
+// Escalation: what happens to a routed lead whose SLA passed with nobody working it, and the
+// history a routed lead carries through a workflow (the n8n nodes put it on the item as
+// `routing`). escalate() applies the rule's `escalate to` steps one breach at a time, assigning
+// through the same store and the same assign() as routing does: each step is planned by
+// decide() over the policy with that step as the only target, so no strategy, eligibility or
+// SLA rule is written twice.
+
+import type { CompiledPolicy } from '../compiler/compile';
+import { createDecide } from '../compiler/decide';
+import type { Decision } from '../compiler/decision';
+import type { EscalationStepIR, PolicyIR, PoolIR, RuleIR, TargetIR } from '../compiler/ir';
+import { createReferenceEvaluator } from '../compiler/reference';
+import { assign } from './assign';
+import type { StateStore } from './store';
+
+/** One entry of `routing.history`. Times are ISO 8601 UTC; `attempt` counts escalations before the event (0: the first assignment). */
+export type RoutingEvent =
+  /** Route decided: `status`, and who or which queue got the lead. */
+  | { event: 'assigned'; at: string; status: Decision['status']; assignee: string | null; queue: string | null; attempt: number }
+  /** The resume URL was called before the deadline (SLA Wait, output Worked); `data` is the request body (the query for GET). */
+  | { event: 'worked'; at: string; assignee: string | null; queue: string | null; attempt: number; data: unknown }
+  /** The deadline passed with nobody working the lead (recorded by Escalate). */
+  | { event: 'breached'; at: string; assignee: string | null; queue: string | null; due: string | null; attempt: number }
+  /** An escalation step gave the lead to someone else; `step` is the step as `routing.escalation` writes it. */
+  | { event: 'reassigned'; at: string; from: string | null; from_queue: string | null; to: string | null; queue: string | null; status: Decision['status']; step: string; attempt: number }
+  /** No step could take the lead (or the last step is the fallback queue): it is in the fallback queue as an exception. */
+  | { event: 'exhausted'; at: string; from: string | null; from_queue: string | null; queue: string; reason: string; attempt: number };
+
+/** A decision as it travels on an item: the decision plus what the workflow around it needs. */
+export interface RoutingRecord extends Decision {
+  /** The URL that resumes the waiting execution (n8n's `$execution.resumeUrl`), for the notification sent before SLA Wait; null outside n8n. */
+  resume_url: string | null;
+  /** Escalations so far (0 after routing). */
+  attempt: number;
+  /** Index into `escalation` of the step the next breach applies. */
+  escalation_step: number;
+  /** Who had the lead before the last escalation (null before any). */
+  previous_assignee: string | null;
+  history: RoutingEvent[];
+}
+
+export type EscalationOutcome = 'reassigned' | 'exhausted';
+
+export interface EscalationResult {
+  /** `reassigned`: a step gave the lead to a person or a queue and the workflow waits again; `exhausted`: it ended in the fallback queue. */
+  outcome: EscalationOutcome;
+  routing: RoutingRecord;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function nowMs(now: Date | number | string): number {
+  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Date.parse(now);
+  if (!Number.isFinite(ms)) throw new RangeError(`now must be a Date, epoch milliseconds or an ISO 8601 date-time; got ${String(now)}`);
+  return ms;
+}
+
+/** A fresh decision as it leaves Route: the decision, an `assigned` event at `routed_at`, and the resume URL. */
+export function routingRecord(decision: Decision, resumeUrl: string | null): RoutingRecord {
+  return {
+    ...decision,
+    resume_url: resumeUrl,
+    attempt: 0,
+    escalation_step: 0,
+    previous_assignee: null,
+    history: [{ event: 'assigned', at: decision.routed_at, status: decision.status, assignee: decision.assignee, queue: decision.queue, attempt: 0 }],
+  };
+}
+
+/** The record with a `worked` event (SLA Wait resumed by its webhook); `data` is what the caller sent. */
+export function recordWorked(routing: RoutingRecord, at: Date | number | string, data: unknown): RoutingRecord {
+  const event: RoutingEvent = { event: 'worked', at: iso(nowMs(at)), assignee: routing.assignee, queue: routing.queue, attempt: routing.attempt, data };
+  return { ...routing, history: [...routing.history, event] };
+}
+
+// Reading a record back from an item: items are user data (a Set node may have changed them),
+// so every field is checked, through own properties only.
+
+type Json = Record<string, unknown>;
+const hasOwn = (o: Json, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isStringOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+const own = (o: Json, key: string): unknown => (hasOwn(o, key) ? o[key] : undefined);
+const STATUSES: ReadonlySet<unknown> = new Set(['assigned', 'queued', 'exception']);
+
+/** The routing record on an item, or why the value is not one. Missing escalation bookkeeping (attempt, step, history) starts afresh. */
+export function readRoutingRecord(value: unknown): RoutingRecord | string {
+  if (!isObject(value)) return 'it is not a routing decision (an object from the Route node)';
+  const status = own(value, 'status');
+  if (!STATUSES.has(status)) return '`status` is not assigned, queued or exception';
+  const assignee = own(value, 'assignee');
+  const queue = own(value, 'queue');
+  const pool = own(value, 'pool');
+  if (!isStringOrNull(assignee) || !isStringOrNull(queue) || !isStringOrNull(pool)) return '`assignee`, `queue` and `pool` must be text or null';
+  const candidates = own(value, 'candidates') ?? [];
+  const escalation = own(value, 'escalation') ?? [];
+  if (!isStringArray(candidates) || !isStringArray(escalation)) return '`candidates` and `escalation` must be lists of text';
+  const policy = own(value, 'policy');
+  if (!isObject(policy) || typeof own(policy, 'name') !== 'string') return '`policy.name` is missing';
+  const rule = own(value, 'rule') ?? null;
+  if (rule !== null && !(isObject(rule) && Number.isInteger(own(rule, 'index')) && typeof own(rule, 'source') === 'string')) return '`rule` must be null or have `index` and `source`';
+  const sla = own(value, 'sla') ?? null;
+  if (sla !== null && !(isObject(sla) && typeof own(sla, 'due') === 'string')) return '`sla` must be null or have `due`';
+  const history = own(value, 'history') ?? [];
+  if (!Array.isArray(history)) return '`history` must be a list';
+  const count = (key: string): number => {
+    const n = own(value, key);
+    return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : 0;
+  };
+  const resumeUrl = own(value, 'resume_url');
+  const previous = own(value, 'previous_assignee');
+  return {
+    ...(value as unknown as Decision),
+    status: status as Decision['status'],
+    assignee,
+    queue,
+    pool,
+    candidates,
+    escalation,
+    rule: rule as Decision['rule'],
+    sla: sla as Decision['sla'],
+    resume_url: typeof resumeUrl === 'string' ? resumeUrl : null,
+    attempt: count('attempt'),
+    escalation_step: count('escalation_step'),
+    previous_assignee: typeof previous === 'string' ? previous : null,
+    history: history as RoutingEvent[],
+  };
+}
+
+/** The steps that apply to a decision: its rule's (when the policy still has that rule), else those of the rule the lead matches now. */
+function escalationRule(policy: CompiledPolicy, routing: RoutingRecord, lead: unknown, now: number): RuleIR | null {
+  const rules = policy.ir.rules;
+  if (routing.rule !== null) {
+    const rule = rules[routing.rule.index];
+    if (rule !== undefined && rule.source === routing.rule.source) return rule;
+  }
+  // A sticky assignment (rule null), or a policy edited while the lead waited.
+  const matched = policy.decide(lead, { now }).rule;
+  return matched === null ? null : (rules[matched.index] ?? null);
+}
+
+/**
+ * The policy reduced to one rule that always holds with `target` as its only target, over
+ * `pools`: decide() on it plans that step exactly as routing plans a target (eligibility,
+ * hours, `by` lookups, the SLA from now). No sticky line: the sticky owner is the person the
+ * lead is being taken from.
+ */
+function stepPolicy(ir: PolicyIR, rule: RuleIR, target: TargetIR, pools: PoolIR[]): PolicyIR {
+  return { ...ir, pools, sticky: null, rules: [{ ...rule, cond: { kind: 'true' }, targets: [target] }] };
+}
+
+/** The pools without the people who already let this lead's SLA pass (a step never hands it back to them). */
+function withoutPeople(pools: PoolIR[], out: ReadonlySet<string>): PoolIR[] {
+  return pools.map((p) => (p.members.some((m) => out.has(m.name)) ? { ...p, members: p.members.filter((m) => !out.has(m.name)) } : p));
+}
+
+/**
+ * `next`: the served pool cut down to the cascade's remaining candidates, in cascade order,
+ * taken first-available (so whoever is away or at cap now is passed over). Null when nobody
+ * is left or the pool is gone from the policy.
+ */
+function nextStep(ir: PolicyIR, pools: PoolIR[], routing: RoutingRecord, out: ReadonlySet<string>): { target: TargetIR; pools: PoolIR[] } | null {
+  const remaining = routing.candidates.filter((name) => !out.has(name));
+  if (remaining.length === 0 || routing.pool === null) return null;
+  const index = ir.pools.findIndex((p) => p.name === routing.pool);
+  if (index < 0) return null;
+  const byName = new Map(ir.pools[index].members.map((m) => [m.name, m]));
+  const members = remaining.flatMap((name) => byName.get(name) ?? []);
+  if (members.length === 0) return null;
+  const cut = pools.slice();
+  cut[index] = { ...ir.pools[index], members };
+  return { target: { kind: 'pool', strategy: 'first_available', pool: index }, pools: cut };
+}
+
+/** Plans and assigns one step; the decision, or null when the step cannot take the lead (a failure reason is added to `why`). */
+async function tryStep(
+  policy: CompiledPolicy,
+  rule: RuleIR,
+  step: EscalationStepIR,
+  routing: RoutingRecord,
+  out: ReadonlySet<string>,
+  lead: unknown,
+  now: number,
+  store: StateStore,
+  why: string[],
+): Promise<Decision | null> {
+  const ir = policy.ir;
+  const pools = withoutPeople(ir.pools, out);
+  const plan = step.kind === 'next' ? nextStep(ir, pools, routing, out) : { target: step, pools };
+  if (plan === null) {
+    why.push('next: nobody left in the cascade');
+    return null;
+  }
+  const reduced = stepPolicy(ir, rule, plan.target, plan.pools);
+  const decide = createDecide(reduced, createReferenceEvaluator(reduced), { name: policy.name, hash: policy.hash });
+  const decision = await assign(decide(lead, { now }), store);
+  if (decision.status === 'exception') {
+    why.push(decision.reason ?? 'no one could take the lead');
+    return null;
+  }
+  return decision;
+}
+
+export interface EscalateInput {
+  /** The policy in force (the same policy name as the decision's, so rotation and caps are shared). */
+  policy: CompiledPolicy;
+  routing: RoutingRecord;
+  /** The lead, for owner paths, `by` values and members' `when`. */
+  lead: unknown;
+  now: Date | number | string;
+  store: StateStore;
+}
+
+/**
+ * One breach: records it, then applies the escalation steps from `routing.escalation_step`
+ * on. `next` takes the next available candidate of the cascade and stays the current step
+ * while candidates remain; any other step is a target, planned and assigned like a rule's
+ * target, and the following breach moves past it. A step that cannot take the lead (nobody
+ * left, nobody available) passes to the following step at once. The lead is `exhausted` when
+ * no step is left or a step hands it to the fallback queue: it is then in the fallback queue
+ * with status `exception` and a reason. A store failure exhausts the lead the same way (a
+ * lead never leaves without an outcome).
+ */
+export async function escalate(input: EscalateInput): Promise<EscalationResult> {
+  const { policy, routing, lead, store } = input;
+  const now = nowMs(input.now);
+  const at = iso(now);
+  const breached: RoutingEvent = { event: 'breached', at, assignee: routing.assignee, queue: routing.queue, due: routing.sla?.due ?? null, attempt: routing.attempt };
+  const history = [...routing.history, breached];
+  // Everyone who let this lead's SLA pass, including the current assignee.
+  const out = new Set<string>();
+  for (const e of history) if (e.event === 'breached' && typeof e.assignee === 'string') out.add(e.assignee);
+
+  const rule = escalationRule(policy, routing, lead, now);
+  const steps = rule?.escalation ?? [];
+  const texts = rule?.escalationText ?? [];
+  const why: string[] = [];
+  const fallback = policy.ir.fallback;
+  for (let i = routing.escalation_step; rule !== null && i < steps.length; i++) {
+    let decision: Decision | null;
+    try {
+      decision = await tryStep(policy, rule, steps[i], routing, out, lead, now, store, why);
+    } catch (error) {
+      why.push(error instanceof Error ? error.message : String(error));
+      break;
+    }
+    if (decision === null) continue;
+    if (decision.status === 'queued' && decision.queue === fallback) {
+      why.push(`${texts[i]} is the fallback queue`);
+      break;
+    }
+    const next: RoutingRecord = {
+      ...decision,
+      resume_url: routing.resume_url,
+      attempt: routing.attempt + 1,
+      escalation_step: steps[i].kind === 'next' ? i : i + 1,
+      previous_assignee: routing.assignee,
+      history: [
+        ...history,
+        { event: 'reassigned', at, from: routing.assignee, from_queue: routing.queue, to: decision.assignee, queue: decision.queue, status: decision.status, step: texts[i], attempt: routing.attempt + 1 },
+      ],
+    };
+    return { outcome: 'reassigned', routing: next };
+  }
+
+  const reason = `escalation exhausted after ${routing.attempt + 1} breach${routing.attempt === 0 ? '' : 'es'}${why.length > 0 ? ` (${why.join('; ')})` : ''}`;
+  const exhausted: RoutingRecord = {
+    ...routing,
+    status: 'exception',
+    assignee: null,
+    queue: fallback,
+    candidates: [],
+    sla: null,
+    reason,
+    attempt: routing.attempt + 1,
+    escalation_step: steps.length,
+    previous_assignee: routing.assignee,
+    history: [...history, { event: 'exhausted', at, from: routing.assignee, from_queue: routing.queue, queue: fallback, reason, attempt: routing.attempt + 1 }],
+  };
+  return { outcome: 'exhausted', routing: exhausted };
+}

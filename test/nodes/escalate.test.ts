@@ -1,0 +1,166 @@
+// Escalate inside n8n's engine, in the loop it is made for: Route -> SLA Wait -> Escalate ->
+// SLA Wait again, resumed by deadline or by webhook as n8n resumes waiting executions.
+
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { nodeStateStore } from '../../nodes/shared/store';
+import { markAway, markBack } from '../../state';
+import { ESCALATE, INPUT, ROUTE, SLA_WAIT, resumeAtDeadline, resumeByWebhook, runWorkflow, type HarnessRun, type WorkflowSpec } from './harness';
+
+const policyNamed = (name: string): string => `policy "${name}"
+pool sales = [alice, bob, carol]
+pool closers = [dana, erin]
+when type = demo route round_robin(sales) sla 10m
+when type = vip route round_robin(sales) sla 5m escalate to rep zoe, queue managers
+when type = big route round_robin(closers) sla 5m escalate to round_robin(closers)
+fallback queue exceptions`;
+
+/** The demo loop: Route -> SLA Wait; Breached -> Escalate; Reassigned -> SLA Wait; Worked and Exhausted end in pass-through nodes. */
+function loop(policy: string, escalate: IDataObject = {}): WorkflowSpec {
+  return {
+    nodes: [
+      { name: 'Input', type: INPUT },
+      { name: 'Route', type: ROUTE, parameters: { policy, stateStore: 'memory' } },
+      { name: 'SLA Wait', type: SLA_WAIT, parameters: {} },
+      { name: 'Escalate', type: ESCALATE, parameters: { policy: "={{ $('Route').params.policy }}", stateStore: 'memory', ...escalate } },
+      { name: 'Worked', type: INPUT },
+      { name: 'Exhausted', type: INPUT },
+    ],
+    links: [
+      { from: 'Input', to: 'Route' },
+      { from: 'Route', to: 'SLA Wait', output: 0 },
+      { from: 'SLA Wait', to: 'Escalate', output: 0 },
+      { from: 'SLA Wait', to: 'Worked', output: 1 },
+      { from: 'Escalate', to: 'SLA Wait', output: 0 },
+      { from: 'Escalate', to: 'Exhausted', output: 1 },
+    ],
+  };
+}
+
+type Routing = {
+  status: string;
+  assignee: string | null;
+  queue: string | null;
+  reason: string | null;
+  attempt: number;
+  escalation_step: number;
+  previous_assignee: string | null;
+  sla: { due: string } | null;
+  history: ({ event: string } & IDataObject)[];
+};
+const routingOf = (json: IDataObject): Routing => json.routing as Routing;
+const reassigned = (run: HarnessRun): Routing => routingOf(run.json('Escalate', 0)[0]);
+
+describe('Escalate node', () => {
+  it('hands a breached lead down the cascade, then to the fallback queue (the default `next`, then fallback)', async () => {
+    const start = await runWorkflow(loop(policyNamed('esc-default')), { node: 'Input', items: [{ type: 'demo', email: 'lead@x.com' }] });
+    expect(routingOf(start.json('Route', 0)[0])).toMatchObject({ assignee: 'alice', candidates: ['bob', 'carol'] });
+
+    const first = await resumeAtDeadline(start);
+    expect(first.status).toBe('waiting');
+    expect(reassigned(first)).toMatchObject({ status: 'assigned', assignee: 'bob', attempt: 1, escalation_step: 0, previous_assignee: 'alice', candidates: ['carol'] });
+    // Waiting again, on the new assignment's SLA.
+    expect(first.waitTill?.toISOString()).toBe(reassigned(first).sla?.due);
+
+    const second = await resumeAtDeadline(first);
+    expect(reassigned(second)).toMatchObject({ assignee: 'carol', attempt: 2, previous_assignee: 'bob', candidates: [] });
+
+    const third = await resumeAtDeadline(second);
+    expect(third.status).toBe('success');
+    expect(third.items('Escalate', 0)).toHaveLength(0);
+    const [last] = third.json('Exhausted');
+    expect(last.email).toBe('lead@x.com');
+    const routing = routingOf(last);
+    expect(routing).toMatchObject({ status: 'exception', assignee: null, queue: 'exceptions', attempt: 3, previous_assignee: 'carol', sla: null });
+    expect(routing.reason).toBe('escalation exhausted after 3 breaches (next: nobody left in the cascade; queue exceptions is the fallback queue)');
+    expect(routing.history.map((e) => `${e.event}:${e.assignee ?? e.to ?? e.queue}`)).toEqual([
+      'assigned:alice',
+      'breached:alice',
+      'reassigned:bob',
+      'breached:bob',
+      'reassigned:carol',
+      'breached:carol',
+      'exhausted:exceptions',
+    ]);
+    expect(routing.history[2]).toMatchObject({ event: 'reassigned', from: 'alice', to: 'bob', step: 'next', attempt: 1 });
+    expect(third.runs('Escalate')).toBe(3);
+    expect(third.runs('SLA Wait')).toBe(3);
+  });
+
+  it('follows `escalate to` steps: another rep, then a queue, then exhausted', async () => {
+    const start = await runWorkflow(loop(policyNamed('esc-steps')), { node: 'Input', items: [{ type: 'vip' }] });
+    const first = await resumeAtDeadline(start);
+    expect(reassigned(first)).toMatchObject({ status: 'assigned', assignee: 'zoe', escalation_step: 1 });
+    expect(reassigned(first).history.at(-1)).toMatchObject({ event: 'reassigned', step: 'rep zoe', from: 'alice', to: 'zoe' });
+    const second = await resumeAtDeadline(first);
+    expect(reassigned(second)).toMatchObject({ status: 'queued', assignee: null, queue: 'managers', escalation_step: 2, previous_assignee: 'zoe' });
+    expect(second.status).toBe('waiting');
+    const third = await resumeAtDeadline(second);
+    expect(routingOf(third.json('Exhausted')[0])).toMatchObject({ status: 'exception', queue: 'exceptions', attempt: 3 });
+  });
+
+  it('never hands the lead back to someone who already let its SLA pass', async () => {
+    const start = await runWorkflow(loop(policyNamed('esc-pool')), { node: 'Input', items: [{ type: 'big' }] });
+    expect(routingOf(start.json('Route', 0)[0]).assignee).toBe('dana');
+    const first = await resumeAtDeadline(start);
+    expect(reassigned(first)).toMatchObject({ assignee: 'erin', pool: 'closers' });
+    const second = await resumeAtDeadline(first);
+    expect(routingOf(second.json('Exhausted')[0]).reason).toBe('escalation exhausted after 2 breaches');
+  });
+
+  it('passes over a candidate who is away when the breach happens', async () => {
+    const store = await nodeStateStore({ getNodeParameter: () => 'memory' } as unknown as IExecuteFunctions);
+    const start = await runWorkflow(loop(policyNamed('esc-away')), { node: 'Input', items: [{ type: 'demo' }] });
+    await markAway(store, 'bob', null);
+    try {
+      const first = await resumeAtDeadline(start);
+      expect(reassigned(first)).toMatchObject({ assignee: 'carol', previous_assignee: 'alice', candidates: [] });
+    } finally {
+      await markBack(store, 'bob');
+    }
+  });
+
+  it('records the worked event of an escalated lead when its new assignee works it', async () => {
+    const start = await runWorkflow(loop(policyNamed('esc-worked')), { node: 'Input', items: [{ type: 'demo' }] });
+    const first = await resumeAtDeadline(start);
+    const done = await resumeByWebhook(first, { body: { by: 'bob' } });
+    expect(done.status).toBe('success');
+    const routing = routingOf(done.json('Worked')[0]);
+    expect(routing.history.map((e) => e.event)).toEqual(['assigned', 'breached', 'reassigned', 'worked']);
+    expect(routing.history.at(-1)).toMatchObject({ assignee: 'bob', attempt: 1, data: { by: 'bob' } });
+  });
+
+  it('exhausts the lead with the reason when the state store cannot be used', async () => {
+    const start = await runWorkflow(loop(policyNamed('esc-store'), { stateStore: 'bogus' }), { node: 'Input', items: [{ type: 'demo' }] });
+    const breached = await resumeAtDeadline(start);
+    const routing = routingOf(breached.json('Exhausted')[0]);
+    expect(routing.status).toBe('exception');
+    expect(routing.reason).toMatch(/^escalation exhausted after 1 breach \(.*unknown state store "bogus"/);
+  });
+
+  function escalateOnly(policy: string, onError?: 'continueRegularOutput'): WorkflowSpec {
+    return {
+      nodes: [
+        { name: 'Input', type: INPUT },
+        { name: 'Escalate', type: ESCALATE, parameters: { policy, stateStore: 'memory' }, ...(onError === undefined ? {} : { onError }) },
+      ],
+      links: [{ from: 'Input', to: 'Escalate' }],
+    };
+  }
+
+  it('fails on an item that carries no routing decision, or one routed by another policy', async () => {
+    const missing = await runWorkflow(escalateOnly(policyNamed('esc-errors')), { node: 'Input', items: [{ type: 'demo' }] });
+    expect(missing.nodeError('Escalate')?.message).toBe('The field `routing` is not a routing decision: it is not a routing decision (an object from the Route node)');
+    const routed = await runWorkflow(loop(policyNamed('esc-other')), { node: 'Input', items: [{ type: 'demo' }] });
+    const other = await runWorkflow(escalateOnly(policyNamed('esc-errors')), { node: 'Input', items: routed.items('Route', 0) });
+    expect(other.nodeError('Escalate')?.message).toBe('The lead was routed by policy "esc-other", but this node has policy "esc-errors"');
+  });
+
+  it('with "continue on fail", sends a failed item out of Exhausted with its error and its data', async () => {
+    const run = await runWorkflow(escalateOnly(policyNamed('esc-errors'), 'continueRegularOutput'), { node: 'Input', items: [{ type: 'demo', id: 3 }] });
+    expect(run.status).toBe('success');
+    const [item] = run.items('Escalate', 1);
+    expect(item.json).toMatchObject({ type: 'demo', id: 3 });
+    expect(item.json.error).toMatch(/is not a routing decision/);
+    expect(item.pairedItem).toEqual({ item: 0 });
+  });
+});

@@ -1,0 +1,63 @@
+// The Redis state store through the nodes, against a redis-server of the test's own: Route and
+// Escalate share rotation through the credential's server, and the credential test answers.
+
+import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
+import { closeNodeStateStores, stateStoreMethods } from '../../nodes/shared/store';
+import { RedisServer, freePort, redisTestsRun } from '../state/durable/redis-server';
+import { ESCALATE, INPUT, ROUTE, SLA_WAIT, resumeAtDeadline, runWorkflow, type WorkflowSpec } from './harness';
+
+const POLICY = `policy "redis-nodes"
+pool sales = [alice, bob, carol]
+else round_robin(sales) sla 5m
+fallback queue exceptions`;
+
+const run = redisTestsRun() ? describe : describe.skip;
+
+run('nodes with the Redis state store', () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await RedisServer.start();
+  });
+  afterAll(async () => {
+    await closeNodeStateStores();
+    await server.stop();
+  });
+
+  const credential = (): ICredentialDataDecryptedObject => ({ host: '127.0.0.1', port: server.port, database: 0, tls: false, keyPrefix: 'nodes-test:' });
+  const spec = (): WorkflowSpec => ({
+    nodes: [
+      { name: 'Input', type: INPUT },
+      { name: 'Route', type: ROUTE, parameters: { policy: POLICY, stateStore: 'redis' }, credentials: { leadRoutingRedis: { id: '1', name: 'Routing Redis' } } },
+      { name: 'SLA Wait', type: SLA_WAIT },
+      { name: 'Escalate', type: ESCALATE, parameters: { policy: POLICY, stateStore: 'redis' }, credentials: { leadRoutingRedis: { id: '1', name: 'Routing Redis' } } },
+    ],
+    links: [
+      { from: 'Input', to: 'Route' },
+      { from: 'Route', to: 'SLA Wait' },
+      { from: 'SLA Wait', to: 'Escalate' },
+    ],
+    credentials: { leadRoutingRedis: credential() },
+  });
+
+  it('routes and escalates through the server of the credential', async () => {
+    const first = await runWorkflow(spec(), { node: 'Input', items: [{ n: 1 }, { n: 2 }] });
+    expect(first.json('Route', 0).map((j) => (j.routing as IDataObject).assignee)).toEqual(['alice', 'bob']);
+    const escalated = await resumeAtDeadline(first);
+    expect(escalated.json('Escalate', 0).map((j) => (j.routing as IDataObject).assignee)).toEqual(['bob', 'carol']);
+    // The rotation lives in Redis and counts the escalations: alice's turn has come again.
+    const second = await runWorkflow(spec(), { node: 'Input', items: [{ n: 3 }] });
+    expect((second.json('Route', 0)[0].routing as IDataObject).assignee).toBe('alice');
+  });
+
+  it('tests the credential: OK against the server, an error naming no password when nothing listens', async () => {
+    const test = stateStoreMethods?.credentialTest?.leadRoutingRedisConnectionTest;
+    if (test === undefined) throw new Error('no credential test');
+    const context = {} as ICredentialTestFunctions;
+    const ok = await test.call(context, { id: '1', name: 'r', type: 'leadRoutingRedis', data: credential() });
+    expect(ok.status).toBe('OK');
+    const port = await freePort();
+    const failed = await test.call(context, { id: '1', name: 'r', type: 'leadRoutingRedis', data: { host: '127.0.0.1', port, password: 'hunter2-secret' } });
+    expect(failed.status).toBe('Error');
+    expect(failed.message).not.toContain('hunter2-secret');
+  });
+});
