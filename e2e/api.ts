@@ -1,0 +1,79 @@
+// Reading results from a running n8n through its public REST API (/api/v1), as an operator
+// would. n8n 2.41.1 has no command that creates an API key, so one is made the way its UI makes
+// it: the owner account is set up (POST /rest/owner/setup, allowed once on a fresh instance,
+// and it returns the login cookie), then POST /rest/api-keys with that cookie. The login token is
+// bound to a `browser-id` header, which is sent with the same value on every call.
+
+import type { ExecutionRun } from './n8n.ts';
+
+const OWNER = { email: 'owner@leadroute.test', firstName: 'Lead', lastName: 'Route', password: 'E2e-leadroute-1' };
+
+const BROWSER_ID = 'leadroute-e2e';
+
+export interface PublicApi {
+  baseUrl: string;
+  apiKey: string;
+}
+
+async function expectOk(response: Response, what: string): Promise<unknown> {
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${what}: HTTP ${response.status}: ${text.slice(0, 2000)}`);
+  return text === '' ? null : (JSON.parse(text) as unknown);
+}
+
+/** Sets up the owner of a fresh n8n and creates an API key with every scope the owner may grant. */
+export async function createPublicApi(baseUrl: string): Promise<PublicApi> {
+  const setup = await fetch(`${baseUrl}/rest/owner/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
+    body: JSON.stringify(OWNER),
+  });
+  await expectOk(setup, 'owner setup');
+  const cookie = setup.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  const headers = { 'content-type': 'application/json', 'browser-id': BROWSER_ID, cookie };
+  const scopes = (await expectOk(await fetch(`${baseUrl}/rest/api-keys/scopes`, { headers }), 'API key scopes')) as { data: string[] };
+  const created = (await expectOk(
+    await fetch(`${baseUrl}/rest/api-keys`, { method: 'POST', headers, body: JSON.stringify({ label: 'leadroute e2e', scopes: scopes.data, expiresAt: null }) }),
+    'API key',
+  )) as { data: { rawApiKey: string } };
+  return { baseUrl, apiKey: created.data.rawApiKey };
+}
+
+/** One execution as the public API returns it (`includeData=true`). */
+export interface Execution {
+  id: string;
+  workflowId: string;
+  status: string;
+  finished: boolean;
+  data?: ExecutionRun['data'];
+}
+
+async function get(api: PublicApi, path: string): Promise<unknown> {
+  return expectOk(await fetch(`${api.baseUrl}/api/v1${path}`, { headers: { 'X-N8N-API-KEY': api.apiKey, accept: 'application/json' } }), `GET ${path}`);
+}
+
+/** An execution with its data (every node's output items). */
+export async function getExecution(api: PublicApi, id: string): Promise<Execution> {
+  return (await get(api, `/executions/${encodeURIComponent(id)}?includeData=true`)) as Execution;
+}
+
+/** The latest executions of a workflow (at most 250), newest first, with every node's output items. */
+export async function listExecutions(api: PublicApi, workflowId: string): Promise<Execution[]> {
+  const query = new URLSearchParams({ workflowId, limit: '250', includeData: 'true' });
+  return ((await get(api, `/executions?${query.toString()}`)) as { data: Execution[] }).data;
+}
+
+/** Polls an execution (every second) until `until` holds for it; fails after `timeoutMs` with its last state. */
+export async function waitForExecution(api: PublicApi, id: string, until: (execution: Execution) => boolean, timeoutMs: number): Promise<Execution> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Execution | undefined;
+  while (Date.now() < deadline) {
+    last = await getExecution(api, id);
+    if (until(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error(`execution ${id} did not reach the expected state in ${timeoutMs / 1000} s; last: status ${last?.status}, nodes run: ${Object.keys(last?.data?.resultData.runData ?? {}).join(', ')}`);
+}

@@ -1,0 +1,155 @@
+// The workflows the end-to-end tests import next to the example workflows: built here so that
+// each test knows its policy, its webhook path and its node names. Node types of the pack are
+// `<package name>.<node name>`, as n8n names the nodes of a community package.
+
+import { randomUUID } from 'node:crypto';
+
+export interface WorkflowNode {
+  id: string;
+  name: string;
+  type: string;
+  typeVersion: number;
+  position: [number, number];
+  parameters: Record<string, unknown>;
+  webhookId?: string;
+}
+
+type Connections = Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
+
+export interface WorkflowJson {
+  /** At most 21 characters (n8n's workflow id column). */
+  id: string;
+  name: string;
+  active: boolean;
+  nodes: WorkflowNode[];
+  connections: Connections;
+  settings: Record<string, unknown>;
+}
+
+/** A workflow from nodes (laid out left to right) and `[from, output, to]` links. */
+export function workflow(id: string, name: string, nodes: Array<Omit<WorkflowNode, 'id' | 'position'>>, links: Array<[string, number, string]>): WorkflowJson {
+  if (id.length > 21) throw new Error(`workflow id ${id} is longer than 21 characters`);
+  const connections: Connections = {};
+  for (const [from, output, to] of links) {
+    const main = (connections[from] ??= { main: [] }).main;
+    while (main.length <= output) main.push([]);
+    main[output].push({ node: to, type: 'main', index: 0 });
+  }
+  return {
+    id,
+    name,
+    active: false,
+    nodes: nodes.map((node, i) => ({ ...node, id: randomUUID(), position: [i * 220, 0] })),
+    connections,
+    settings: { executionOrder: 'v1' },
+  };
+}
+
+const manualTrigger = (name: string): Omit<WorkflowNode, 'id' | 'position'> => ({ name, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
+
+/** A Code node that outputs fixed leads (test data written by the test, one item each). */
+const fixedLeads = (name: string, leads: object[]): Omit<WorkflowNode, 'id' | 'position'> => ({
+  name,
+  type: 'n8n-nodes-base.code',
+  typeVersion: 2,
+  parameters: { jsCode: `return ${JSON.stringify(leads)}.map((json) => ({ json }));` },
+});
+
+/** A production webhook that answers with what its Respond to Webhook node sends. */
+const webhookNode = (name: string, path: string): Omit<WorkflowNode, 'id' | 'position'> => ({
+  name,
+  type: 'n8n-nodes-base.webhook',
+  typeVersion: 2.1,
+  webhookId: randomUUID(),
+  parameters: { httpMethod: 'POST', path, responseMode: 'responseNode', options: {} },
+});
+
+/** Edit Fields in raw mode: the item becomes the request body (the lead). */
+const leadFromBody = (name: string): Omit<WorkflowNode, 'id' | 'position'> => ({
+  name,
+  type: 'n8n-nodes-base.set',
+  typeVersion: 3.4,
+  parameters: { mode: 'raw', jsonOutput: '={{ JSON.stringify($json.body) }}', options: {} },
+});
+
+const respond = (name: string): Omit<WorkflowNode, 'id' | 'position'> => ({
+  name,
+  type: 'n8n-nodes-base.respondToWebhook',
+  typeVersion: 1.5,
+  parameters: { respondWith: 'firstIncomingItem', options: {} },
+});
+
+export interface PackWorkflowOptions {
+  packageName: string;
+  policy: string;
+  /** The Route node's state store; the pack's default (the embedded SQLite file) when left out. */
+  stateStore?: 'sqlite' | 'memory';
+}
+
+function routeNode(options: PackWorkflowOptions): Omit<WorkflowNode, 'id' | 'position'> {
+  const parameters: Record<string, unknown> = { policy: options.policy };
+  if (options.stateStore !== undefined) parameters.stateStore = options.stateStore;
+  return { name: 'Route', type: `${options.packageName}.route`, typeVersion: 1, parameters };
+}
+
+/** Manual Trigger -> Leads (fixed) -> Route: for `n8n execute`. */
+export function executeRouteWorkflow(id: string, options: PackWorkflowOptions, leads: object[]): WorkflowJson {
+  return workflow(id, 'e2e: execute Route', [manualTrigger('Start'), fixedLeads('Leads', leads), routeNode(options)], [
+    ['Start', 0, 'Leads'],
+    ['Leads', 0, 'Route'],
+  ]);
+}
+
+/** Webhook -> Lead -> Route -> Respond, or the same without Route (n8n's own overhead). */
+export function latencyWorkflow(id: string, path: string, options: PackWorkflowOptions | null): WorkflowJson {
+  if (options === null) {
+    return workflow(id, 'e2e: latency without Route', [webhookNode('Webhook', path), leadFromBody('Lead'), respond('Respond')], [
+      ['Webhook', 0, 'Lead'],
+      ['Lead', 0, 'Respond'],
+    ]);
+  }
+  return workflow(id, `e2e: latency with Route (${options.stateStore ?? 'sqlite'})`, [webhookNode('Webhook', path), leadFromBody('Lead'), routeNode(options), respond('Respond')], [
+    ['Webhook', 0, 'Lead'],
+    ['Lead', 0, 'Route'],
+    ['Route', 0, 'Respond'],
+    ['Route', 1, 'Respond'],
+    ['Route', 2, 'Respond'],
+  ]);
+}
+
+/** The path of a workflow's production webhook (its Webhook node), or null without one. */
+export function webhookPath(wf: WorkflowJson): string | null {
+  const path = wf.nodes.find((node) => node.type === 'n8n-nodes-base.webhook')?.parameters.path;
+  return typeof path === 'string' ? path : null;
+}
+
+export interface VariantChanges {
+  id: string;
+  name: string;
+  /** The production webhook's path. */
+  path: string;
+  /** The policy text of the Route node (the example's Escalate reads the Route node's policy). */
+  policy: string;
+}
+
+/** An example workflow as it ships, under another id, name and webhook path, with another policy (a short SLA). */
+export function exampleVariant(example: WorkflowJson, changes: VariantChanges): WorkflowJson {
+  const only = (what: string, match: (node: WorkflowNode) => boolean): WorkflowNode => {
+    const found = example.nodes.filter(match);
+    if (found.length !== 1) throw new Error(`example "${example.name}" has ${found.length} ${what} nodes; expected 1`);
+    return found[0];
+  };
+  const webhook = only('Webhook', (node) => node.type === 'n8n-nodes-base.webhook');
+  const route = only('Route', (node) => node.type.endsWith('.route'));
+  return {
+    ...example,
+    id: changes.id,
+    name: changes.name,
+    active: false,
+    nodes: example.nodes.map((node) => {
+      if (node === webhook) return { ...node, webhookId: randomUUID(), parameters: { ...node.parameters, path: changes.path } };
+      if (node === route) return { ...node, parameters: { ...node.parameters, policy: changes.policy } };
+      return node;
+    }),
+  };
+}
