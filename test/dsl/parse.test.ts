@@ -3,56 +3,10 @@ import { MAX_CONDITION_DEPTH } from '../../dsl/ast-builder';
 import { formatDiagnostics } from '../../dsl/diagnostics';
 import { parsePolicy } from '../../dsl/parse';
 import { MAX_NESTING, MAX_SYNTAX_ERRORS } from '../../dsl/parser';
+import { LANGUAGE_POLICY } from './check-helpers';
 
 /** LANGUAGE.md, "A whole policy", verbatim. */
-const ACME = `# Acme inbound routing
-policy "acme-inbound"
-
-fields {
-  email: email
-  country: country
-  employees: number
-  type: enum(demo, contact, content_download, support)
-  source: text
-  product: text
-  account.status: enum(none, customer, open_opportunity, churned)
-  account.owner: text
-}
-
-dimension segment by employees {
-  enterprise when >= 1000
-  midmarket  when >= 200
-  smb        otherwise
-}
-
-dimension geo by country {
-  na   when in [US, CA, MX]
-  emea when in [GB, IE, DE, FR, NL, ES, IT, SE]
-  apac otherwise
-}
-
-dimension intent {
-  high when type = demo or source in [paid_search, partner]
-  low  otherwise
-}
-
-pool enterprise.na   = [alice, bob, carol]
-pool enterprise.emea = [dieter weight 2, emma]
-pool enterprise.*    = [zoe]
-pool midmarket.*     = [mia, noah]
-pool smb.*           = [frank cap 40/day, gina cap 40/day] hours "Mon-Fri 08:00-18:00" tz "America/New_York"
-pool payments_team   = ["ivy@acme.com", "jon@acme.com"]
-
-sticky by email for 30d
-
-when account.status = customer and account.owner is not blank route owner sla 4h
-when type = support route queue support
-when product = payments route round_robin(payments_team) or queue payments_overflow sla 10m priority high
-when intent = high route by segment then geo then round_robin(pool) sla 5m priority high
-else by segment then geo then round_robin(pool) sla 1d escalate to next, queue exceptions
-
-fallback queue exceptions
-`;
+const ACME = LANGUAGE_POLICY;
 
 /** Parses text that must be free of diagnostics. */
 function parseClean(source: string): Statement[] {
