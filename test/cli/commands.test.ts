@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import type { Decision } from '../../compiler/decision';
 import { main } from '../../cli/main';
+import { runCli } from './run-cli';
 
 const POLICY = join(__dirname, '../../examples/acme-inbound.route');
 const NOW = '2026-11-23T15:00:00Z';
@@ -20,24 +21,7 @@ function file(name: string, text: string): string {
   return path;
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in-process with captured streams. */
-async function run(argv: string[], stdin = ''): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const code = await main(argv, { stdin: Readable.from([stdin]), stdout, stderr, stderrIsTTY: false });
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const run = runCli;
 
 function routed(stdout: string): Record<string, unknown>[] {
   return stdout

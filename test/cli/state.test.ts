@@ -3,9 +3,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import type { Decision } from '../../compiler/decision';
-import { main } from '../../cli/main';
+import { runCli, type CliRun } from './run-cli';
 import { freePort, RedisServer, redisTestsRun } from '../state/durable/redis-server';
 
 jest.setTimeout(60_000);
@@ -20,23 +19,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: string[]): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const code = await main(argv, { stdin: Readable.from(['']), stdout, stderr, stderrIsTTY: false });
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+type Run = CliRun;
+const run = (argv: string[]): Promise<Run> => runCli(argv);
 
 const decisions = (r: Run): Decision[] =>
   r.stdout

@@ -4,8 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { main } from '../../cli/main';
+import { runCli } from '../cli/run-cli';
 
 const ROOT = join(__dirname, '../..');
 const POLICY = join(ROOT, 'examples/acme-inbound.route');
@@ -22,17 +21,7 @@ function file(name: string, text: string): string {
   return path;
 }
 
-async function run(argv: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const code = await main(argv, { stdin: Readable.from([stdin]), stdout, stderr, stderrIsTTY: false });
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const run = runCli;
 
 const lines = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
