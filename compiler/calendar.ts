@@ -366,17 +366,32 @@ export function businessDue(cal: CalendarIR, startMs: number, durationMs: number
   return compileCalendar(cal).businessDue(startMs, durationMs);
 }
 
-interface Period {
-  from: number;
-  to: number;
-  key: string;
+/** A cap period: from `from` (inclusive) to `to` (exclusive), named by `key` (see periodKey). */
+export interface Period {
+  readonly from: number;
+  readonly to: number;
+  readonly key: string;
 }
 
 /** Per zone, the last period asked for each of hour, day, week. */
 const periods = new Map<string, (Period | null)[]>();
 const PERIOD_SLOT: Record<CapPeriod, number> = { hour: 0, day: 1, week: 2 };
+/** The last period given out, for the next call about the same zone and unit (most calls are). */
+let lastPeriod: Period | null = null;
+let lastTz = '';
+let lastPer: CapPeriod = 'day';
 
-function period(ms: number, tz: string, per: CapPeriod): Period {
+/** The cap period of unit `per` in zone `tz` that contains ms. Throws a RangeError for an unknown zone or a time that is not finite. */
+export function period(ms: number, tz: string, per: CapPeriod): Period {
+  if (lastPeriod !== null && tz === lastTz && per === lastPer && ms >= lastPeriod.from && ms < lastPeriod.to) return lastPeriod;
+  const found = lookUpPeriod(ms, tz, per);
+  lastPeriod = found;
+  lastTz = tz;
+  lastPer = per;
+  return found;
+}
+
+function lookUpPeriod(ms: number, tz: string, per: CapPeriod): Period {
   let slots = periods.get(tz);
   if (slots === undefined) {
     slots = [null, null, null];
@@ -409,9 +424,4 @@ function period(ms: number, tz: string, per: CapPeriod): Period {
  */
 export function periodKey(ms: number, tz: string, per: CapPeriod): string {
   return period(ms, tz, per).key;
-}
-
-/** The instant (ms) at which the period containing ms ends. */
-export function periodEnd(ms: number, tz: string, per: CapPeriod): number {
-  return period(ms, tz, per).to;
 }

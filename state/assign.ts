@@ -36,7 +36,20 @@ export const stateKeys = {
   sticky: (policy: string, key: string): string => `sticky:${keyPart(policy)}:${keyPart(key)}`,
 };
 
-type MemberKeys = { away: string; counts: string };
+type MemberKeys = { readonly away: string; readonly counts: string };
+
+/** A pool option's keys: the rotation, each member's in the option's order, and all of them in the order a transaction asks for them. */
+interface PoolKeys {
+  readonly pool: string;
+  readonly list: readonly MemberOption[];
+  readonly names: readonly string[];
+  readonly rotation: string;
+  readonly members: readonly MemberKeys[];
+  readonly all: readonly string[];
+}
+
+/** Pool options whose keys PolicyKeys keeps at hand. */
+const RECENT_POOLS = 8;
 
 const KEY_CACHE_LIMIT = 10_000;
 
@@ -48,7 +61,29 @@ const KEY_CACHE_LIMIT = 10_000;
 class PolicyKeys {
   private readonly pools = new Map<string, string>();
   private readonly members = new Map<string, MemberKeys>();
+  private readonly recent: PoolKeys[] = [];
+  private nextRecent = 0;
   constructor(private readonly policy: string) {}
+
+  /**
+   * A pool option's keys. decide() hands every decision the same members list while all of a
+   * pool's members are eligible, so the last few lists are kept and found by identity; the names
+   * are compared too, since nothing stops a caller from reusing a list with other members.
+   */
+  pool(pool: string, members: readonly MemberOption[]): PoolKeys {
+    for (const keys of this.recent) if (keys.list === members && keys.pool === pool && sameNames(members, keys.names)) return keys;
+    const rotation = this.rotation(pool);
+    const memberKeys = new Array<MemberKeys>(members.length);
+    const all = [rotation];
+    for (let m = 0; m < members.length; m++) {
+      memberKeys[m] = this.member(members[m].name);
+      all.push(memberKeys[m].away, memberKeys[m].counts);
+    }
+    const keys: PoolKeys = { pool, list: members, names: members.map((m) => m.name), rotation, members: memberKeys, all };
+    this.recent[this.nextRecent] = keys;
+    this.nextRecent = (this.nextRecent + 1) % RECENT_POOLS;
+    return keys;
+  }
 
   rotation(pool: string): string {
     let key = this.pools.get(pool);
@@ -69,6 +104,12 @@ class PolicyKeys {
     }
     return keys;
   }
+}
+
+function sameNames(members: readonly MemberOption[], names: readonly string[]): boolean {
+  if (members.length !== names.length) return false;
+  for (let i = 0; i < names.length; i++) if (members[i].name !== names[i]) return false;
+  return true;
 }
 
 const keyCache = new Map<string, PolicyKeys>();
@@ -154,8 +195,7 @@ interface Settling {
 }
 
 /** Records an assignment: the person's counts, and the sticky owner when the lead has a sticky key. */
-function record(s: Settling, name: string, member: MemberOption | null, pool: string | null): void {
-  const keys = s.keys.member(name);
+function record(s: Settling, name: string, keys: MemberKeys, member: MemberOption | null, pool: string | null): void {
   const counts = countAssignment(readCounts(s.read.get(keys.counts)), member, s.now);
   let end = 0;
   for (const p of counts.periods) if (p.end > end) end = p.end;
@@ -171,16 +211,16 @@ function done(s: Settling, outcome: Outcome): TransactionStep<Decision> {
 }
 
 /** Why a member cannot take the lead now (away, at cap), or null. Counts are read only for a member with a cap. */
-function unavailableNow(s: Settling, member: MemberOption): string | null {
-  const keys = s.keys.member(member.name);
+function unavailableNow(s: Settling, member: MemberOption, keys: MemberKeys): string | null {
   return unavailable(member, readAway(s.read.get(keys.away)), member.cap === null ? undefined : readCounts(s.read.get(keys.counts)), s.now);
 }
 
 /** The pool's members away or at cap now, as `name: why`. */
-function unavailableMembers(s: Settling, option: PoolOption): string[] {
+function unavailableMembers(s: Settling, option: PoolOption, keys: PoolKeys): string[] {
   const why: string[] = [];
-  for (const member of option.members) {
-    const no = unavailableNow(s, member);
+  for (let i = 0; i < option.members.length; i++) {
+    const member = option.members[i];
+    const no = unavailableNow(s, member, keys.members[i]);
     if (no !== null) why.push(`${member.name}: ${no}`);
   }
   return why;
@@ -202,9 +242,9 @@ function settleSticky(s: Settling): TransactionStep<Decision> | null {
   else {
     const keys = s.keys.member(member.name);
     if (!s.read.has(keys.away) || !s.read.has(keys.counts)) return { need: [keys.away, keys.counts] };
-    why = unavailableNow(s, member);
+    why = unavailableNow(s, member, keys);
     if (why === null) {
-      record(s, member.name, member, owner.pool);
+      record(s, member.name, keys, member, owner.pool);
       s.trace?.push({ step: 'sticky', source: sticky.key, result: member.name, note: `assigned again to ${member.name}, who had ${sticky.key} within the sticky window` });
       return done(s, { status: 'assigned', assignee: member.name, queue: null, pool: owner.pool, rule: null, path: {}, candidates: [], sla: ruleSla(s.pending), reason: null });
     }
@@ -214,35 +254,42 @@ function settleSticky(s: Settling): TransactionStep<Decision> | null {
 }
 
 /** A pool option's decision, or the reason nobody in it can take the lead. */
-function settlePool(s: Settling, option: PoolOption): TransactionStep<Decision> | string {
+function settlePool(s: Settling, option: PoolOption, keys: PoolKeys): TransactionStep<Decision> | string {
   const members = option.members;
   // Everyone not available now still enters the rotation (see choosePoolMember).
   const others = option.skipped.length === 0 ? [] : option.skipped.map((m) => m.name);
   // A copy only once someone turns out away or at cap.
   let available: MemberOption[] | null = null;
+  let availableKeys: MemberKeys[] | null = null;
   for (let i = 0; i < members.length; i++) {
-    if (unavailableNow(s, members[i]) === null) {
-      if (available !== null) available.push(members[i]);
+    if (unavailableNow(s, members[i], keys.members[i]) === null) {
+      if (available !== null) {
+        available.push(members[i]);
+        availableKeys?.push(keys.members[i]);
+      }
     } else {
       others.push(members[i].name);
-      if (available === null) available = members.slice(0, i);
+      if (available === null) {
+        available = members.slice(0, i);
+        availableKeys = keys.members.slice(0, i);
+      }
     }
   }
   const chosen = available ?? members;
+  const chosenKeys = availableKeys ?? keys.members;
   if (chosen.length === 0) {
-    const why = option.skipped.map((m) => `${m.name}: ${m.why}`).concat(unavailableMembers(s, option));
+    const why = option.skipped.map((m) => `${m.name}: ${m.why}`).concat(unavailableMembers(s, option, keys));
     const reason = `no one available in pool ${option.pool}${why.length > 0 ? ` (${why.join(', ')})` : ''}`;
     s.trace?.push({ step: 'pool', source: option.pool, result: false, note: reason });
     return reason;
   }
-  const loads = option.strategy === 'least_loaded' ? chosen.map((m) => load(m, readCounts(s.read.get(s.keys.member(m.name).counts)), s.now)) : [];
-  const rotationKey = s.keys.rotation(option.pool);
-  const cascade = choosePoolMember({ strategy: option.strategy, members: chosen, loads, others, rotation: readRotation(s.read.get(rotationKey)) });
+  const loads = option.strategy === 'least_loaded' ? chosen.map((m, i) => load(m, readCounts(s.read.get(chosenKeys[i].counts)), s.now)) : [];
+  const cascade = choosePoolMember({ strategy: option.strategy, members: chosen, loads, others, rotation: readRotation(s.read.get(keys.rotation)) });
   const assignee = cascade.order[0];
-  s.writes.push({ key: rotationKey, value: cascade.rotation });
-  record(s, assignee.name, assignee, option.pool);
+  s.writes.push({ key: keys.rotation, value: cascade.rotation });
+  record(s, assignee.name, chosenKeys[cascade.chosen], assignee, option.pool);
   if (s.trace !== undefined) {
-    const why = unavailableMembers(s, option);
+    const why = unavailableMembers(s, option, keys);
     s.trace.push({ step: 'pool', source: option.pool, result: assignee.name, note: `${option.strategy}${why.length > 0 ? ` (left out ${why.join(', ')})` : ''}` });
   }
   const candidates = new Array<string>(cascade.order.length - 1);
@@ -256,7 +303,9 @@ interface Lead {
   now: number;
   names: PolicyKeys;
   stickyKey: string | null;
-  keys: string[];
+  /** Per option of the pending decision, in order: a pool's keys, a person's, or null. */
+  optionKeys: (PoolKeys | MemberKeys | null)[];
+  keys: readonly string[];
 }
 
 /** What a lead's transaction needs before it starts; throws on input that is not a pending decision (routed_at not a time). */
@@ -265,22 +314,29 @@ function prepare(pending: PendingDecision): Lead {
   if (!Number.isFinite(now)) throw new RangeError(`routed_at ${JSON.stringify(pending.routed_at)} is not a time`);
   const policy = pending.policy.name;
   const names = keysOf(policy);
-  const keys: string[] = [];
   const stickyKey = pending.sticky === null ? null : stateKeys.sticky(policy, pending.sticky.key);
+  const options = pending.options;
+  // The common case, one pool and no sticky key, asks for exactly the pool's keys.
+  if (stickyKey === null && options.length === 1 && options[0].kind === 'pool') {
+    const pool = names.pool(options[0].pool, options[0].members);
+    return { pending, now, names, stickyKey, optionKeys: [pool], keys: pool.all };
+  }
+  const keys: string[] = [];
   if (stickyKey !== null) keys.push(stickyKey);
-  for (const option of pending.options) {
+  const optionKeys = new Array<PoolKeys | MemberKeys | null>(options.length);
+  for (let i = 0; i < options.length; i++) {
+    const option = options[i];
     if (option.kind === 'pool') {
-      keys.push(names.rotation(option.pool));
-      for (const member of option.members) {
-        const mk = names.member(member.name);
-        keys.push(mk.away, mk.counts);
-      }
+      const pool = names.pool(option.pool, option.members);
+      for (const key of pool.all) keys.push(key);
+      optionKeys[i] = pool;
     } else if (option.kind === 'person') {
       const mk = names.member(option.assignee);
       keys.push(mk.away, mk.counts);
-    }
+      optionKeys[i] = mk;
+    } else optionKeys[i] = null;
   }
-  return { pending, now, names, stickyKey, keys };
+  return { pending, now, names, stickyKey, optionKeys, keys };
 }
 
 /** The whole of one lead's assignment, as a pure function of the values read. */
@@ -291,7 +347,8 @@ function settle(lead: Lead, read: StateRead): TransactionStep<Decision> {
   if (bySticky !== null) return bySticky;
 
   const failures: string[] = [];
-  for (const option of pending.options) {
+  for (let i = 0; i < pending.options.length; i++) {
+    const option = pending.options[i];
     switch (option.kind) {
       case 'queue':
         return done(s, { status: 'queued', assignee: null, queue: option.queue, pool: null, rule: pending.rule, path: pending.path, candidates: [], sla: option.sla, reason: null });
@@ -299,16 +356,17 @@ function settle(lead: Lead, read: StateRead): TransactionStep<Decision> {
         failures.push(option.reason);
         break;
       case 'person': {
-        if (isAway(readAway(read.get(s.keys.member(option.assignee).away)), now)) {
+        const keys = lead.optionKeys[i] as MemberKeys;
+        if (isAway(readAway(read.get(keys.away)), now)) {
           failures.push(`${option.via} ${option.assignee} is away`);
           s.trace?.push({ step: 'target', source: `${option.via} ${option.assignee}`, result: false, note: 'away' });
           break;
         }
-        record(s, option.assignee, null, null);
+        record(s, option.assignee, keys, null, null);
         return done(s, { status: 'assigned', assignee: option.assignee, queue: null, pool: null, rule: pending.rule, path: pending.path, candidates: [], sla: option.sla, reason: null });
       }
       case 'pool': {
-        const outcome = settlePool(s, option);
+        const outcome = settlePool(s, option, lead.optionKeys[i] as PoolKeys);
         if (typeof outcome !== 'string') return outcome;
         failures.push(outcome);
         break;
@@ -337,17 +395,26 @@ function settleOrFail(lead: Lead, read: StateRead): TransactionStep<Settled> {
   }
 }
 
+/** A key the batch read and found without a value (absent keys are many: away flags). */
+const NO_VALUE: StateValue = Object.freeze({});
+
 /**
  * A transaction's values as the leads before the current one left them: the values read, under
- * the writes of the leads settled so far.
+ * the writes of the leads settled so far. Each key's value is fetched from the store's view
+ * once and kept, so a lead's reads cost one lookup each.
  */
 class BatchView implements StateRead {
+  private readonly values = new Map<string, StateValue>();
   private readonly written = new Map<string, StateWrite>();
   constructor(private readonly base: StateRead) {}
 
   get(key: string): StateValue | undefined {
-    const write = this.written.get(key);
-    return write === undefined ? this.base.get(key) : (write.value ?? undefined);
+    let value = this.values.get(key);
+    if (value === undefined) {
+      value = this.base.get(key) ?? NO_VALUE;
+      this.values.set(key, value);
+    }
+    return value === NO_VALUE ? undefined : value;
   }
 
   has(key: string): boolean {
@@ -355,7 +422,10 @@ class BatchView implements StateRead {
   }
 
   apply(writes: readonly StateWrite[]): void {
-    for (const write of writes) this.written.set(write.key, write);
+    for (const write of writes) {
+      this.written.set(write.key, write);
+      this.values.set(write.key, write.value ?? NO_VALUE);
+    }
   }
 
   /** Each key's last write. */
@@ -420,6 +490,19 @@ async function withStore<T>(store: StateStore, run: () => Promise<T>): Promise<T
 
 /** store.transact(keys, fn).then(then), with a failure of the store (a rejection or a throw) as a StateStoreError naming it. */
 function transactOrFail<R, T>(store: StateStore, keys: readonly string[], fn: (read: StateRead) => TransactionStep<R>, then: (result: R) => T): Promise<T> {
+  if (store.transactNow !== undefined) {
+    let result: R;
+    try {
+      result = store.transactNow(keys, fn);
+    } catch (error) {
+      return Promise.reject(storeFailure(store, error));
+    }
+    try {
+      return Promise.resolve(then(result));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   let transaction: Promise<R>;
   try {
     transaction = store.transact(keys, fn);
@@ -457,7 +540,13 @@ export function assign(pending: PendingDecision, store: StateStore): Promise<Dec
 /** The leads in one transaction; rejects with a StateStoreError when the store fails (then none was assigned). */
 function transactLeads(leads: readonly Lead[], store: StateStore): Promise<Settled[]> {
   const keys = new Set<string>();
-  for (const lead of leads) for (const key of lead.keys) keys.add(key);
+  // Leads of one pool share one key list (PolicyKeys.pool): each list is added once.
+  let added: readonly string[] | null = null;
+  for (const lead of leads) {
+    if (lead.keys === added) continue;
+    for (const key of lead.keys) keys.add(key);
+    added = lead.keys;
+  }
   return transactOrFail(store, [...keys], (read) => settleAll(leads, read), (settled) => settled);
 }
 

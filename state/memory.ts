@@ -24,7 +24,7 @@ export class MemoryStore implements StateStore {
   transact<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): Promise<T> {
     // Not `async`: one promise per transaction instead of two keeps the hot path short.
     try {
-      return Promise.resolve(this.run(keys, fn));
+      return Promise.resolve(this.transactNow(keys, fn));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -41,7 +41,7 @@ export class MemoryStore implements StateStore {
     return Promise.resolve();
   }
 
-  private run<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): T {
+  transactNow<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): T {
     const read = new MemoryRead(this.data, keys, this.strict);
     for (;;) {
       const step = fn(read);
@@ -65,7 +65,7 @@ const SCAN_LIMIT = 32;
  * A transaction's view of the data. It looks straight into the store: nothing changes the data
  * until the transaction function has returned. The keys of one lead are few and mostly the same
  * string objects, so scanning them is cheaper than building a Set; a batch of leads asks for
- * many, and gets a Set.
+ * many, and gets a Set, built at the first question (outside strict mode most transactions ask none).
  */
 class MemoryRead implements StateRead {
   private set: Set<string> | null = null;
@@ -74,9 +74,7 @@ class MemoryRead implements StateRead {
     private readonly data: ReadonlyMap<string, StateValue>,
     private asked: readonly string[],
     private readonly strict: boolean,
-  ) {
-    if (asked.length > SCAN_LIMIT) this.set = new Set(asked);
-  }
+  ) {}
 
   get(key: string): StateValue | undefined {
     if (this.strict && !this.has(key)) throw new Error(`state transaction read ${key}, which it did not ask for`);
@@ -84,7 +82,9 @@ class MemoryRead implements StateRead {
   }
 
   has(key: string): boolean {
-    return this.set === null ? this.asked.includes(key) : this.set.has(key);
+    if (this.asked.length <= SCAN_LIMIT) return this.asked.includes(key);
+    this.set ??= new Set(this.asked);
+    return this.set.has(key);
   }
 
   add(keys: readonly string[]): void {
@@ -92,6 +92,5 @@ class MemoryRead implements StateRead {
     if (more.length === 0) throw new Error('state transaction asked again for keys it had read');
     this.asked = this.asked.concat(more);
     if (this.set !== null) for (const key of more) this.set.add(key);
-    else if (this.asked.length > SCAN_LIMIT) this.set = new Set(this.asked);
   }
 }

@@ -56,6 +56,12 @@ export interface StateStore {
    * throws, nothing is written and the promise rejects with that error.
    */
   transact<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): Promise<T>;
+  /**
+   * The same transaction run to its end before returning, offered by a store that needs no I/O
+   * (the in-memory store): assign() then settles a lead without a promise per transaction.
+   * Throws what `transact` would reject with.
+   */
+  transactNow?<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): T;
   /** Every key that starts with `prefix`, with its value (administration: `state show`). */
   list(prefix: string): Promise<Map<string, StateValue>>;
   /** Releases connections or files; the store is unusable afterwards. */

@@ -4,7 +4,7 @@
 
 import type { MemberOption } from '../compiler/decision';
 import type { CapPeriod, Strategy } from '../compiler/ir';
-import { periodEnd, periodKey } from '../compiler/calendar';
+import { period } from '../compiler/calendar';
 import type { StateJson, StateValue } from './store';
 
 /**
@@ -33,6 +33,27 @@ export type Away = { readonly since: number; readonly until: number | null };
 export type StickyOwner = { readonly assignee: string; readonly pool: string | null; readonly at: number };
 
 export const NO_ROTATION: Rotation = { seq: 0, names: [], last: [], current: [] };
+
+/**
+ * Rotations and counts built by this module: valid by construction, so the readers take them
+ * without checking them again. The in-memory store, and a batch, hand back the very objects
+ * written, and checking seven members' counts on every lead cost as much as choosing among them.
+ */
+class BuiltRotation implements Rotation {
+  constructor(
+    readonly seq: number,
+    readonly names: readonly string[],
+    readonly last: readonly number[],
+    readonly current: readonly number[],
+  ) {}
+}
+
+class BuiltCounts implements Counts {
+  constructor(
+    readonly at: number,
+    readonly periods: readonly PeriodCount[],
+  ) {}
+}
 
 // Readers: a value that does not have the expected shape (written by an older version, damaged)
 // reads as no state at all, so that routing goes on rather than failing on every lead.
@@ -74,11 +95,13 @@ function isStickyOwner(o: JsonObject): o is StickyOwner {
 }
 
 export function readRotation(value: StateValue | undefined): Rotation {
+  if (value instanceof BuiltRotation) return value;
   const o = asObject(value);
   return o !== undefined && isRotation(o) ? o : NO_ROTATION;
 }
 
 export function readCounts(value: StateValue | undefined): Counts | undefined {
+  if (value instanceof BuiltCounts) return value;
   const o = asObject(value);
   return o !== undefined && isCounts(o) ? o : undefined;
 }
@@ -96,7 +119,7 @@ export function readStickyOwner(value: StateValue | undefined): StickyOwner | un
 /** Assignments in the current `per` period of `tz`. */
 export function countIn(counts: Counts | undefined, per: CapPeriod, tz: string, now: number): number {
   if (counts === undefined) return 0;
-  const key = periodKey(now, tz, per);
+  const key = period(now, tz, per).key;
   for (const p of counts.periods) if (p.per === per && p.tz === tz && p.key === key) return p.count;
   return 0;
 }
@@ -125,14 +148,15 @@ export function countAssignment(counts: Counts | undefined, member: MemberOption
   const periods: PeriodCount[] = [];
   let counted = false;
   for (const p of counts?.periods ?? []) {
-    if (p.key !== periodKey(now, p.tz, p.per)) continue;
+    if (p.key !== period(now, p.tz, p.per).key) continue;
     periods.push({ per: p.per, tz: p.tz, key: p.key, end: p.end, count: p.count + 1 });
     if (p.per === per && p.tz === tz) counted = true;
   }
   if (!counted) {
-    periods.push({ per, tz, key: periodKey(now, tz, per), end: periodEnd(now, tz, per), count: 1 });
+    const current = period(now, tz, per);
+    periods.push({ per, tz, key: current.key, end: current.to, count: 1 });
   }
-  return { at: now, periods };
+  return new BuiltCounts(now, periods);
 }
 
 export function isAway(away: Away | undefined, now: number): away is Away {
@@ -161,28 +185,57 @@ export interface PoolChoice {
 export interface Cascade {
   /** The chosen member first, then the others in the order escalation tries them. */
   order: MemberOption[];
+  /** The chosen member's index in PoolChoice.members. */
+  chosen: number;
   /** The rotation after the chosen member's assignment. */
   rotation: Rotation;
 }
 
-/** Where `name` is in the rotation's arrays; a name not there yet gets the next slot after `names`, in the order met. */
-function slotOf(name: string, names: readonly string[], index: Map<string, number> | null, fresh: string[]): number {
+/**
+ * Scratch arrays of choosePoolMember, reused from call to call: it runs to its end without
+ * calling out, so no two calls ever share them, and a pool's few members then cost no
+ * allocation but the results'.
+ */
+const slot: number[] = [];
+const primary: number[] = [];
+const secondary: number[] = [];
+const order: number[] = [];
+/** Names met that the rotation does not have yet, in the order met. */
+const fresh: string[] = [];
+
+/**
+ * Where `name` is in the rotation's arrays (names); a name not there yet gets the next slot after
+ * them, in the order met (see fresh). A linear scan beats a Map for the few members most pools
+ * have, and `guess` (the slot a name has when the rotation lists the members in their declared
+ * order, as it does unless members were added or removed) mostly saves even that.
+ */
+function slotOf(name: string, guess: number, names: readonly string[], index: Map<string, number> | null): number {
+  if (names[guess] === name) return guess;
   const j = index === null ? names.indexOf(name) : (index.get(name) ?? -1);
   if (j >= 0) return j;
   const k = fresh.indexOf(name);
   return names.length + (k >= 0 ? k : fresh.push(name) - 1);
 }
 
-/** Sorts in place; an insertion sort for the few members most pools have, where Array#sort's setup costs more than the sort. */
-function sortIndices(order: number[], compare: (a: number, b: number) => number): void {
-  if (order.length > 16) {
-    order.sort(compare);
+/** Whether member a goes before member b: by (primary, secondary, declared order). */
+function before(a: number, b: number): boolean {
+  return primary[a] < primary[b] || (primary[a] === primary[b] && (secondary[a] < secondary[b] || (secondary[a] === secondary[b] && a < b)));
+}
+
+/**
+ * Sorts order[0..n) with before(): an insertion sort, for the few members most pools have, with
+ * Array#sort for big pools.
+ */
+function sortOrder(n: number): void {
+  if (n > 16) {
+    const sorted = order.slice(0, n).sort((a, b) => (before(a, b) ? -1 : 1));
+    for (let i = 0; i < n; i++) order[i] = sorted[i];
     return;
   }
-  for (let i = 1; i < order.length; i++) {
+  for (let i = 1; i < n; i++) {
     const x = order[i];
     let j = i - 1;
-    for (; j >= 0 && compare(order[j], x) > 0; j--) order[j + 1] = order[j];
+    for (; j >= 0 && before(x, order[j]); j--) order[j + 1] = order[j];
     order[j + 1] = x;
   }
 }
@@ -207,34 +260,39 @@ export function choosePoolMember(input: PoolChoice): Cascade {
   let current = rotation.current;
   const last = rotation.last.slice();
 
-  // A linear scan beats building a Map for the few members most pools have.
   const index = names.length > 16 ? new Map(names.map((name, i): [string, number] => [name, i])) : null;
-  const fresh: string[] = [];
-  const slot: number[] = new Array<number>(n);
-  for (let i = 0; i < n; i++) slot[i] = slotOf(members[i].name, names, index, fresh);
-  for (const name of input.others) slotOf(name, names, index, fresh);
+  fresh.length = 0;
+  for (let i = 0; i < n; i++) slot[i] = slotOf(members[i].name, i, names, index);
+  for (const name of input.others) slotOf(name, -1, names, index);
   if (fresh.length > 0) {
     names = names.concat(fresh);
     current = current.concat(fresh.map(() => 0));
     for (let k = 0; k < fresh.length; k++) last.push(seq > 0 ? ++seq : 0);
   }
 
-  const order: number[] = new Array<number>(n);
+  // The order is by (primary, secondary, declared order).
   for (let i = 0; i < n; i++) order[i] = i;
-  const oldest = (a: number, b: number): number => last[slot[a]] - last[slot[b]] || a - b;
   switch (strategy) {
     case 'round_robin':
-      sortIndices(order, oldest);
+      for (let i = 0; i < n; i++) {
+        primary[i] = last[slot[i]];
+        secondary[i] = 0;
+      }
       break;
     case 'by_bid':
-      sortIndices(order, (a, b) => members[b].bid - members[a].bid || oldest(a, b));
+      for (let i = 0; i < n; i++) {
+        primary[i] = -members[i].bid;
+        secondary[i] = last[slot[i]];
+      }
       break;
-    case 'least_loaded': {
-      const loads = input.loads;
-      sortIndices(order, (a, b) => loads[a] - loads[b] || a - b);
+    case 'least_loaded':
+      for (let i = 0; i < n; i++) {
+        primary[i] = input.loads[i];
+        secondary[i] = 0;
+      }
       break;
-    }
     case 'first_available':
+      for (let i = 0; i < n; i++) primary[i] = secondary[i] = 0;
       break;
     case 'weighted': {
       // nginx's smooth weighted round robin over the available members; the others keep their current weight.
@@ -249,15 +307,18 @@ export function choosePoolMember(input: PoolChoice): Cascade {
       next[slot[best]] -= total;
       current = next;
       // After the chosen one, in the order the next round would rank them (current + weight).
-      const rank = (i: number): number => next[slot[i]] + members[i].weight;
-      sortIndices(order, (a, b) => (a === best ? -1 : b === best ? 1 : rank(b) - rank(a) || a - b));
+      for (let i = 0; i < n; i++) {
+        primary[i] = i === best ? -Infinity : -(next[slot[i]] + members[i].weight);
+        secondary[i] = 0;
+      }
       break;
     }
   }
+  sortOrder(n);
 
   seq += 1;
   last[slot[order[0]]] = seq;
   const cascade: MemberOption[] = new Array<MemberOption>(n);
   for (let i = 0; i < n; i++) cascade[i] = members[order[i]];
-  return { order: cascade, rotation: { seq, names, last, current } };
+  return { order: cascade, chosen: order[0], rotation: new BuiltRotation(seq, names, last, current) };
 }

@@ -1,13 +1,17 @@
 // Reading routed_at. Date.parse costs more than the rest of an in-memory assignment, so the
 // shape decide() writes (toISOString's `yyyy-mm-ddThh:mm:ss.sssZ`) is read by hand: the date
-// part is worked out once per day seen and kept, the time of day is a few digits. Anything else
-// goes to Date.parse.
+// part is worked out once per day seen and kept, the time of day is a few digits, and leads
+// routed within the same second as the one before (most, when many are routed) cost three
+// digits. Anything else goes to Date.parse.
 
 const DAY_MS = 86_400_000;
 
 /** The last date part read (`yyyy-mm-ddT`) and its midnight in ms. */
 let dayText = '';
 let dayStart = NaN;
+/** The last second read (`yyyy-mm-ddThh:mm:ss.`) and its start in ms. */
+let secondText = '';
+let secondStart = NaN;
 /** The last text read and its time: a batch routed at one "now" shares one text. */
 let lastText = '';
 let lastMs = NaN;
@@ -23,6 +27,10 @@ export function isoTime(text: string): number {
 
 function read(text: string): number {
   if (text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */) return Date.parse(text);
+  if (secondText !== '' && text.startsWith(secondText)) {
+    const millis = three(text, 20);
+    if (millis >= 0) return secondStart + millis;
+  }
   if (dayText === '' || !text.startsWith(dayText)) {
     const day = dateMs(text);
     if (day === null) return Date.parse(text);
@@ -30,7 +38,10 @@ function read(text: string): number {
     dayStart = day;
   }
   const time = timeOfDayMs(text);
-  return time === null ? Date.parse(text) : dayStart + time;
+  if (time === null) return Date.parse(text);
+  secondText = text.slice(0, 20);
+  secondStart = dayStart + time - (time % 1000);
+  return dayStart + time;
 }
 
 /** The digit at `at` (0-9), or -1. */
@@ -44,6 +55,13 @@ function two(text: string, at: number): number {
   const tens = digit(text, at);
   const ones = digit(text, at + 1);
   return tens < 0 || ones < 0 ? -1 : tens * 10 + ones;
+}
+
+/** The three-digit number at `at`, or -1. */
+function three(text: string, at: number): number {
+  const hundreds = digit(text, at);
+  const rest = two(text, at + 1);
+  return hundreds < 0 || rest < 0 ? -1 : hundreds * 100 + rest;
 }
 
 /** Midnight (UTC) of `yyyy-mm-ddT...`, or null when that is not a date Date.parse reads. */
@@ -68,9 +86,8 @@ function timeOfDayMs(text: string): number | null {
   const hour = two(text, 11);
   const minute = two(text, 14);
   const second = two(text, 17);
-  const centis = two(text, 20);
-  const millis = digit(text, 22);
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || centis < 0 || millis < 0) return null;
+  const millis = three(text, 20);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) return null;
   if (text[13] !== ':' || text[16] !== ':' || text[19] !== '.') return null;
-  return ((hour * 60 + minute) * 60 + second) * 1000 + centis * 10 + millis;
+  return ((hour * 60 + minute) * 60 + second) * 1000 + millis;
 }

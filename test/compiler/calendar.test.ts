@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import fc from 'fast-check';
-import { businessDue, compileCalendar, describeClosed, hoursText, isOpen, periodEnd, periodKey } from '../../compiler/calendar';
+import { businessDue, compileCalendar, describeClosed, hoursText, isOpen, period, periodKey } from '../../compiler/calendar';
 import { calendar, hours, ms, WEEKDAYS } from './hand-ir';
 
 const NY = 'America/New_York';
@@ -120,47 +120,47 @@ describe('businessDue', () => {
   });
 });
 
-describe('periodKey and periodEnd', () => {
+describe('periodKey and period', () => {
   test('keys for hour, day and ISO week', () => {
     const t = ms('2026-11-23T15:20:00Z');
     expect(periodKey(t, 'UTC', 'hour')).toBe('2026-11-23T15');
     expect(periodKey(t, 'UTC', 'day')).toBe('2026-11-23');
     expect(periodKey(t, 'UTC', 'week')).toBe('2026-W48');
     expect(periodKey(t, NY, 'hour')).toBe('2026-11-23T10');
-    expect(periodEnd(t, NY, 'hour')).toBe(ms('2026-11-23T16:00:00Z'));
+    expect(period(t, NY, 'hour').to).toBe(ms('2026-11-23T16:00:00Z'));
   });
 
   test('a day boundary that differs between UTC and the zone', () => {
     const t = ms('2026-11-24T03:00:00Z'); // Monday 22:00 in New York
     expect(periodKey(t, 'UTC', 'day')).toBe('2026-11-24');
     expect(periodKey(t, NY, 'day')).toBe('2026-11-23');
-    expect(periodEnd(t, NY, 'day')).toBe(ms('2026-11-24T05:00:00Z'));
+    expect(period(t, NY, 'day').to).toBe(ms('2026-11-24T05:00:00Z'));
     // Sunday 23:00 in New York is already Monday (a new ISO week) in UTC.
     const sunday = ms('2026-11-30T04:00:00Z');
     expect(periodKey(sunday, NY, 'week')).toBe('2026-W48');
     expect(periodKey(sunday, 'UTC', 'week')).toBe('2026-W49');
-    expect(periodEnd(sunday, NY, 'week')).toBe(ms('2026-11-30T05:00:00Z'));
+    expect(period(sunday, NY, 'week').to).toBe(ms('2026-11-30T05:00:00Z'));
   });
 
   test('days around DST changes last 23 and 25 hours', () => {
     const spring = ms('2026-03-08T12:00:00Z');
     expect(periodKey(spring, NY, 'day')).toBe('2026-03-08');
-    expect(periodEnd(spring, NY, 'day') - ms('2026-03-08T05:00:00Z')).toBe(23 * HOUR);
+    expect(period(spring, NY, 'day').to - ms('2026-03-08T05:00:00Z')).toBe(23 * HOUR);
     const fall = ms('2026-11-01T12:00:00Z');
     expect(periodKey(fall, NY, 'day')).toBe('2026-11-01');
-    expect(periodEnd(fall, NY, 'day') - ms('2026-11-01T04:00:00Z')).toBe(25 * HOUR);
+    expect(period(fall, NY, 'day').to - ms('2026-11-01T04:00:00Z')).toBe(25 * HOUR);
     expect(periodKey(ms('2026-11-02T04:59:59Z'), NY, 'day')).toBe('2026-11-01');
   });
 
   test('each real hour is its own period, including the repeated one', () => {
     expect(periodKey(ms('2026-11-01T05:30:00Z'), NY, 'hour')).toBe('2026-11-01T01'); // 01:30 EDT
-    expect(periodEnd(ms('2026-11-01T05:30:00Z'), NY, 'hour')).toBe(ms('2026-11-01T06:00:00Z'));
+    expect(period(ms('2026-11-01T05:30:00Z'), NY, 'hour').to).toBe(ms('2026-11-01T06:00:00Z'));
     expect(periodKey(ms('2026-11-01T06:30:00Z'), NY, 'hour')).toBe('2026-11-01T01-05:00'); // 01:30 EST
-    expect(periodEnd(ms('2026-11-01T06:30:00Z'), NY, 'hour')).toBe(ms('2026-11-01T07:00:00Z'));
+    expect(period(ms('2026-11-01T06:30:00Z'), NY, 'hour').to).toBe(ms('2026-11-01T07:00:00Z'));
     expect(periodKey(ms('2026-11-01T07:30:00Z'), NY, 'hour')).toBe('2026-11-01T02');
     // Spring forward: 01:xx EST is followed by 03:00 EDT.
     expect(periodKey(ms('2026-03-08T06:30:00Z'), NY, 'hour')).toBe('2026-03-08T01');
-    expect(periodEnd(ms('2026-03-08T06:30:00Z'), NY, 'hour')).toBe(ms('2026-03-08T07:00:00Z'));
+    expect(period(ms('2026-03-08T06:30:00Z'), NY, 'hour').to).toBe(ms('2026-03-08T07:00:00Z'));
     expect(periodKey(ms('2026-03-08T07:00:00Z'), NY, 'hour')).toBe('2026-03-08T03');
   });
 

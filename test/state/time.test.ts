@@ -20,6 +20,14 @@ describe('isoTime', () => {
     );
   });
 
+  test('times within one second (only the milliseconds are read) and across seconds', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4102444800000 }), fc.array(fc.integer({ min: -1500, max: 1500 }), { maxLength: 30 }), (start, steps) => {
+        for (const step of steps) expect(isoTime(new Date(start + step).toISOString())).toBe(start + step);
+      }),
+    );
+  });
+
   test('other texts and out-of-range fields go to Date.parse', () => {
     const texts = [
       '2026-02-30T00:00:00.000Z',
@@ -49,5 +57,9 @@ describe('isoTime', () => {
     expect(isoTime('x')).toBeNaN();
     expect(isoTime('x')).toBeNaN();
     expect(isoTime('2026-11-24T00:00:00.000Z')).toBe(Date.parse('2026-11-24T00:00:00.000Z'));
+    // The same second with broken milliseconds, or another ending.
+    expect(isoTime('2026-11-24T00:00:00.0x1Z')).toBeNaN();
+    expect(isoTime('2026-11-24T00:00:00.001X')).toBeNaN();
+    expect(isoTime('2026-11-24T00:00:00.999Z')).toBe(Date.parse('2026-11-24T00:00:00.999Z'));
   });
 });
