@@ -1,8 +1,9 @@
 // What the state benchmarks assign, in the bench process and in its child processes alike: the
 // pool of the concurrency tests (seven members, round robin, caps counted in New York) as
-// decide() would hand it to assign(), and how to open each store.
+// decide() hands it to assign(), and how to open each store.
 
-import type { MemberOption, PendingDecision } from '../compiler/decision';
+import { compilePolicy } from '../compiler/compile';
+import type { PendingDecision } from '../compiler/decision';
 import { MemoryStore } from '../state/memory';
 import { RedisStore } from '../state/redis';
 import { SqliteStore } from '../state/sqlite';
@@ -23,28 +24,19 @@ export function openBenchStore(config: StoreConfig): StateStore {
 
 export const BENCH_POLICY = 'bench-pool';
 const T0 = Date.UTC(2026, 10, 23, 15);
-const MEMBERS: MemberOption[] = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina'].map((name) => ({
-  name,
-  weight: 1,
-  bid: 0,
-  // Counted in the pool's zone, never reached: every assignment reads and writes the counts.
-  cap: { count: 1_000_000_000, per: 'day', tz: 'America/New_York' },
-}));
+const MEMBERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina'];
+
+/** Seven members, round robin, caps counted in New York and never reached: every assignment reads and writes the counts. */
+const POOL_POLICY = `policy "${BENCH_POLICY}"
+pool team = [${MEMBERS.map((name) => `${name} cap 1000000000/day`).join(', ')}] tz "America/New_York"
+else round_robin(team)
+fallback queue exceptions
+`;
 
 /** `count` leads for the pool, a millisecond apart (one New York day), as decide() plans them. */
 export function poolLeads(count: number): PendingDecision[] {
-  return Array.from({ length: count }, (_, i) => ({
-    rule: { index: 0, line: 1, source: 'else round_robin(team)' },
-    path: {},
-    priority: 'normal',
-    tags: [],
-    escalation: [],
-    policy: { name: BENCH_POLICY, hash: 'bench' },
-    routed_at: new Date(T0 + i).toISOString(),
-    options: [{ kind: 'pool', pool: 'team', strategy: 'round_robin', path: {}, members: MEMBERS, skipped: [], sla: null }],
-    sticky: null,
-    fallback: 'exceptions',
-  }));
+  const policy = compilePolicy(POOL_POLICY, { file: 'bench-pool.route' });
+  return Array.from({ length: count }, (_, i) => policy.decide({ email: `lead${i}@example.com` }, { now: T0 + i }));
 }
 
 export type Mode = { kind: 'assign' } | { kind: 'assignMany'; batch: number };

@@ -35,7 +35,7 @@ interface PoolPlan {
   /** The pool's calendar: its holidays exclude every member, and it dates business SLAs. */
   clock: CalendarClock | null;
   /** Frozen: a pool option with every member eligible shares this list. */
-  options: MemberOption[];
+  options: readonly MemberOption[];
   /** Per member, why it is skipped when its `when` does not hold. */
   whenFails: string[];
   /** Member name to index, built when a sticky owner is first checked (most pools never need it). */
@@ -53,13 +53,13 @@ interface PoolLookup {
   patterns: boolean[][];
 }
 
-/** Freezes a list that decisions share, keeping its mutable type for PlanOption (whose readers only read). */
-function freezeList<T>(list: T[]): T[] {
-  return Object.freeze(list) as unknown as T[];
-}
-
-/** The `skipped` of a pool option where every member is eligible (frozen: options may share it). */
-const NOBODY_SKIPPED = freezeList<{ name: string; why: string }>([]);
+/**
+ * The `skipped` of a pool option where every member is eligible: options share it. Lists that
+ * decisions share are readonly in PlanOption's type but not frozen: a frozen array is another
+ * kind of array to V8, and mixed with the copies made when a member is left out it made every
+ * reader of members (assign()'s hot path) about a fifth slower.
+ */
+const NOBODY_SKIPPED: readonly { name: string; why: string }[] = [];
 
 /** Joins segments; no pool segment or matchable value contains it. */
 const SEP = '\u0000';
@@ -158,12 +158,15 @@ function memberOption(m: MemberIR, pool: PoolIR): MemberOption {
   return Object.freeze({ name: m.name, weight: m.weight, bid: m.bid, cap: m.cap === null ? null : Object.freeze({ count: m.cap.count, per: m.cap.per, tz }) });
 }
 
-const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+/** The character code of the decimal digit of n at `unit` (1, 10, 100, 1000). */
+const digitCode = (n: number, unit: number): number => 48 + (Math.floor(n / unit) % 10);
 
 /**
  * `new Date(ms).toISOString()` by arithmetic: toISOString costs about a microsecond, more than
- * the rest of a decision, and every decision writes routed_at and an SLA due. Years outside
- * 0000-9999 (which need the expanded form) go to toISOString.
+ * the rest of a decision, and every decision writes routed_at and an SLA due. The text is built
+ * in one piece (String.fromCharCode) rather than joined: a joined text is a tree of pieces that
+ * its first reader (assign() reads routed_at) must first copy into one. Years outside 0000-9999
+ * (which need the expanded form) go to toISOString.
  */
 export function isoUtc(instant: number): string {
   const ms = Math.trunc(instant);
@@ -182,8 +185,15 @@ export function isoUtc(instant: number): string {
   if (year < 0 || year > 9999) return new Date(ms).toISOString();
   const milli = time % 1000;
   const sec = (time - milli) / 1000;
-  const yearText = year >= 1000 ? `${year}` : `${year}`.padStart(4, '0');
-  return `${yearText}-${pad2(month)}-${pad2(day)}T${pad2(Math.floor(sec / 3600))}:${pad2(Math.floor(sec / 60) % 60)}:${pad2(sec % 60)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+  const hour = Math.floor(sec / 3600);
+  const minute = Math.floor(sec / 60) % 60;
+  const second = sec % 60;
+  return String.fromCharCode(
+    digitCode(year, 1000), digitCode(year, 100), digitCode(year, 10), digitCode(year, 1), 45 /* - */,
+    digitCode(month, 10), digitCode(month, 1), 45 /* - */, digitCode(day, 10), digitCode(day, 1), 84 /* T */,
+    digitCode(hour, 10), digitCode(hour, 1), 58 /* : */, digitCode(minute, 10), digitCode(minute, 1), 58 /* : */,
+    digitCode(second, 10), digitCode(second, 1), 46 /* . */, digitCode(milli, 100), digitCode(milli, 10), digitCode(milli, 1), 90 /* Z */,
+  );
 }
 
 interface RulePlan {
@@ -252,7 +262,7 @@ class DecisionMaker {
         ir: pool,
         clocks: pool.members.map((m) => clockFor(m.calendar ?? pool.calendar)),
         clock: clockFor(pool.calendar),
-        options: freezeList(pool.members.map((m) => memberOption(m, pool))),
+        options: pool.members.map((m) => memberOption(m, pool)),
         whenFails: pool.members.map((m) => (m.when === null ? '' : `takes only leads where \`${condText(m.when)}\``)),
         memberIndex: null,
       };
@@ -420,20 +430,22 @@ class DecisionMaker {
     tried: string[] | null,
   ): PlanOption {
     const holiday = plan.clock === null ? null : plan.clock.holidayAt(nowMs);
-    // With everyone eligible (the usual case) the option shares the pool's frozen arrays; the
-    // first member left out starts copies.
-    let members = plan.options;
+    // With everyone eligible (the usual case) the option shares the pool's arrays; the first
+    // member left out starts copies.
+    let members: readonly MemberOption[] = plan.options;
     let skipped = NOBODY_SKIPPED;
+    let kept: MemberOption[] | null = null;
+    let left: { name: string; why: string }[] | null = null;
     for (let m = 0; m < plan.options.length; m++) {
       const why = this.whyNot(plan, m, holiday, lead, nowMs, scratch, evaluator);
       if (why !== null) {
-        if (skipped === NOBODY_SKIPPED) {
-          members = plan.options.slice(0, m);
-          skipped = [];
+        if (left === null) {
+          members = kept = plan.options.slice(0, m);
+          skipped = left = [];
         }
-        skipped.push({ name: plan.options[m].name, why });
-      } else if (skipped !== NOBODY_SKIPPED) {
-        members.push(plan.options[m]);
+        left.push({ name: plan.options[m].name, why });
+      } else if (kept !== null) {
+        kept.push(plan.options[m]);
       }
     }
     let sla = clockSla;
@@ -499,8 +511,8 @@ class DecisionMaker {
     source: string,
     path: Record<string, string | null>,
     tried: string[] | null,
-    members: MemberOption[],
-    skipped: { name: string; why: string }[],
+    members: readonly MemberOption[],
+    skipped: readonly { name: string; why: string }[],
   ): void {
     const name = plan.ir.name;
     const target: TraceEntry = { step: 'target', source, result: name, note: tried !== null ? `looked for ${tried.map(clip).join(', then ')}: found pool ${name}` : `pool ${name}` };

@@ -67,10 +67,10 @@ export type PlanOption =
       pool: string;
       strategy: Strategy;
       path: Record<string, string | null>;
-      /** Eligible members in declared order (possibly empty; then `skipped` says why). */
-      members: MemberOption[];
+      /** Eligible members in declared order (possibly empty; then `skipped` says why). Shared between decisions: read only. */
+      members: readonly MemberOption[];
       /** Members left out by decide(), with the reason in plain words (`outside hours Mon-Fri 08:00-18:00 America/New_York`). */
-      skipped: { name: string; why: string }[];
+      skipped: readonly { name: string; why: string }[];
       sla: SlaInfo | null;
     }
   | { kind: 'person'; assignee: string; via: 'owner' | 'rep'; sla: SlaInfo | null }

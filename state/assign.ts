@@ -183,6 +183,9 @@ function ruleSla(pending: PendingDecision): SlaInfo | null {
 
 type PoolOption = Extract<PlanOption, { kind: 'pool' }>;
 
+/** An empty list to share. */
+const NONE: readonly never[] = [];
+
 /** One lead's assignment in progress, inside the transaction. */
 interface Settling {
   pending: PendingDecision;
@@ -257,7 +260,7 @@ function settleSticky(s: Settling): TransactionStep<Decision> | null {
 function settlePool(s: Settling, option: PoolOption, keys: PoolKeys): TransactionStep<Decision> | string {
   const members = option.members;
   // Everyone not available now still enters the rotation (see choosePoolMember).
-  const others = option.skipped.length === 0 ? [] : option.skipped.map((m) => m.name);
+  let others: string[] | null = option.skipped.length === 0 ? null : option.skipped.map((m) => m.name);
   // A copy only once someone turns out away or at cap.
   let available: MemberOption[] | null = null;
   let availableKeys: MemberKeys[] | null = null;
@@ -268,7 +271,7 @@ function settlePool(s: Settling, option: PoolOption, keys: PoolKeys): Transactio
         availableKeys?.push(keys.members[i]);
       }
     } else {
-      others.push(members[i].name);
+      (others ??= []).push(members[i].name);
       if (available === null) {
         available = members.slice(0, i);
         availableKeys = keys.members.slice(0, i);
@@ -283,18 +286,16 @@ function settlePool(s: Settling, option: PoolOption, keys: PoolKeys): Transactio
     s.trace?.push({ step: 'pool', source: option.pool, result: false, note: reason });
     return reason;
   }
-  const loads = option.strategy === 'least_loaded' ? chosen.map((m, i) => load(m, readCounts(s.read.get(chosenKeys[i].counts)), s.now)) : [];
-  const cascade = choosePoolMember({ strategy: option.strategy, members: chosen, loads, others, rotation: readRotation(s.read.get(keys.rotation)) });
-  const assignee = cascade.order[0];
+  const loads = option.strategy === 'least_loaded' ? chosen.map((m, i) => load(m, readCounts(s.read.get(chosenKeys[i].counts)), s.now)) : NONE;
+  const cascade = choosePoolMember({ strategy: option.strategy, members: chosen, loads, others: others ?? NONE, rotation: readRotation(s.read.get(keys.rotation)) });
+  const assignee = chosen[cascade.chosen];
   s.writes.push({ key: keys.rotation, value: cascade.rotation });
   record(s, assignee.name, chosenKeys[cascade.chosen], assignee, option.pool);
   if (s.trace !== undefined) {
     const why = unavailableMembers(s, option, keys);
     s.trace.push({ step: 'pool', source: option.pool, result: assignee.name, note: `${option.strategy}${why.length > 0 ? ` (left out ${why.join(', ')})` : ''}` });
   }
-  const candidates = new Array<string>(cascade.order.length - 1);
-  for (let i = 1; i < cascade.order.length; i++) candidates[i - 1] = cascade.order[i].name;
-  return done(s, { status: 'assigned', assignee: assignee.name, queue: null, pool: option.pool, rule: s.pending.rule, path: option.path, candidates, sla: option.sla, reason: null });
+  return done(s, { status: 'assigned', assignee: assignee.name, queue: null, pool: option.pool, rule: s.pending.rule, path: option.path, candidates: cascade.candidates, sla: option.sla, reason: null });
 }
 
 /** One lead ready for its transaction: its time, the keys of its names and the keys it reads. */
@@ -395,26 +396,28 @@ function settleOrFail(lead: Lead, read: StateRead): TransactionStep<Settled> {
   }
 }
 
-/** A key the batch read and found without a value (absent keys are many: away flags). */
-const NO_VALUE: StateValue = Object.freeze({});
+/** A key's value in a batch, as the leads settled so far left it, and their last write of it (null: none). */
+interface BatchEntry {
+  value: StateValue | undefined;
+  write: StateWrite | null;
+}
 
 /**
  * A transaction's values as the leads before the current one left them: the values read, under
- * the writes of the leads settled so far. Each key's value is fetched from the store's view
- * once and kept, so a lead's reads cost one lookup each.
+ * the writes of the leads settled so far. Each key is looked up in the store's view once; after
+ * that, reading or writing it is one lookup here.
  */
 class BatchView implements StateRead {
-  private readonly values = new Map<string, StateValue>();
-  private readonly written = new Map<string, StateWrite>();
+  private readonly entries = new Map<string, BatchEntry>();
   constructor(private readonly base: StateRead) {}
 
   get(key: string): StateValue | undefined {
-    let value = this.values.get(key);
-    if (value === undefined) {
-      value = this.base.get(key) ?? NO_VALUE;
-      this.values.set(key, value);
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      entry = { value: this.base.get(key), write: null };
+      this.entries.set(key, entry);
     }
-    return value === NO_VALUE ? undefined : value;
+    return entry.value;
   }
 
   has(key: string): boolean {
@@ -423,14 +426,21 @@ class BatchView implements StateRead {
 
   apply(writes: readonly StateWrite[]): void {
     for (const write of writes) {
-      this.written.set(write.key, write);
-      this.values.set(write.key, write.value ?? NO_VALUE);
+      const value = write.value ?? undefined;
+      const entry = this.entries.get(write.key);
+      if (entry === undefined) this.entries.set(write.key, { value, write });
+      else {
+        entry.value = value;
+        entry.write = write;
+      }
     }
   }
 
   /** Each key's last write. */
   writes(): StateWrite[] {
-    return [...this.written.values()];
+    const writes: StateWrite[] = [];
+    for (const entry of this.entries.values()) if (entry.write !== null) writes.push(entry.write);
+    return writes;
   }
 }
 

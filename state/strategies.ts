@@ -183,10 +183,10 @@ export interface PoolChoice {
 }
 
 export interface Cascade {
-  /** The chosen member first, then the others in the order escalation tries them. */
-  order: MemberOption[];
   /** The chosen member's index in PoolChoice.members. */
   chosen: number;
+  /** The names of the other members, in the order escalation tries them. */
+  candidates: string[];
   /** The rotation after the chosen member's assignment. */
   rotation: Rotation;
 }
@@ -318,7 +318,7 @@ export function choosePoolMember(input: PoolChoice): Cascade {
 
   seq += 1;
   last[slot[order[0]]] = seq;
-  const cascade: MemberOption[] = new Array<MemberOption>(n);
-  for (let i = 0; i < n; i++) cascade[i] = members[order[i]];
-  return { order: cascade, chosen: order[0], rotation: new BuiltRotation(seq, names, last, current) };
+  const candidates = new Array<string>(n - 1);
+  for (let i = 1; i < n; i++) candidates[i - 1] = members[order[i]].name;
+  return { chosen: order[0], candidates, rotation: new BuiltRotation(seq, names, last, current) };
 }

@@ -65,7 +65,7 @@ describe('decisionDifference', () => {
     const changed = handwritten(leads[i], options[i]);
     const option = changed.options[0];
     if (option.kind !== 'pool') throw new Error('expected a pool option');
-    option.members[1] = { ...option.members[1], name: 'somebody else' };
+    changed.options[0] = { ...option, members: option.members.map((m, k) => (k === 1 ? { ...m, name: 'somebody else' } : m)) };
     expect(decisionDifference(d, changed)).toMatch(/^options\[0\]\.members\[1\]\.name: /);
   });
 

@@ -26,8 +26,8 @@ function run(strategy: Strategy, leads: number, available: (i: number) => Member
     const members = available(i);
     const cascade = choosePoolMember({ strategy, members, loads: loads ? members.map(loads) : [], others: [], rotation });
     rotation = cascade.rotation;
-    chosen.push(cascade.order[0].name);
-    orders.push(names(cascade.order));
+    chosen.push(members[cascade.chosen].name);
+    orders.push([members[cascade.chosen].name, ...cascade.candidates]);
   }
   return { chosen, orders, rotation };
 }
