@@ -9,6 +9,7 @@ import { normalizeEmail } from '../normalize/email';
 import { createNormalizer } from '../normalize/normalize';
 import { parseFormNumber } from '../normalize/numbers';
 import { normalizePhone, PHONE_REGEX_CACHE } from '../normalize/phone';
+import { readsInternational } from '../normalize/phone-international';
 import { formatInt, measure, passFail, renderTable, syncSubject, type Measurement, type Table, type TimingOptions } from './harness';
 import { acmeSource } from './inputs';
 import { generateLeads } from './leads';
@@ -65,6 +66,7 @@ export async function normalizeBenchmarks(): Promise<Table> {
       '"per CPU-second" divides by the share of the clock this thread was on a CPU: on a loaded machine it is the better estimate of one free core, and the goal is checked on it.',
       'The whole-lead row includes every field of the acme policy, blank words, text clean-up, campaign context and Ajv validation of the declared fields.',
       `libphonenumber-js runs with its patterns compiled once (normalize/phone-regex-cache.ts): ${PHONE_REGEX_CACHE ? 'installed' : 'NOT installed (this library version is not recognised), phones at the library\'s own speed'}.`,
+      `Numbers written +<digits> are read by normalize/phone-international.ts and checked by the library's PhoneNumber, other forms by its parse: ${readsInternational() ? 'in use' : 'NOT in use (this library version lacks what it reads), every number parsed'}.`,
     ],
   };
 }

@@ -13,6 +13,7 @@ import {
   formatInt,
   formatRatio,
   loadLine,
+  loopStepLine,
   machineLine,
   measure,
   measureSync,
@@ -301,7 +302,7 @@ const SECTIONS = new Map<string, () => Promise<Table[]>>([
   ['decide', throughputTables],
   ['scaling', async () => [await scalingTable()]],
   ['compile', async () => [compileTable()]],
-  ['state', () => stateBenchmarks({ policy: compilePolicy(acmeSource()), leads: benchLeads(LEAD_COUNT) })],
+  ['state', () => stateBenchmarks(LEAD_COUNT)],
   ['normalize', async () => [await normalizeBenchmarks()]],
 ]);
 
@@ -309,7 +310,7 @@ async function main(argv: string[]): Promise<void> {
   const unknown = argv.filter((name) => !SECTIONS.has(name));
   if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(', ')}; the sections are ${[...SECTIONS.keys()].join(', ')}`);
   const started = Date.now();
-  console.log(`leadroute bench: ${machineLine()}\n${loadLine()} at the start\n`);
+  console.log(`leadroute bench: ${machineLine()}\n${loadLine()} at the start; ${loopStepLine()}\n`);
   for (const [name, section] of SECTIONS) {
     if (argv.length > 0 && !argv.includes(name)) continue;
     for (const t of await section()) console.log(`${renderTable(t)}\n`);
