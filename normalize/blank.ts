@@ -46,22 +46,22 @@ const LONGEST_BLANK_WORD = 16;
 export class BlankWords {
   private readonly words: ReadonlySet<string>;
   private readonly longest: number;
-  /** First characters of the words (lower and upper case): most text is ruled out by its first character alone. */
-  private readonly firsts: ReadonlySet<string>;
+  /** ASCII codes of the words' first characters (lower and upper case), 1 each: most text is ruled out by its first character alone. */
+  private readonly firsts = new Uint8Array(0x80);
 
   /** The standard words, plus `extra` (compared the same way). */
   constructor(extra: readonly string[] = []) {
     const words = [...BLANK_WORDS, ...extra.map((w) => w.trim().toLowerCase())].filter((w) => w !== '');
     this.words = new Set(words);
     this.longest = Math.max(LONGEST_BLANK_WORD, ...words.map((w) => w.length));
-    this.firsts = new Set(words.flatMap((w) => [w[0], w[0].toUpperCase()]));
+    for (const first of words.flatMap((w) => [w[0], w[0].toUpperCase()])) if (first.length === 1 && first.charCodeAt(0) < 0x80) this.firsts[first.charCodeAt(0)] = 1;
   }
 
   /** Whether text says "nothing": white space only, or a blank word. Long text is never blank (and is not lower-cased). */
   isBlankText(s: string): boolean {
     if (s.length === 0) return true;
     const c = s.charCodeAt(0);
-    if (c > 32 && c < 0x7f && !this.firsts.has(s[0])) return false;
+    if (c > 32 && c < 0x7f && this.firsts[c] === 0) return false;
     if (s.length > this.longest + 8) return s.trim() === '';
     const t = s.trim();
     return t === '' || this.words.has(t.toLowerCase());

@@ -19,16 +19,20 @@ const CONTEXT_SOURCES: readonly (readonly [string, readonly string[]])[] = [
   ['referrer', ['referrer', 'referer']],
 ];
 
-/** Lead field -> [context key, rank among that key's fields]: one Map read per lead field. */
-const FIELD_TO_CONTEXT: ReadonlyMap<string, readonly [string, number]> = new Map(
-  CONTEXT_SOURCES.flatMap(([key, fields]) => fields.map((field, rank) => [field, [key, rank] as const])),
-);
+/** Fields holding the URL of the page the form was on, in order of preference. */
+const PAGE_FIELDS: readonly string[] = ['page_url', 'landing_page', 'form_url', 'page', 'url', 'source_url'];
+
+/**
+ * Lead field -> [context key, rank among that key's fields], the key null for the fields holding
+ * the page URL: one Map read per lead field.
+ */
+const FIELD_TO_CONTEXT: ReadonlyMap<string, readonly [string | null, number]> = new Map<string, readonly [string | null, number]>([
+  ...CONTEXT_SOURCES.flatMap(([key, fields]) => fields.map((field, rank) => [field, [key, rank]] as const)),
+  ...PAGE_FIELDS.map((field, rank) => [field, [null, rank]] as const),
+]);
 
 /** A nested `utm` object: `{ "utm": { "source": "google" } }`. */
 const UTM_OBJECT_KEYS: readonly string[] = ['source', 'medium', 'campaign', 'term', 'content'];
-
-/** Fields holding the URL of the page the form was on, in order of preference. */
-const PAGE_FIELDS: ReadonlyMap<string, number> = new Map(['page_url', 'landing_page', 'form_url', 'page', 'url', 'source_url'].map((f, i) => [f, i]));
 const QUERY_CONTEXT: readonly (readonly [string, string])[] = [
   ['utm_source', 'utm_source'],
   ['utm_medium', 'utm_medium'],
@@ -73,19 +77,19 @@ export function campaignContext(lead: Record<string, unknown>): Record<string, s
   let found = false;
   for (const field of Object.keys(lead)) {
     const target = FIELD_TO_CONTEXT.get(field);
-    if (target !== undefined) {
-      const [key, rank] = target;
-      const known = ranks.get(key);
-      const value = known !== undefined && known < rank ? null : short(lead[field]);
-      if (value !== null) {
-        context[key] = value;
-        ranks.set(key, rank);
-        found = true;
-      }
+    if (target === undefined) continue;
+    const [key, rank] = target;
+    if (key === null) {
+      if (page === null || rank < page.rank) page = { rank, value: lead[field] };
       continue;
     }
-    const pageRank = PAGE_FIELDS.get(field);
-    if (pageRank !== undefined && (page === null || pageRank < page.rank)) page = { rank: pageRank, value: lead[field] };
+    const known = ranks.get(key);
+    const value = known !== undefined && known < rank ? null : short(lead[field]);
+    if (value !== null) {
+      context[key] = value;
+      ranks.set(key, rank);
+      found = true;
+    }
   }
   const utm = isOwn(lead, 'utm') ? lead.utm : undefined;
   if (isRecord(utm)) {

@@ -21,6 +21,7 @@ const MAX_LABEL_CHARS = 63;
 /** Characters of an unquoted local part besides letters and digits (RFC 5322 atext), and the dot. */
 const LOCAL_SPECIALS = new Set("!#$%&'*+/=?^_`{|}~-.");
 const SPLIT_ADDRESSES = /[\s,;]+/;
+const LETTERS = /^[a-z]+$/i;
 /** White space and control or format characters: never part of an address, even an internationalized one. */
 const NON_PRINTING = /[\s\p{C}]/u;
 
@@ -32,7 +33,8 @@ export function normalizeEmail(value: unknown): Cleaned<CleanEmail> {
   if (typeof value !== 'string') return failed('not_text', `an email address must be text, not ${typeof value}`);
   if (value.length > MAX_SHORT_CHARS) return failed('too_long', `an email address of ${value.length} characters`);
   let text = stripInvisible(value).trim();
-  if (text.slice(0, 7).toLowerCase() === 'mailto:') text = text.slice(7).trim();
+  // Only `m` and `M` lower-case to `m`: other text is not cut and folded to be compared.
+  if ((text.charCodeAt(0) | 0x20) === 0x6d && text.slice(0, 7).toLowerCase() === 'mailto:') text = text.slice(7).trim();
   // `Jane Doe <jane@acme.com>`, as mail clients and some CRMs export it.
   if (text.endsWith('>') && text.includes('<')) text = text.slice(text.lastIndexOf('<') + 1, -1).trim();
 
@@ -41,8 +43,10 @@ export function normalizeEmail(value: unknown): Cleaned<CleanEmail> {
     const parts = text.split(SPLIT_ADDRESSES).filter((p) => p.includes('@'));
     if (parts.length > 1) return failed('multiple_values', `${quote(text)} holds ${parts.length} addresses where one is expected`);
   }
-  const domain = text.slice(at + 1).toLowerCase();
-  const address = at === -1 ? text : `${text.slice(0, at)}@${domain}`;
+  const written = text.slice(at + 1);
+  const domain = written.toLowerCase();
+  // Most domains arrive in lower case: the text is then the address already.
+  const address = at === -1 || domain === written ? text : `${text.slice(0, at)}@${domain}`;
   const problem = addressProblem(address);
   if (problem !== null) return failed('invalid_email', `${quote(text)}: ${problem}`);
   lastAddress = address;
@@ -106,7 +110,7 @@ function checkDomain(domain: string): string | null {
   // An internationalized domain must have a valid ASCII (punycode) form.
   if (!ascii && domainToASCII(domain) === '') return 'not a valid internationalized domain';
   const tld = domain.slice(lastDot + 1);
-  if (ascii && !(tld.startsWith('xn--') || (tld.length >= 2 && /^[a-z]+$/i.test(tld)))) return `${JSON.stringify(tld)} is not a top-level domain`;
+  if (ascii && !(tld.startsWith('xn--') || (tld.length >= 2 && LETTERS.test(tld)))) return `${JSON.stringify(tld)} is not a top-level domain`;
   return null;
 }
 

@@ -186,8 +186,12 @@ export class Normalizer {
   private readonly accounts: AccountIndex | null;
   private readonly blank: BlankWords;
   private readonly fieldPaths: ReadonlySet<string>;
+  /** The field paths split at each dot: the part before -> the parts after, so that a nested key is checked without joining its path. */
+  private readonly fieldKeysUnder = new Map<string, Set<string>>();
   /** Lead key (a path's first segment, or a flat dotted key) -> indexes in `fields` of the fields under it. */
   private readonly fieldsByKey = new Map<string, number[]>();
+  /** Per email field: where its domain and free-mail facts go. */
+  private readonly emailFacts = new Map<FieldSpec, EmailFactPaths>();
   private readonly required: readonly string[];
   private readonly ranges: RangePoint;
 
@@ -213,6 +217,15 @@ export class Normalizer {
     }
     if (extra.length > 0) this.fields = [...this.fields, ...extra];
     this.fieldPaths = new Set(this.fields.map((f) => f.path));
+    for (const path of this.fieldPaths) {
+      for (let dot = path.indexOf('.'); dot !== -1; dot = path.indexOf('.', dot + 1)) {
+        const before = path.slice(0, dot);
+        const after = this.fieldKeysUnder.get(before) ?? new Set<string>();
+        after.add(path.slice(dot + 1));
+        this.fieldKeysUnder.set(before, after);
+      }
+    }
+    for (const f of this.fields) if (f.kind === 'email') this.emailFacts.set(f, emailFactPaths(f));
     this.fields.forEach((f, i) => {
       for (const key of f.segments.length > 1 ? [f.segments[0], f.path] : [f.path]) {
         const list = this.fieldsByKey.get(key);
@@ -237,11 +250,10 @@ export class Normalizer {
     const context: FieldContext = { country: null, emailDomain: null };
     // Countries and emails first (phones and regions are read in the country; accounts match by
     // the email's domain), then accounts, then every other field, so that filled values are cleaned too.
-    const { primary, rest } = this.presentFields(input);
-    for (const i of primary) this.normalizeField(draft, this.fields[i], context, report);
-    if (this.matchAccount(draft, context, report) && !isOwn(input, 'account')) rest.push(...this.presentIn(['account'], false));
-    rest.sort((a, b) => a - b);
-    for (let k = 0; k < rest.length; k++) if (k === 0 || rest[k] !== rest[k - 1]) this.normalizeField(draft, this.fields[rest[k]], context, report);
+    const present = this.presentFields(Object.keys(input));
+    for (let i = 0; i < this.fields.length; i++) if (present[i] === 1 && isPrimary(this.fields[i])) this.normalizeField(draft, this.fields[i], context, report);
+    if (this.matchAccount(draft, context, report) && !isOwn(input, 'account')) this.markPresent(present, 'account');
+    for (let i = 0; i < this.fields.length; i++) if (present[i] === 1 && !isPrimary(this.fields[i])) this.normalizeField(draft, this.fields[i], context, report);
     this.tidyRest(draft, draft.lead, [], 0, report);
     this.addCampaignContext(draft);
     for (const path of this.required) {
@@ -256,27 +268,19 @@ export class Normalizer {
   }
 
   /**
-   * Indexes (in `fields` order) of the fields whose key the lead has: countries and emails
-   * (`primary`) and the others. Found from the lead's keys, which are fewer than the fields known
-   * by convention.
+   * Which fields (1 at their index in `fields`) are under the lead's keys: found from the keys,
+   * which are fewer than the fields known by convention. A nested path is found under its first
+   * segment and under its flat key, and marked once.
    */
-  private presentFields(lead: Lead): { primary: number[]; rest: number[] } {
-    const keys = Object.keys(lead);
-    return { primary: this.presentIn(keys, true).sort((a, b) => a - b), rest: this.presentIn(keys, false) };
+  private presentFields(keys: readonly string[]): Uint8Array {
+    const present = new Uint8Array(this.fields.length);
+    for (const key of keys) this.markPresent(present, key);
+    return present;
   }
 
-  private presentIn(keys: readonly string[], primary: boolean): number[] {
-    const found: number[] = [];
-    for (const key of keys) {
-      const indexes = this.fieldsByKey.get(key);
-      if (indexes === undefined) continue;
-      for (const i of indexes) {
-        const f = this.fields[i];
-        // A nested path is found under its first segment and under its flat key: counted once.
-        if ((f.kind === 'country' || f.kind === 'email') === primary && (f.segments.length === 1 || !found.includes(i))) found.push(i);
-      }
-    }
-    return found;
+  private markPresent(present: Uint8Array, key: string): void {
+    const indexes = this.fieldsByKey.get(key);
+    if (indexes !== undefined) for (const i of indexes) present[i] = 1;
   }
 
   private normalizeField(draft: Draft, f: FieldSpec, context: FieldContext, report: Report): void {
@@ -305,12 +309,12 @@ export class Normalizer {
     if (f.kind === 'email') {
       const email = normalizeEmail(given);
       if (!email.ok) return this.fieldProblem(report, f, raw, email.problem, email.message);
-      if (draft.set(f.segments, f.path, email.value.email)) this.setEmailFacts(draft, f, email.value, context);
+      if (setClean(draft, f, raw, email.value.email)) this.setEmailFacts(draft, f, email.value, context);
       return;
     }
     const done = this.cleanByKind(f, given, context);
     if (!done.ok) return this.fieldProblem(report, f, raw, done.problem, done.message);
-    if (!draft.set(f.segments, f.path, done.value)) this.fieldProblem(report, f, raw, 'not_an_object', 'cannot be written: a parent on the path is not an object');
+    if (!setClean(draft, f, raw, done.value)) this.fieldProblem(report, f, raw, 'not_an_object', 'cannot be written: a parent on the path is not an object');
   }
 
   private fieldProblem(report: Report, f: FieldSpec, value: unknown, code: string, message: string): void {
@@ -352,14 +356,7 @@ export class Normalizer {
 
   /** `<email>_domain` and `<email>_freemail` beside the first email field; the domain is what accounts match by. */
   private setEmailFacts(draft: Draft, f: FieldSpec, email: CleanEmail, context: FieldContext): void {
-    const parent = f.segments.slice(0, -1);
-    const name = f.segments[f.segments.length - 1];
-    const at = (suffix: string) => {
-      const segments = [...parent, `${name}_${suffix}`];
-      return { segments, path: segments.join('.') };
-    };
-    const domain = at('domain');
-    const freeMail = at('freemail');
+    const { domain, freeMail } = this.emailFacts.get(f) as EmailFactPaths;
     draft.set(domain.segments, domain.path, email.domain);
     draft.set(freeMail.segments, freeMail.path, email.freeMail);
     context.emailDomain ??= email.domain;
@@ -399,10 +396,12 @@ export class Normalizer {
    */
   private tidyRest(draft: Draft, container: Record<string, unknown>, parent: readonly string[], depth: number, report: Report): void {
     const parentPath = parent.join('.');
+    // The keys here whose path is a field's: `parentPath.key` is one exactly when `key` is under `parentPath`.
+    const fieldKeys = depth === 0 ? this.fieldPaths : this.fieldKeysUnder.get(parentPath);
     for (const key of Object.keys(container)) {
       if (depth === 0 && key === ORIGINAL_KEY) continue;
+      if (fieldKeys !== undefined && fieldKeys.has(key)) continue;
       const path = depth === 0 ? key : `${parentPath}.${key}`;
-      if (this.fieldPaths.has(path)) continue;
       const value = container[key];
       if (typeof value === 'string') {
         const tidy = this.tidyText(value, path, report);
@@ -439,7 +438,7 @@ export class Normalizer {
   /** Schema problems, except for fields that already have one from normalization (one reason per field is enough). */
   private validate(lead: Lead, report: Report): void {
     const found: Problem[] = [];
-    if (this.derivedValidator !== null) found.push(...schemaProblems(this.derivedValidator, fieldValues(lead, this.declared, (l, f) => readPath(l, f.segments))));
+    if (this.derivedValidator !== null) found.push(...schemaProblems(this.derivedValidator, fieldValues(lead, this.declared, readField)));
     if (this.userValidator !== null) {
       // The user's schema describes the lead, not the originals normalization keeps beside it.
       let data = lead;
@@ -457,6 +456,43 @@ export class Normalizer {
       report.problems.push(p);
     }
   }
+}
+
+function readField(lead: Lead, f: FieldSpec): unknown {
+  return readPath(lead, f.segments);
+}
+
+/** Countries and emails: normalized before the other fields. */
+function isPrimary(f: FieldSpec): boolean {
+  return f.kind === 'country' || f.kind === 'email';
+}
+
+/**
+ * Writes a field's clean value, as Draft.set does; a value that is the one read (`raw`, most
+ * values of a clean lead) is already in place, so set would find nothing to do.
+ */
+function setClean(draft: Draft, f: FieldSpec, raw: unknown, value: unknown): boolean {
+  return Object.is(raw, value) || draft.set(f.segments, f.path, value);
+}
+
+interface FieldPath {
+  segments: readonly string[];
+  path: string;
+}
+
+interface EmailFactPaths {
+  domain: FieldPath;
+  freeMail: FieldPath;
+}
+
+function emailFactPaths(f: FieldSpec): EmailFactPaths {
+  const parent = f.segments.slice(0, -1);
+  const name = f.segments[f.segments.length - 1];
+  const at = (suffix: string): FieldPath => {
+    const segments = [...parent, `${name}_${suffix}`];
+    return { segments, path: segments.join('.') };
+  };
+  return { domain: at('domain'), freeMail: at('freemail') };
 }
 
 interface FieldContext {

@@ -1,8 +1,10 @@
 // Phone numbers to E.164 with libphonenumber-js, reading national numbers in the lead's country.
 // The `max` metadata is used: it checks the digits of each numbering plan, not only the length,
-// and it knows number types, which the mobile check needs.
+// and it knows number types, which the mobile check needs. Numbers written `+<digits>` are read
+// by phone-international.ts, the same way and faster; the library's parse reads the others.
 
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+import { readInternational } from './phone-international';
 import { installCachedPhoneRegexes } from './phone-regex-cache';
 import { cleaned, failed, quote, stripInvisible, type Cleaned } from './text';
 
@@ -51,15 +53,8 @@ export function normalizePhone(value: unknown, hint: string | null, options: Pho
   // Bare digits (a JSON number, a digits-only cell) are often an international number whose `+`
   // an export dropped: read them so first when that gives a valid number of the lead's country.
   const bareDigits = typeof value === 'number' || DIGITS_ONLY.test(text);
-  const international = bareDigits ? parse(`+${text}`, undefined) : undefined;
-  const internationalValid = international !== undefined && international.isValid();
-  let number: PhoneNumber | undefined;
-  if (internationalValid && (country === undefined || international.country === country)) {
-    number = international;
-  } else {
-    const national = parse(text, country);
-    number = national !== undefined && national.isValid() ? national : internationalValid ? international : undefined;
-  }
+  const international = bareDigits ? validNumber(`+${text}`, undefined) : undefined;
+  const number = international !== undefined && (country === undefined || international.country === country) ? international : (validNumber(text, country) ?? international);
   if (number === undefined) {
     const where = country !== undefined ? ` in ${country}` : text.startsWith('+') || text.startsWith('00') ? '' : ' (no country code, and no country on the lead to read it by)';
     return failed('invalid_phone', `${quote(text)} is not a valid phone number${where}`);
@@ -74,9 +69,13 @@ export function normalizePhone(value: unknown, hint: string | null, options: Pho
   return cleaned({ e164: number.ext ? `${number.number};ext=${number.ext}` : number.number, country: number.country ?? null, mobile });
 }
 
-function parse(text: string, country: CountryCode | undefined): PhoneNumber | undefined {
+/** The number text is, read in `country` when written without a country code; undefined when it is not a valid one. */
+function validNumber(text: string, country: CountryCode | undefined): PhoneNumber | undefined {
+  const read = readInternational(text);
+  if (read !== undefined) return read ?? undefined;
   // `extract: false`: the whole text must be the number, not a number found somewhere in it.
-  return parsePhoneNumberFromString(text, { defaultCountry: country, extract: false });
+  const number = parsePhoneNumberFromString(text, { defaultCountry: country, extract: false });
+  return number !== undefined && number.isValid() ? number : undefined;
 }
 
 const E164 = /^\+[1-9]\d{6,14}(?:;ext=\d{1,20})?$/;

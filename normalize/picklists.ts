@@ -20,6 +20,8 @@ export class SynonymError extends Error {
 /** The spellings of one field's values, ready for lookups. */
 export class Picklist {
   private readonly byKey = new Map<string, string>();
+  /** The spellings given, as written -> their canonical value: most values arrive written so, and skip the fold. */
+  private readonly given = new Map<string, string>();
 
   /**
    * `values`: the field's enum values (each its own canonical spelling), or empty for a free text
@@ -33,13 +35,18 @@ export class Picklist {
   ) {
     // Enum values that differ only by case or separator (the checker warns of them) keep the first.
     for (const value of values) if (!this.byKey.has(picklistKey(value))) this.byKey.set(picklistKey(value), value);
+    const written = [...values];
     for (const canonical of Object.keys(synonyms)) {
       // A mapping may name an enum value in another spelling (`Paid Search` for `paid_search`): the enum's spelling is kept.
       const target = this.byKey.get(picklistKey(canonical)) ?? canonical;
       this.add(canonical, target);
-      const spellings = synonyms[canonical];
-      for (const spelling of typeof spellings === 'string' ? [spellings] : spellings) this.add(spelling, target);
+      const listed = synonyms[canonical];
+      const spellings = typeof listed === 'string' ? [listed] : listed;
+      for (const spelling of spellings) this.add(spelling, target);
+      written.push(canonical, ...spellings);
     }
+    // What resolve finds for each of them, worked out once (long ones it never reads).
+    for (const spelling of written) if (spelling.length <= MAX_SHORT_CHARS) this.given.set(spelling, this.byKey.get(picklistKey(spelling)) as string);
   }
 
   private add(spelling: string, canonical: string): void {
@@ -58,7 +65,7 @@ export class Picklist {
   resolve(value: unknown): string | null {
     const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
     if (text === null || text.length > MAX_SHORT_CHARS) return null;
-    return this.byKey.get(picklistKey(text)) ?? null;
+    return this.given.get(text) ?? this.byKey.get(picklistKey(text)) ?? null;
   }
 }
 

@@ -55,6 +55,12 @@ describe('normalizeLead', () => {
     expect(() => createNormalizer({ fields: { x: 'money' as never } })).toThrow('fields.x: unknown kind "money"');
   });
 
+  test('other text is tidied at any depth; a nested key whose path is a field path is left to that field', () => {
+    const n = createNormalizer({ fields: { 'meta.a.b': 'number', 'meta.c': 'text' }, conventions: false });
+    const r = n.normalize({ meta: { 'a.b': ' 12 ', c: ' x ', d: { e: ' y ', 'a.b': ' z ' } }, 'meta.c': ' w ', note: ' n/a ' });
+    expect(r.lead).toEqual({ meta: { 'a.b': ' 12 ', c: 'x', d: { e: 'y', 'a.b': 'z' } }, 'meta.c': ' w ', note: null, original: { meta: { c: ' x ', d: { e: ' y ', 'a.b': ' z ' } }, note: ' n/a ' } });
+  });
+
   test("a user schema sees the lead without the originals normalization keeps", () => {
     const n = createNormalizer({ schema: { type: 'object', additionalProperties: false, properties: { country: { type: 'string' }, note: { type: 'string' } } } });
     expect(n.normalize({ country: 'Germany' }).status).toBe('clean');

@@ -28,6 +28,11 @@ describe('Picklist', () => {
     expect([tiers.resolve(1), tiers.resolve(true), tiers.resolve({}), tiers.resolve('1'.repeat(300))]).toEqual(['1', 'true', null, null]);
   });
 
+  test('a spelling as written resolves as its fold does: enum values alike but for case keep the first', () => {
+    const tier = new Picklist('tier', ['Gold', 'gold', 'silver'], { silver: 'ag', Gold: ['au', 'GOLD'] });
+    expect(['gold', 'Gold', 'GOLD', 'au', 'ag', 'silver', 'Silver'].map((s) => tier.resolve(s))).toEqual(['Gold', 'Gold', 'Gold', 'Gold', 'silver', 'silver', 'silver']);
+  });
+
   test('one spelling for two values is refused when the normalizer is set up', () => {
     expect(() => new Picklist('source', [], { paid_search: ['ads'], display: ['ADS'] })).toThrow(SynonymError);
     expect(() => new Picklist('source', [], { paid_search: ['ads'], display: ['ADS'] })).toThrow('synonyms of source: "ADS" is given for both "paid_search" and "display"');
@@ -53,6 +58,9 @@ describe('blank words', () => {
   test('extra words, and values that are blank to the language', () => {
     const words = new BlankWords(['TBD', ' keine Angabe ']);
     expect([words.isBlankText('tbd'), words.isBlankText('Keine Angabe'), DEFAULT_BLANK_WORDS.isBlankText('tbd')]).toEqual([true, true, false]);
+    // Words starting with a letter outside ASCII, or one whose capital is two letters (ß, SS).
+    const accented = new BlankWords(['ñ/a', 'ßß']);
+    expect(['Ñ/A', 'ñ/a', 'ßß', 'SS', 'ss', 'N/A'].map((s) => accented.isBlankText(s))).toEqual([true, true, true, false, false, true]);
     expect([words.isBlankValue(null), words.isBlankValue([]), words.isBlankValue(['', ' ']), words.isBlankValue(0), words.isBlankValue('-')]).toEqual([true, true, true, false, true]);
     // A long text is never lower-cased or looked up.
     expect(DEFAULT_BLANK_WORDS.isBlankText(`n${' '.repeat(1 << 20)}`)).toBe(false);
