@@ -46,6 +46,8 @@ interface PoolKeys {
   readonly rotation: string;
   readonly members: readonly MemberKeys[];
   readonly all: readonly string[];
+  /** [this]: the option keys of a lead whose one option is this pool (see prepare). */
+  readonly alone: readonly PoolKeys[];
 }
 
 /** Pool options whose keys PolicyKeys keeps at hand. */
@@ -79,7 +81,9 @@ class PolicyKeys {
       memberKeys[m] = this.member(members[m].name);
       all.push(memberKeys[m].away, memberKeys[m].counts);
     }
-    const keys: PoolKeys = { pool, list: members, names: members.map((m) => m.name), rotation, members: memberKeys, all };
+    const alone: PoolKeys[] = [];
+    const keys: PoolKeys = { pool, list: members, names: members.map((m) => m.name), rotation, members: memberKeys, all, alone };
+    alone.push(keys);
     this.recent[this.nextRecent] = keys;
     this.nextRecent = (this.nextRecent + 1) % RECENT_POOLS;
     return keys;
@@ -305,7 +309,7 @@ interface Lead {
   names: PolicyKeys;
   stickyKey: string | null;
   /** Per option of the pending decision, in order: a pool's keys, a person's, or null. */
-  optionKeys: (PoolKeys | MemberKeys | null)[];
+  optionKeys: readonly (PoolKeys | MemberKeys | null)[];
   keys: readonly string[];
 }
 
@@ -320,7 +324,7 @@ function prepare(pending: PendingDecision): Lead {
   // The common case, one pool and no sticky key, asks for exactly the pool's keys.
   if (stickyKey === null && options.length === 1 && options[0].kind === 'pool') {
     const pool = names.pool(options[0].pool, options[0].members);
-    return { pending, now, names, stickyKey, optionKeys: [pool], keys: pool.all };
+    return { pending, now, names, stickyKey, optionKeys: pool.alone, keys: pool.all };
   }
   const keys: string[] = [];
   if (stickyKey !== null) keys.push(stickyKey);
@@ -347,19 +351,19 @@ function settle(lead: Lead, read: StateRead): TransactionStep<Decision> {
   const bySticky = settleSticky(s);
   if (bySticky !== null) return bySticky;
 
-  const failures: string[] = [];
+  let failures: string[] | null = null;
   for (let i = 0; i < pending.options.length; i++) {
     const option = pending.options[i];
     switch (option.kind) {
       case 'queue':
         return done(s, { status: 'queued', assignee: null, queue: option.queue, pool: null, rule: pending.rule, path: pending.path, candidates: [], sla: option.sla, reason: null });
       case 'unresolved':
-        failures.push(option.reason);
+        (failures ??= []).push(option.reason);
         break;
       case 'person': {
         const keys = lead.optionKeys[i] as MemberKeys;
         if (isAway(readAway(read.get(keys.away)), now)) {
-          failures.push(`${option.via} ${option.assignee} is away`);
+          (failures ??= []).push(`${option.via} ${option.assignee} is away`);
           s.trace?.push({ step: 'target', source: `${option.via} ${option.assignee}`, result: false, note: 'away' });
           break;
         }
@@ -369,12 +373,12 @@ function settle(lead: Lead, read: StateRead): TransactionStep<Decision> {
       case 'pool': {
         const outcome = settlePool(s, option, lead.optionKeys[i] as PoolKeys);
         if (typeof outcome !== 'string') return outcome;
-        failures.push(outcome);
+        (failures ??= []).push(outcome);
         break;
       }
     }
   }
-  const reason = failures.length > 0 ? failures.join('; ') : pending.rule === null ? 'no rule matched' : 'the rule has no target';
+  const reason = failures !== null ? failures.join('; ') : pending.rule === null ? 'no rule matched' : 'the rule has no target';
   return { writes: s.writes, result: toFallback(pending, pending.rule, reason, s.trace) };
 }
 

@@ -124,12 +124,14 @@ export function countIn(counts: Counts | undefined, per: CapPeriod, tz: string, 
   return 0;
 }
 
+const UTC_DAY = { per: 'day', tz: 'UTC' } as const;
+
 /**
  * The period a member's load is counted in: its cap's period and zone, else the day in UTC.
  * A person with no member options (an owner, a rep) is counted by the UTC day.
  */
 function loadPeriod(member: MemberOption | null): { per: CapPeriod; tz: string } {
-  return member?.cap ?? { per: 'day', tz: 'UTC' };
+  return member?.cap ?? UTC_DAY;
 }
 
 /** The member's assignments in its load period (least_loaded). */
@@ -145,13 +147,18 @@ export function load(member: MemberOption, counts: Counts | undefined, now: numb
  */
 export function countAssignment(counts: Counts | undefined, member: MemberOption | null, now: number): Counts {
   const { per, tz } = loadPeriod(member);
-  const periods: PeriodCount[] = [];
+  const before = counts?.periods ?? [];
+  // Sized for the usual case, the same periods once more: a list grown from empty reserves many more.
+  const periods = new Array<PeriodCount>(before.length);
+  let kept = 0;
   let counted = false;
-  for (const p of counts?.periods ?? []) {
+  for (let i = 0; i < before.length; i++) {
+    const p = before[i];
     if (p.key !== period(now, p.tz, p.per).key) continue;
-    periods.push({ per: p.per, tz: p.tz, key: p.key, end: p.end, count: p.count + 1 });
+    periods[kept++] = { per: p.per, tz: p.tz, key: p.key, end: p.end, count: p.count + 1 };
     if (p.per === per && p.tz === tz) counted = true;
   }
+  periods.length = kept;
   if (!counted) {
     const current = period(now, tz, per);
     periods.push({ per, tz, key: current.key, end: current.to, count: 1 });
@@ -200,19 +207,19 @@ const slot: number[] = [];
 const primary: number[] = [];
 const secondary: number[] = [];
 const order: number[] = [];
-/** Names met that the rotation does not have yet, in the order met. */
-const fresh: string[] = [];
 
 /**
- * Where `name` is in the rotation's arrays (names); a name not there yet gets the next slot after
- * them, in the order met (see fresh). A linear scan beats a Map for the few members most pools
- * have, and `guess` (the slot a name has when the rotation lists the members in their declared
- * order, as it does unless members were added or removed) mostly saves even that.
+ * Where `name` is in the rotation's arrays (names), or -1. A linear scan beats a Map for the few
+ * members most pools have, and `guess` (the slot a name has when the rotation lists the members
+ * in their declared order, as it does unless members were added or removed) mostly saves even that.
  */
 function slotOf(name: string, guess: number, names: readonly string[], index: Map<string, number> | null): number {
   if (names[guess] === name) return guess;
-  const j = index === null ? names.indexOf(name) : (index.get(name) ?? -1);
-  if (j >= 0) return j;
+  return index === null ? names.indexOf(name) : (index.get(name) ?? -1);
+}
+
+/** The slot of a name the rotation does not have yet: the next after `names`, in the order met (`fresh`). */
+function freshSlot(name: string, names: readonly string[], fresh: string[]): number {
   const k = fresh.indexOf(name);
   return names.length + (k >= 0 ? k : fresh.push(name) - 1);
 }
@@ -261,10 +268,13 @@ export function choosePoolMember(input: PoolChoice): Cascade {
   const last = rotation.last.slice();
 
   const index = names.length > 16 ? new Map(names.map((name, i): [string, number] => [name, i])) : null;
-  fresh.length = 0;
-  for (let i = 0; i < n; i++) slot[i] = slotOf(members[i].name, i, names, index);
-  for (const name of input.others) slotOf(name, -1, names, index);
-  if (fresh.length > 0) {
+  let fresh: string[] | null = null;
+  for (let i = 0; i < n; i++) {
+    const j = slotOf(members[i].name, i, names, index);
+    slot[i] = j >= 0 ? j : freshSlot(members[i].name, names, (fresh ??= []));
+  }
+  for (const name of input.others) if (slotOf(name, -1, names, index) < 0) freshSlot(name, names, (fresh ??= []));
+  if (fresh !== null) {
     names = names.concat(fresh);
     current = current.concat(fresh.map(() => 0));
     for (let k = 0; k < fresh.length; k++) last.push(seq > 0 ? ++seq : 0);
