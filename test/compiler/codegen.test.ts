@@ -109,7 +109,7 @@ describe('generated code is safe', () => {
   });
 
   test('every line is one statement or a brace', () => {
-    const { source } = generateEvaluator(acmePolicy());
+    const { source } = generateEvaluator(acmePolicy({ memberWhen: true }));
     for (const line of source.split('\n')) expect(line).toMatch(/(;|\{|\})$/);
   });
 
@@ -200,7 +200,7 @@ describe('generated code is safe', () => {
 // ---- generated code: meaning ---------------------------------------------------------------------
 
 describe('the reference policy', () => {
-  const ir = acmePolicy();
+  const ir = acmePolicy({ memberWhen: true });
   const ev = createCodegenEvaluator(ir);
   const decide = (l: unknown) => {
     const scratch: (string | null | undefined)[] = [];

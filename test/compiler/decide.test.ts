@@ -3,76 +3,18 @@ import { createDecide, isoUtc } from '../../compiler/decide';
 import type { Evaluator, MemberOption, PlanOption } from '../../compiler/decision';
 import type { PolicyIR } from '../../compiler/ir';
 import { createReferenceEvaluator } from '../../compiler/reference';
-import { and, calendar, hours, IrBuilder, or, WEEKDAYS } from './hand-ir';
+import { acmePolicy } from './acme-ir';
+import { calendar, hours, IrBuilder, WEEKDAYS } from './hand-ir';
 
 const NOW = '2026-11-23T15:00:00.000Z'; // Monday 10:00 in New York
 const POLICY = { name: 'acme-inbound', hash: 'sha256:test' };
 const NY = 'America/New_York';
 
-/** The policy of LANGUAGE.md ("A whole policy"), built by hand. */
-function acme(): PolicyIR {
-  const b = new IrBuilder('acme-inbound');
-  b.dimension('segment', 'employees', [
-    ['enterprise', b.cmp('employees', '>=', 1000)],
-    ['midmarket', b.cmp('employees', '>=', 200)],
-    ['smb', null],
-  ]);
-  b.dimension('geo', 'country', [
-    ['na', b.in('country', ['US', 'CA', 'MX'])],
-    ['emea', b.in('country', ['GB', 'IE', 'DE', 'FR', 'NL', 'ES', 'IT', 'SE'])],
-    ['apac', null],
-  ]);
-  b.dimension('intent', null, [
-    ['high', or(b.eq('type', 'demo'), b.in('source', ['paid_search', 'partner']))],
-    ['low', null],
-  ]);
-  b.pool('enterprise.na', ['alice', 'bob', 'carol']);
-  b.pool('enterprise.emea', [{ name: 'dieter', weight: 2 }, 'emma']);
-  b.pool('enterprise.*', ['zoe']);
-  b.pool('midmarket.*', ['mia', 'noah']);
-  const smbHours = calendar(NY, hours(WEEKDAYS, '08:00', '18:00'));
-  b.pool(
-    'smb.*',
-    [
-      { name: 'frank', cap: { count: 40, per: 'day' } },
-      { name: 'gina', cap: { count: 40, per: 'day' } },
-    ],
-    smbHours,
-  );
-  const payments = b.pool('payments_team', ['ivy@acme.com', 'jon@acme.com']);
-  b.sticky = { path: b.pathIndex('email'), ms: 30 * 86_400_000, text: '30d' };
-  b.rule(and(b.eq('account.status', 'customer'), b.blank('account.owner', true)), [{ kind: 'owner', path: b.pathIndex('account.owner') }], {
-    sla: { ms: 4 * 3_600_000, text: '4h', business: false },
-    source: 'when account.status = customer and account.owner is not blank route owner sla 4h',
-  });
-  b.rule(b.eq('type', 'support'), [{ kind: 'queue', name: 'support' }], { source: 'when type = support route queue support' });
-  b.rule(
-    b.eq('product', 'payments'),
-    [
-      { kind: 'pool', strategy: 'round_robin', pool: payments },
-      { kind: 'queue', name: 'payments_overflow' },
-    ],
-    { sla: { ms: 600_000, text: '10m', business: false }, priority: 'high', source: 'when product = payments route round_robin(payments_team) or queue payments_overflow sla 10m priority high' },
-  );
-  b.rule(b.eq('intent', 'high'), [b.by('round_robin', 'segment', 'geo')], {
-    sla: { ms: 300_000, text: '5m', business: false },
-    priority: 'high',
-    escalationText: ['next', 'queue exceptions'],
-    source: 'when intent = high route by segment then geo then round_robin(pool) sla 5m priority high',
-  });
-  b.rule('else', [b.by('round_robin', 'segment', 'geo')], {
-    sla: { ms: 86_400_000, text: '1d', business: false },
-    escalationText: ['next', 'queue exceptions'],
-    source: 'else by segment then geo then round_robin(pool) sla 1d escalate to next, queue exceptions',
-  });
-  return b.build();
-}
-
 const decideWith = (ir: PolicyIR, evaluator: Evaluator = createReferenceEvaluator(ir)) => createDecide(ir, evaluator, POLICY);
 const names = (o: PlanOption) => (o.kind === 'pool' ? o.members.map((m) => m.name) : []);
 
 describe('the example policy', () => {
-  const decide = decideWith(acme());
+  const decide = decideWith(acmePolicy());
 
   test('the decision of LANGUAGE.md: by segment then geo, the exact pool', () => {
     const d = decide({ email: 'ann@big.com', type: 'demo', employees: 5000, country: 'US' }, { now: NOW });
@@ -370,7 +312,7 @@ describe('sticky', () => {
 });
 
 describe('now', () => {
-  const decide = decideWith(acme());
+  const decide = decideWith(acmePolicy());
   test('a Date, epoch ms or ISO string; Date.now() by default', () => {
     expect(decide({}, { now: new Date(NOW) }).routed_at).toBe(NOW);
     expect(decide({}, { now: Date.parse(NOW) }).routed_at).toBe(NOW);
@@ -394,7 +336,7 @@ describe('trace', () => {
   }
 
   test('explains the sticky key, every rule tried, the dimensions, the pools looked for and each member', () => {
-    const ir = acme();
+    const ir = acmePolicy();
     const d = decideWith(ir, foreign(ir))({ email: 'Ann@X.com', source: 'partner', employees: '5000', country: 'JP' }, { now: NOW, trace: true });
     const trace = d.trace ?? [];
     expect(trace.map((e) => `${e.step}: ${e.source}`)).toEqual([
@@ -425,7 +367,7 @@ describe('trace', () => {
   });
 
   test('skipped members, failed targets and the fallback are explained', () => {
-    const ir = acme();
+    const ir = acmePolicy();
     const decide = decideWith(ir);
     const saturday = decide({ employees: 10, country: 'US' }, { now: '2026-11-28T15:00:00Z', trace: true }).trace ?? [];
     expect(saturday.find((e) => e.step === 'pool')).toMatchObject({ source: 'smb.*', result: false, note: 'nobody in smb.* is eligible now; trying the next target' });
@@ -448,7 +390,7 @@ describe('trace', () => {
   });
 
   test('the traced decision equals the untraced one', () => {
-    const decide = decideWith(acme());
+    const decide = decideWith(acmePolicy());
     for (const lead of [{ type: 'demo', employees: 5000, country: 'DE' }, { product: 'payments' }, { account: { status: 'customer' } }, {}]) {
       const { trace, ...traced } = decide(lead, { now: NOW, trace: true });
       expect(trace?.length).toBeGreaterThan(0);
@@ -475,7 +417,7 @@ describe('every lead gets a decision', () => {
   ];
 
   test.each(hostile.map((lead, i) => [i, lead]))('lead #%s', (_, lead) => {
-    const decide = decideWith(acme());
+    const decide = decideWith(acmePolicy());
     const d = decide(lead, { now: NOW, trace: true });
     expect(d.routed_at).toBe(NOW);
     expect(d.options.length + (d.rule === null ? 1 : 0)).toBeGreaterThan(0);

@@ -267,7 +267,7 @@ describe('codegen evaluator equals the reference evaluator', () => {
   });
 
   test('on the reference policy (LANGUAGE.md "A whole policy") and random leads', () => {
-    const ir = acmePolicy();
+    const ir = acmePolicy({ memberWhen: true });
     const reference = createReferenceEvaluator(ir);
     const codegen = createCodegenEvaluator(ir);
     const acmeValue = fc.oneof(leadValue, fc.constantFrom<unknown>('US', ' de ', 'Ca', 'demo', 'support', 'payments', 'paid_search', 'customer', 'bob', '1500', 250, 1000, 199));
