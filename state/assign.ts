@@ -195,6 +195,8 @@ interface Settling {
   pending: PendingDecision;
   keys: PolicyKeys;
   read: StateRead;
+  /** In a batch, the entries of the lead's keys in order (Lead.keys), read without a lookup each; else null. */
+  entries: readonly BatchEntry[] | null;
   now: number;
   stickyKey: string | null;
   writes: StateWrite[];
@@ -217,17 +219,30 @@ function done(s: Settling, outcome: Outcome): TransactionStep<Decision> {
   return { writes: s.writes, result: finish(s.pending, outcome, s.trace) };
 }
 
-/** Why a member cannot take the lead now (away, at cap), or null. Counts are read only for a member with a cap. */
-function unavailableNow(s: Settling, member: MemberOption, keys: MemberKeys): string | null {
-  return unavailable(member, readAway(s.read.get(keys.away)), member.cap === null ? undefined : readCounts(s.read.get(keys.counts)), s.now);
+/** The value of `key`, which is the lead's `at`-th key (Lead.keys; -1 when it is not one of them). */
+function valueAt(s: Settling, at: number, key: string): StateValue | undefined {
+  return s.entries === null || at < 0 ? s.read.get(key) : s.entries[at].value;
 }
 
+/**
+ * Why a member cannot take the lead now (away, at cap), or null. Counts are read only for a
+ * member with a cap. `at`: where the member's away key is in the lead's keys, its counts key
+ * next (-1: not among them).
+ */
+function unavailableNow(s: Settling, member: MemberOption, keys: MemberKeys, at: number): string | null {
+  const away = readAway(valueAt(s, at, keys.away));
+  return unavailable(member, away, member.cap === null ? undefined : readCounts(valueAt(s, at < 0 ? -1 : at + 1, keys.counts)), s.now);
+}
+
+/** Where member m's away key is among the lead's keys, for a pool option whose keys start at `offset` (see PoolKeys.all). */
+const memberAt = (offset: number, m: number): number => (offset < 0 ? -1 : offset + 1 + 2 * m);
+
 /** The pool's members away or at cap now, as `name: why`. */
-function unavailableMembers(s: Settling, option: PoolOption, keys: PoolKeys): string[] {
+function unavailableMembers(s: Settling, option: PoolOption, keys: PoolKeys, offset: number): string[] {
   const why: string[] = [];
   for (let i = 0; i < option.members.length; i++) {
     const member = option.members[i];
-    const no = unavailableNow(s, member, keys.members[i]);
+    const no = unavailableNow(s, member, keys.members[i], memberAt(offset, i));
     if (no !== null) why.push(`${member.name}: ${no}`);
   }
   return why;
@@ -249,7 +264,7 @@ function settleSticky(s: Settling): TransactionStep<Decision> | null {
   else {
     const keys = s.keys.member(member.name);
     if (!s.read.has(keys.away) || !s.read.has(keys.counts)) return { need: [keys.away, keys.counts] };
-    why = unavailableNow(s, member, keys);
+    why = unavailableNow(s, member, keys, -1);
     if (why === null) {
       record(s, member.name, keys, member, owner.pool);
       s.trace?.push({ step: 'sticky', source: sticky.key, result: member.name, note: `assigned again to ${member.name}, who had ${sticky.key} within the sticky window` });
@@ -261,7 +276,7 @@ function settleSticky(s: Settling): TransactionStep<Decision> | null {
 }
 
 /** A pool option's decision, or the reason nobody in it can take the lead. */
-function settlePool(s: Settling, option: PoolOption, keys: PoolKeys): TransactionStep<Decision> | string {
+function settlePool(s: Settling, option: PoolOption, keys: PoolKeys, offset: number): TransactionStep<Decision> | string {
   const members = option.members;
   // Everyone not available now still enters the rotation (see choosePoolMember).
   let others: string[] | null = option.skipped.length === 0 ? null : option.skipped.map((m) => m.name);
@@ -269,7 +284,7 @@ function settlePool(s: Settling, option: PoolOption, keys: PoolKeys): Transactio
   let available: MemberOption[] | null = null;
   let availableKeys: MemberKeys[] | null = null;
   for (let i = 0; i < members.length; i++) {
-    if (unavailableNow(s, members[i], keys.members[i]) === null) {
+    if (unavailableNow(s, members[i], keys.members[i], memberAt(offset, i)) === null) {
       if (available !== null) {
         available.push(members[i]);
         availableKeys?.push(keys.members[i]);
@@ -285,18 +300,18 @@ function settlePool(s: Settling, option: PoolOption, keys: PoolKeys): Transactio
   const chosen = available ?? members;
   const chosenKeys = availableKeys ?? keys.members;
   if (chosen.length === 0) {
-    const why = option.skipped.map((m) => `${m.name}: ${m.why}`).concat(unavailableMembers(s, option, keys));
+    const why = option.skipped.map((m) => `${m.name}: ${m.why}`).concat(unavailableMembers(s, option, keys, offset));
     const reason = `no one available in pool ${option.pool}${why.length > 0 ? ` (${why.join(', ')})` : ''}`;
     s.trace?.push({ step: 'pool', source: option.pool, result: false, note: reason });
     return reason;
   }
   const loads = option.strategy === 'least_loaded' ? chosen.map((m, i) => load(m, readCounts(s.read.get(chosenKeys[i].counts)), s.now)) : NONE;
-  const cascade = choosePoolMember({ strategy: option.strategy, members: chosen, loads, others: others ?? NONE, rotation: readRotation(s.read.get(keys.rotation)) });
+  const cascade = choosePoolMember({ strategy: option.strategy, members: chosen, loads, others: others ?? NONE, rotation: readRotation(valueAt(s, offset, keys.rotation)) });
   const assignee = chosen[cascade.chosen];
   s.writes.push({ key: keys.rotation, value: cascade.rotation });
   record(s, assignee.name, chosenKeys[cascade.chosen], assignee, option.pool);
   if (s.trace !== undefined) {
-    const why = unavailableMembers(s, option, keys);
+    const why = unavailableMembers(s, option, keys, offset);
     s.trace.push({ step: 'pool', source: option.pool, result: assignee.name, note: `${option.strategy}${why.length > 0 ? ` (left out ${why.join(', ')})` : ''}` });
   }
   return done(s, { status: 'assigned', assignee: assignee.name, queue: null, pool: option.pool, rule: s.pending.rule, path: option.path, candidates: cascade.candidates, sla: option.sla, reason: null });
@@ -310,8 +325,13 @@ interface Lead {
   stickyKey: string | null;
   /** Per option of the pending decision, in order: a pool's keys, a person's, or null. */
   optionKeys: readonly (PoolKeys | MemberKeys | null)[];
+  /** Per option, where its keys start in `keys` (-1: it has none). */
+  offsets: readonly number[];
   keys: readonly string[];
 }
+
+/** The offsets of a lead whose one option is a pool and which has no sticky key. */
+const FIRST: readonly number[] = [0];
 
 /** What a lead's transaction needs before it starts; throws on input that is not a pending decision (routed_at not a time). */
 function prepare(pending: PendingDecision): Lead {
@@ -324,13 +344,15 @@ function prepare(pending: PendingDecision): Lead {
   // The common case, one pool and no sticky key, asks for exactly the pool's keys.
   if (stickyKey === null && options.length === 1 && options[0].kind === 'pool') {
     const pool = names.pool(options[0].pool, options[0].members);
-    return { pending, now, names, stickyKey, optionKeys: pool.alone, keys: pool.all };
+    return { pending, now, names, stickyKey, optionKeys: pool.alone, offsets: FIRST, keys: pool.all };
   }
   const keys: string[] = [];
   if (stickyKey !== null) keys.push(stickyKey);
   const optionKeys = new Array<PoolKeys | MemberKeys | null>(options.length);
+  const offsets = new Array<number>(options.length);
   for (let i = 0; i < options.length; i++) {
     const option = options[i];
+    offsets[i] = option.kind === 'pool' || option.kind === 'person' ? keys.length : -1;
     if (option.kind === 'pool') {
       const pool = names.pool(option.pool, option.members);
       for (const key of pool.all) keys.push(key);
@@ -341,13 +363,13 @@ function prepare(pending: PendingDecision): Lead {
       optionKeys[i] = mk;
     } else optionKeys[i] = null;
   }
-  return { pending, now, names, stickyKey, optionKeys, keys };
+  return { pending, now, names, stickyKey, optionKeys, offsets, keys };
 }
 
-/** The whole of one lead's assignment, as a pure function of the values read. */
-function settle(lead: Lead, read: StateRead): TransactionStep<Decision> {
+/** The whole of one lead's assignment, as a pure function of the values read (`entries`: see Settling). */
+function settle(lead: Lead, read: StateRead, entries: readonly BatchEntry[] | null): TransactionStep<Decision> {
   const { pending, now } = lead;
-  const s: Settling = { pending, keys: lead.names, read, now, stickyKey: lead.stickyKey, writes: [], trace: pending.trace?.slice() };
+  const s: Settling = { pending, keys: lead.names, read, entries, now, stickyKey: lead.stickyKey, writes: [], trace: pending.trace?.slice() };
   const bySticky = settleSticky(s);
   if (bySticky !== null) return bySticky;
 
@@ -371,7 +393,7 @@ function settle(lead: Lead, read: StateRead): TransactionStep<Decision> {
         return done(s, { status: 'assigned', assignee: option.assignee, queue: null, pool: null, rule: pending.rule, path: pending.path, candidates: [], sla: option.sla, reason: null });
       }
       case 'pool': {
-        const outcome = settlePool(s, option, lead.optionKeys[i] as PoolKeys);
+        const outcome = settlePool(s, option, lead.optionKeys[i] as PoolKeys, lead.offsets[i]);
         if (typeof outcome !== 'string') return outcome;
         (failures ??= []).push(outcome);
         break;
@@ -392,9 +414,9 @@ class LeadFailure {
 
 type Settled = Decision | LeadFailure;
 
-function settleOrFail(lead: Lead, read: StateRead): TransactionStep<Settled> {
+function settleOrFail(lead: Lead, read: StateRead, entries: readonly BatchEntry[] | null): TransactionStep<Settled> {
   try {
-    return settle(lead, read);
+    return settle(lead, read, entries);
   } catch (error) {
     return { writes: [], result: new LeadFailure(error) };
   }
@@ -413,15 +435,31 @@ interface BatchEntry {
  */
 class BatchView implements StateRead {
   private readonly entries = new Map<string, BatchEntry>();
+  /** The last key list asked for by entriesOf, and its entries. */
+  private listed: readonly string[] | null = null;
+  private listedEntries: readonly BatchEntry[] = [];
   constructor(private readonly base: StateRead) {}
 
   get(key: string): StateValue | undefined {
+    return this.entry(key).value;
+  }
+
+  /** The entries of `keys`, in order; the last list is kept, since a batch's leads mostly share one (PolicyKeys.pool). */
+  entriesOf(keys: readonly string[]): readonly BatchEntry[] {
+    if (keys !== this.listed) {
+      this.listedEntries = keys.map((key) => this.entry(key));
+      this.listed = keys;
+    }
+    return this.listedEntries;
+  }
+
+  private entry(key: string): BatchEntry {
     let entry = this.entries.get(key);
     if (entry === undefined) {
       entry = { value: this.base.get(key), write: null };
       this.entries.set(key, entry);
     }
-    return entry.value;
+    return entry;
   }
 
   has(key: string): boolean {
@@ -477,7 +515,7 @@ function settleAll(leads: readonly Lead[], read: StateRead): TransactionStep<Set
   const view = new BatchView(read);
   const results: Settled[] = [];
   for (const lead of leads) {
-    const step = settleOrFail(lead, view);
+    const step = settleOrFail(lead, view, view.entriesOf(lead.keys));
     // Only when an owner recorded by an earlier lead of the batch is not covered: run again with their keys.
     if ('need' in step) return step;
     view.apply(step.writes);
@@ -548,7 +586,7 @@ export function assign(pending: PendingDecision, store: StateStore): Promise<Dec
   } catch (error) {
     return Promise.reject(error);
   }
-  return transactOrFail(store, lead.keys, (read) => settleOrFail(lead, read), decisionOf);
+  return transactOrFail(store, lead.keys, (read) => settleOrFail(lead, read, null), decisionOf);
 }
 
 /** The leads in one transaction; rejects with a StateStoreError when the store fails (then none was assigned). */
