@@ -1,27 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import type { Decision } from '../../compiler/decision';
 import { main } from '../../cli/main';
-import { runCli } from './run-cli';
+import { runCli, scratchFolder } from './run-cli';
 
 const POLICY = join(__dirname, '../../examples/acme-inbound.route');
 const NOW = '2026-11-23T15:00:00Z';
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'leadroute-cli-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const scratch = scratchFolder('leadroute-cli-');
 
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-const run = runCli;
+const file = scratch.file;
 
 function routed(stdout: string): Record<string, unknown>[] {
   return stdout
@@ -34,37 +23,37 @@ const routing = (line: Record<string, unknown>) => line.routing as Decision;
 
 describe('leadroute', () => {
   test('without a command: help on stderr, exit 2; --help: stdout, exit 0; unknown command: exit 2', async () => {
-    const bare = await run([]);
+    const bare = await runCli([]);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain('Usage: leadroute COMMAND');
-    const help = await run(['--help']);
+    const help = await runCli(['--help']);
     expect([help.code, help.stdout]).toEqual([0, expect.stringContaining('explain POLICY LEAD.json')]);
-    const unknown = await run(['rout']);
+    const unknown = await runCli(['rout']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("leadroute: unknown command 'rout'");
   });
 
   test.each(['check', 'route', 'explain'])('%s --help prints its usage and exits 0', async (command) => {
-    const r = await run([command, '--help']);
+    const r = await runCli([command, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Usage: leadroute ${command} POLICY`);
     expect(r.stderr).toBe('');
   });
 
   test('route --help says the JSON array reader reads the whole file', async () => {
-    expect((await run(['route', '-h'])).stdout).toMatch(/\.json\s+a JSON array of lead objects \(read and parsed whole/);
+    expect((await runCli(['route', '-h'])).stdout).toMatch(/\.json\s+a JSON array of lead objects \(read and parsed whole/);
   });
 });
 
 describe('check', () => {
   test('the example policy: one OK line on stdout, exit 0', async () => {
-    const r = await run(['check', POLICY]);
+    const r = await runCli(['check', POLICY]);
     expect(r).toEqual({ code: 0, stdout: `${POLICY}: OK: policy acme-inbound, 5 rules, 6 pools, 3 dimensions\n`, stderr: '' });
   });
 
   test('a broken policy: every diagnostic on stderr with file, line, column, caret and suggestion; exit 1', async () => {
     const policy = file('broken.route', 'policy "broken"\npool ent_na = [alice]\nwhen country = US route round_robin(ent_nx)\nelse queue x\n');
-    const r = await run(['check', policy]);
+    const r = await runCli(['check', policy]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`${policy}:3:37: error: unknown pool \`ent_nx\`\n3 | when country = US route round_robin(ent_nx)\n                                        ^^^^^^\n    did you mean \`ent_na\`?`);
@@ -72,16 +61,16 @@ describe('check', () => {
   });
 
   test('warnings print but the policy passes', async () => {
-    const r = await run(['check', file('warn.route', 'policy "warn"\nwhen country = US route queue us\n')]);
+    const r = await runCli(['check', file('warn.route', 'policy "warn"\nwhen country = US route queue us\n')]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warn\.route:2:1: warning: no `fallback` line/);
     expect(r.stdout).toMatch(/OK: policy warn, 1 rule, 0 pools, 0 dimensions, 1 warning\n$/);
   });
 
   test('a missing file is a usage error naming it', async () => {
-    const r = await run(['check', join(dir, 'nope.route')]);
+    const r = await runCli(['check', scratch.path('nope.route')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`leadroute check: cannot read policy file '${join(dir, 'nope.route')}': no such file`);
+    expect(r.stderr).toContain(`leadroute check: cannot read policy file '${scratch.path('nope.route')}': no such file`);
   });
 });
 
@@ -95,7 +84,7 @@ describe('route', () => {
   const jsonl = leads.map((l) => JSON.stringify(l)).join('\n');
 
   test('one line per lead, in input order: the lead fields plus routing', async () => {
-    const r = await run(['route', POLICY, file('four.jsonl', jsonl), '--now', NOW]);
+    const r = await runCli(['route', POLICY, file('four.jsonl', jsonl), '--now', NOW]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const lines = routed(r.stdout);
@@ -111,13 +100,13 @@ describe('route', () => {
 
   test('the same input gives the same output (fresh in-memory state, fixed clock)', async () => {
     const path = file('again.jsonl', jsonl);
-    const first = await run(['route', POLICY, path, '--now', NOW]);
-    expect((await run(['route', POLICY, path, '--now', NOW])).stdout).toBe(first.stdout);
+    const first = await runCli(['route', POLICY, path, '--now', NOW]);
+    expect((await runCli(['route', POLICY, path, '--now', NOW])).stdout).toBe(first.stdout);
   });
 
   test('bad JSON and non-objects get exception lines at their place, are reported with their line, and the run goes on', async () => {
     const text = ['{"email":"a@x.com","country":"US","employees":50}', '{"email": oops', '', '7', '{"email":"b@x.com","country":"GB","employees":500}'].join('\n');
-    const r = await run(['route', POLICY, '-', '--now', NOW], text);
+    const r = await runCli(['route', POLICY, '-', '--now', NOW], text);
     expect(r.code).toBe(0);
     const lines = routed(r.stdout);
     expect(lines).toHaveLength(4);
@@ -130,7 +119,7 @@ describe('route', () => {
 
   test('CSV: dotted headers nest, quoted cells keep commas and new lines, numbers stay strings', async () => {
     const csv = 'email,company,country,employees,type,account.status,account.owner\n' + 'kim@cedar.com,"Cedar, Inc.",US,12,demo,customer,rachel.kim@acme.com\n' + 'lea@dubois.fr,"Dubois\nSAS",FR,250,contact,none,\n';
-    const r = await run(['route', POLICY, file('two.csv', csv), '--now', NOW]);
+    const r = await runCli(['route', POLICY, file('two.csv', csv), '--now', NOW]);
     expect(r.code).toBe(0);
     const [kim, lea] = routed(r.stdout);
     expect(kim).toMatchObject({ company: 'Cedar, Inc.', employees: '12', account: { status: 'customer', owner: 'rachel.kim@acme.com' } });
@@ -141,15 +130,15 @@ describe('route', () => {
   });
 
   test('a JSON array file; --format reads standard input as CSV', async () => {
-    const fromArray = await run(['route', POLICY, file('leads.json', JSON.stringify(leads.slice(0, 2))), '--now', NOW]);
+    const fromArray = await runCli(['route', POLICY, file('leads.json', JSON.stringify(leads.slice(0, 2))), '--now', NOW]);
     expect(routed(fromArray.stdout).map((l) => routing(l).status)).toEqual(['assigned', 'queued']);
-    const fromCsv = await run(['route', POLICY, '-', '--format', 'csv', '--now', NOW], 'email,type\nx@y.com,support\n');
+    const fromCsv = await runCli(['route', POLICY, '-', '--format', 'csv', '--now', NOW], 'email,type\nx@y.com,support\n');
     expect(routing(routed(fromCsv.stdout)[0])).toMatchObject({ queue: 'support' });
   });
 
   test('--summary prints counts for people instead of the JSON lines; --output keeps the lines in a file', async () => {
-    const out = join(dir, 'routed.jsonl');
-    const r = await run(['route', POLICY, file('sum.jsonl', `${jsonl}\nnot json`), '--now', NOW, '--summary', '--output', out]);
+    const out = scratch.path('routed.jsonl');
+    const r = await runCli(['route', POLICY, file('sum.jsonl', `${jsonl}\nnot json`), '--now', NOW, '--summary', '--output', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('5 leads from');
     expect(r.stdout).toMatch(/Outcome\n +3 +60\.0% +assigned\n +1 +20\.0% +queued\n +1 +20\.0% +exception\n/);
@@ -159,7 +148,7 @@ describe('route', () => {
   });
 
   test('--trace adds the trace to each decision', async () => {
-    const r = await run(['route', POLICY, '-', '--now', NOW, '--trace'], JSON.stringify(leads[0]));
+    const r = await runCli(['route', POLICY, '-', '--now', NOW, '--trace'], JSON.stringify(leads[0]));
     const trace = routing(routed(r.stdout)[0]).trace ?? [];
     expect(trace.map((t) => t.step)).toEqual(expect.arrayContaining(['sticky', 'rule', 'condition', 'dimension', 'pool']));
   });
@@ -173,36 +162,36 @@ describe('route', () => {
     [['--format', 'xml'], '--format xml: unknown format (use jsonl, json, csv)'],
     [['--evaluator', 'fast'], '--evaluator fast: unknown evaluator (use codegen or reference)'],
   ])('%j is a usage error (exit 2)', async (extra, message) => {
-    const r = await run(['route', POLICY, '-', ...extra]);
+    const r = await runCli(['route', POLICY, '-', ...extra]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stdout).toBe('');
   });
 
   test('missing and unreadable inputs are usage errors naming them', async () => {
-    const missing = await run(['route', POLICY, join(dir, 'missing.csv')]);
-    expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining(`cannot read leads file '${join(dir, 'missing.csv')}': no such file`)]);
-    const odd = await run(['route', POLICY, file('leads.txt', '')]);
+    const missing = await runCli(['route', POLICY, scratch.path('missing.csv')]);
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining(`cannot read leads file '${scratch.path('missing.csv')}': no such file`)]);
+    const odd = await runCli(['route', POLICY, file('leads.txt', '')]);
     expect([odd.code, odd.stderr]).toEqual([2, expect.stringContaining("cannot tell the format of '")]);
-    const onlyPolicy = await run(['route', POLICY]);
+    const onlyPolicy = await runCli(['route', POLICY]);
     expect([onlyPolicy.code, onlyPolicy.stderr]).toEqual([2, expect.stringContaining('leadroute route: missing LEADS')]);
-    const bothStdin = await run(['route', '-', '-']);
+    const bothStdin = await runCli(['route', '-', '-']);
     expect([bothStdin.code, bothStdin.stderr]).toEqual([2, expect.stringContaining('POLICY and LEADS cannot both be standard input')]);
-    const badOutput = await run(['route', POLICY, '-', '--output', join(dir, 'no/such/dir/out.jsonl')], '{}');
-    expect([badOutput.code, badOutput.stderr]).toEqual([2, expect.stringContaining(`cannot write --output file '${join(dir, 'no/such/dir/out.jsonl')}'`)]);
-    const directory = await run(['route', POLICY, dir, '--format', 'csv']);
-    expect([directory.code, directory.stderr]).toEqual([2, expect.stringContaining(`cannot read leads file '${dir}': it is a directory`)]);
+    const badOutput = await runCli(['route', POLICY, '-', '--output', scratch.path('no/such/scratch.path()/out.jsonl')], '{}');
+    expect([badOutput.code, badOutput.stderr]).toEqual([2, expect.stringContaining(`cannot write --output file '${scratch.path('no/such/scratch.path()/out.jsonl')}'`)]);
+    const directory = await runCli(['route', POLICY, scratch.path(), '--format', 'csv']);
+    expect([directory.code, directory.stderr]).toEqual([2, expect.stringContaining(`cannot read leads file '${scratch.path()}': it is a directory`)]);
   });
 
   test('a policy with errors: diagnostics, exit 1, no output', async () => {
-    const r = await run(['route', file('bad.route', 'policy "bad"\nwhen country = US route round_robin(nowhere)\n'), '-'], '{}');
+    const r = await runCli(['route', file('bad.route', 'policy "bad"\nwhen country = US route round_robin(nowhere)\n'), '-'], '{}');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad\.route:2:\d+: error: unknown pool `nowhere`/);
     expect(r.stdout).toBe('');
   });
 
   test('an unreadable CSV stops with exit 1, naming the file and line', async () => {
-    const r = await run(['route', POLICY, file('broken.csv', 'email,type\na@x.com,demo\nb@x.com,"demo\n')]);
+    const r = await runCli(['route', POLICY, file('broken.csv', 'email,type\na@x.com,demo\nb@x.com,"demo\n')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/broken\.csv:\d+: cannot read CSV: /);
   });
@@ -224,7 +213,7 @@ describe('route', () => {
 describe('explain', () => {
   test('tells every rule tried, the values read, dimensions, pool members, and the decision as JSON', async () => {
     const lead = file('lead.json', JSON.stringify({ email: 'anna@bluepeak.de', country: 'DE', employees: '1500', type: 'demo', account: { status: 'none' } }));
-    const r = await run(['explain', POLICY, lead, '--now', NOW]);
+    const r = await runCli(['explain', POLICY, lead, '--now', NOW]);
     expect(r.code).toBe(0);
     const text = r.stdout;
     expect(text).toContain('Values the policy reads:');
@@ -244,17 +233,17 @@ describe('explain', () => {
 
   test('a member left out says why; an exception says its reason', async () => {
     // Sunday: the smb pool (Mon-Fri 08:00-18:00 America/New_York) is closed.
-    const r = await run(['explain', POLICY, '-', '--now', '2026-11-22T15:00:00Z'], JSON.stringify({ email: 'tiny@shop.com', country: 'US', employees: 3, type: 'contact' }));
+    const r = await runCli(['explain', POLICY, '-', '--now', '2026-11-22T15:00:00Z'], JSON.stringify({ email: 'tiny@shop.com', country: 'US', employees: 3, type: 'contact' }));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\n {6}frank: left out: .*outside hours/);
     expect(r.stdout).toMatch(/Decision: exception: fallback queue exceptions by rule 4 \(line 45\), because /);
   });
 
   test('a lead that is not one JSON object fails with exit 1, naming the file', async () => {
-    const r = await run(['explain', POLICY, file('two.json', '[{}, {}]')]);
+    const r = await runCli(['explain', POLICY, file('two.json', '[{}, {}]')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('two.json: expected one lead, a JSON object; found an array');
-    const bad = await run(['explain', POLICY, '-'], '{"email":');
+    const bad = await runCli(['explain', POLICY, '-'], '{"email":');
     expect([bad.code, bad.stderr]).toEqual([1, expect.stringMatching(/^stdin: invalid JSON: /)]);
   });
 });

@@ -1,33 +1,21 @@
 // `leadroute normalize` in-process: JSON Lines out in input order, the summary on stderr, the
 // option files, and failures with the right exit codes.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../cli/run-cli';
+import { runCli, scratchFolder } from '../cli/run-cli';
 
 const ROOT = join(__dirname, '../..');
 const POLICY = join(ROOT, 'examples/acme-inbound.route');
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'leadroute-normalize-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const scratch = scratchFolder('leadroute-normalize-');
 
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-const run = runCli;
+const file = scratch.file;
 
 const lines = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('leadroute normalize', () => {
   test('examples/leads.csv with the acme policy: one cleaned line per lead, the summary on stderr', async () => {
-    const r = await run(['normalize', join(ROOT, 'examples/leads.csv'), '--policy', POLICY, '--now', '2026-11-23T15:00:00Z']);
+    const r = await runCli(['normalize', join(ROOT, 'examples/leads.csv'), '--policy', POLICY, '--now', '2026-11-23T15:00:00Z']);
     expect(r.code).toBe(0);
     const out = lines(r.stdout);
     expect(out).toHaveLength(600);
@@ -41,7 +29,7 @@ describe('leadroute normalize', () => {
 
   test('JSON Lines: unreadable lines still get an output line, for review; duplicates within the run are flagged', async () => {
     const leads = file('leads.jsonl', ['{"email": "a@x.com", "country": "Holland"}', '{not json', '[1]', '{"email": " A@X.com "}'].join('\n'));
-    const r = await run(['normalize', leads, '--now', '2026-11-23T15:00:00Z']);
+    const r = await runCli(['normalize', leads, '--now', '2026-11-23T15:00:00Z']);
     expect(r.code).toBe(0);
     const out = lines(r.stdout);
     expect(out.map((l) => (l.normalization as { status: string }).status)).toEqual(['clean', 'review', 'review', 'clean']);
@@ -55,24 +43,24 @@ describe('leadroute normalize', () => {
     const accounts = file('accounts.json', JSON.stringify({ records: [{ Id: 'SF-1', Name: 'Globex', Website: 'globex.com', Type: 'customer', OwnerId: 'owen.hughes@acme.com' }] }));
     const synonyms = file('synonyms.json', JSON.stringify({ source: { paid_search: ['PPC'] } }));
     const leads = file('one.json', JSON.stringify([{ email: 'cto@globex.com', source: 'ppc', employees: '51-200' }]));
-    const r = await run(['normalize', leads, '--policy', POLICY, '--accounts', accounts, '--synonyms', synonyms, '--ranges', 'high']);
+    const r = await runCli(['normalize', leads, '--policy', POLICY, '--accounts', accounts, '--synonyms', synonyms, '--ranges', 'high']);
     expect(r.code).toBe(0);
     expect(lines(r.stdout)[0]).toMatchObject({ source: 'paid_search', employees: 200, account: { id: 'SF-1', status: 'customer', owner: 'owen.hughes@acme.com', match: 'email_domain' } });
   });
 
   test('usage errors exit 2; files that cannot be used exit 1 with what is wrong', async () => {
     const leads = file('l.jsonl', '{}\n');
-    expect((await run(['normalize'])).code).toBe(2);
-    expect((await run(['normalize', leads, '--ranges', 'median'])).stderr).toContain('--ranges median: use low, mid, high');
-    expect((await run(['normalize', leads, '--window', 'soon'])).code).toBe(2);
-    expect((await run(['normalize', join(dir, 'missing.csv')])).code).toBe(2);
-    const badPolicy = await run(['normalize', leads, '--policy', file('bad.route', 'fields {\n  a: nope\n}\n')]);
+    expect((await runCli(['normalize'])).code).toBe(2);
+    expect((await runCli(['normalize', leads, '--ranges', 'median'])).stderr).toContain('--ranges median: use low, mid, high');
+    expect((await runCli(['normalize', leads, '--window', 'soon'])).code).toBe(2);
+    expect((await runCli(['normalize', scratch.path('missing.csv')])).code).toBe(2);
+    const badPolicy = await runCli(['normalize', leads, '--policy', file('bad.route', 'fields {\n  a: nope\n}\n')]);
     expect([badPolicy.code, badPolicy.stderr]).toEqual([1, expect.stringContaining('bad.route:2:6: error: unknown type `nope`')]);
-    const badSynonyms = await run(['normalize', leads, '--synonyms', file('s.json', '{"source": {"a": ["x"], "b": ["X"]}}')]);
+    const badSynonyms = await runCli(['normalize', leads, '--synonyms', file('s.json', '{"source": {"a": ["x"], "b": ["X"]}}')]);
     expect([badSynonyms.code, badSynonyms.stderr]).toEqual([1, expect.stringContaining('"X" is given for both "a" and "b"')]);
-    const badAccounts = await run(['normalize', leads, '--accounts', file('a.json', '{"items": []}')]);
+    const badAccounts = await runCli(['normalize', leads, '--accounts', file('a.json', '{"items": []}')]);
     expect([badAccounts.code, badAccounts.stderr]).toEqual([1, expect.stringContaining('expected a JSON array of accounts')]);
-    const help = await run(['normalize', '--help']);
+    const help = await runCli(['normalize', '--help']);
     expect([help.code, help.stdout]).toEqual([0, expect.stringContaining('Usage: leadroute normalize LEADS [options]')]);
   });
 });
