@@ -3,7 +3,7 @@
 
 import { MemoryStore } from '../state/memory';
 import { measure } from './harness';
-import { assignSubject, workloadLeads, type MemoryRowRequest } from './state-workload';
+import { assignSubject, runChild, workloadLeads, type MemoryRowRequest } from './state-workload';
 
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2]) as MemoryRowRequest;
@@ -12,10 +12,4 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve, reject) => process.send?.(measured, (error: Error | null) => (error === null ? resolve() : reject(error))));
 }
 
-main().then(
-  () => process.disconnect?.(),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runChild(main);

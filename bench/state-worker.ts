@@ -3,7 +3,7 @@
 // reports what it did.
 
 import { assign, assignMany } from '../state/assign';
-import { openBenchStore, poolLeads, type WorkerReport, type WorkerRequest } from './state-workload';
+import { openBenchStore, poolLeads, runChild, type WorkerReport, type WorkerRequest } from './state-workload';
 
 const LEADS = 10_000;
 
@@ -45,10 +45,4 @@ async function main(): Promise<void> {
   await store.close();
 }
 
-main().then(
-  () => process.disconnect?.(),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runChild(main);

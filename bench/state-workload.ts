@@ -90,3 +90,14 @@ export interface WorkerReport {
   transactions: number;
   ms: number;
 }
+
+/** Runs a forked benchmark process's work: disconnects when it is done, exits 1 with the error when it fails. */
+export function runChild(work: () => Promise<void>): void {
+  work().then(
+    () => process.disconnect?.(),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
