@@ -235,7 +235,7 @@ function unavailableNow(s: Settling, member: MemberOption, keys: MemberKeys, at:
 }
 
 /** Where member m's away key is among the lead's keys, for a pool option whose keys start at `offset` (see PoolKeys.all). */
-const memberAt = (offset: number, m: number): number => (offset < 0 ? -1 : offset + 1 + 2 * m);
+const memberAt = (offset: number, m: number): number => offset + 1 + 2 * m;
 
 /** The pool's members away or at cap now, as `name: why`. */
 function unavailableMembers(s: Settling, option: PoolOption, keys: PoolKeys, offset: number): string[] {
@@ -325,13 +325,14 @@ interface Lead {
   stickyKey: string | null;
   /** Per option of the pending decision, in order: a pool's keys, a person's, or null. */
   optionKeys: readonly (PoolKeys | MemberKeys | null)[];
-  /** Per option, where its keys start in `keys` (-1: it has none). */
-  offsets: readonly number[];
+  /** The sticky key if any, then each option's keys in order (see keySpan). */
   keys: readonly string[];
 }
 
-/** The offsets of a lead whose one option is a pool and which has no sticky key. */
-const FIRST: readonly number[] = [0];
+/** How many of a lead's keys an option has. */
+function keySpan(keys: PoolKeys | MemberKeys | null): number {
+  return keys === null ? 0 : 'all' in keys ? keys.all.length : 2;
+}
 
 /** What a lead's transaction needs before it starts; throws on input that is not a pending decision (routed_at not a time). */
 function prepare(pending: PendingDecision): Lead {
@@ -344,15 +345,13 @@ function prepare(pending: PendingDecision): Lead {
   // The common case, one pool and no sticky key, asks for exactly the pool's keys.
   if (stickyKey === null && options.length === 1 && options[0].kind === 'pool') {
     const pool = names.pool(options[0].pool, options[0].members);
-    return { pending, now, names, stickyKey, optionKeys: pool.alone, offsets: FIRST, keys: pool.all };
+    return { pending, now, names, stickyKey, optionKeys: pool.alone, keys: pool.all };
   }
   const keys: string[] = [];
   if (stickyKey !== null) keys.push(stickyKey);
   const optionKeys = new Array<PoolKeys | MemberKeys | null>(options.length);
-  const offsets = new Array<number>(options.length);
   for (let i = 0; i < options.length; i++) {
     const option = options[i];
-    offsets[i] = option.kind === 'pool' || option.kind === 'person' ? keys.length : -1;
     if (option.kind === 'pool') {
       const pool = names.pool(option.pool, option.members);
       for (const key of pool.all) keys.push(key);
@@ -363,7 +362,7 @@ function prepare(pending: PendingDecision): Lead {
       optionKeys[i] = mk;
     } else optionKeys[i] = null;
   }
-  return { pending, now, names, stickyKey, optionKeys, offsets, keys };
+  return { pending, now, names, stickyKey, optionKeys, keys };
 }
 
 /** The whole of one lead's assignment, as a pure function of the values read (`entries`: see Settling). */
@@ -374,8 +373,12 @@ function settle(lead: Lead, read: StateRead, entries: readonly BatchEntry[] | nu
   if (bySticky !== null) return bySticky;
 
   let failures: string[] | null = null;
+  // Where the current option's keys start among the lead's keys.
+  let offset = lead.stickyKey === null ? 0 : 1;
   for (let i = 0; i < pending.options.length; i++) {
     const option = pending.options[i];
+    const at = offset;
+    offset += keySpan(lead.optionKeys[i]);
     switch (option.kind) {
       case 'queue':
         return done(s, { status: 'queued', assignee: null, queue: option.queue, pool: null, rule: pending.rule, path: pending.path, candidates: [], sla: option.sla, reason: null });
@@ -393,7 +396,7 @@ function settle(lead: Lead, read: StateRead, entries: readonly BatchEntry[] | nu
         return done(s, { status: 'assigned', assignee: option.assignee, queue: null, pool: null, rule: pending.rule, path: pending.path, candidates: [], sla: option.sla, reason: null });
       }
       case 'pool': {
-        const outcome = settlePool(s, option, lead.optionKeys[i] as PoolKeys, lead.offsets[i]);
+        const outcome = settlePool(s, option, lead.optionKeys[i] as PoolKeys, at);
         if (typeof outcome !== 'string') return outcome;
         (failures ??= []).push(outcome);
         break;
