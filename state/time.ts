@@ -12,20 +12,8 @@ let dayStart = NaN;
 /** The last second read (`yyyy-mm-ddThh:mm:ss.`) and its start in ms. */
 let secondText = '';
 let secondStart = NaN;
-/** The last text read and its time: a batch routed at one "now" shares one text. */
-let lastText = '';
-let lastMs = NaN;
-
 /** ms since epoch of an ISO 8601 time, exactly as Date.parse reads it (NaN when it is not one). */
 export function isoTime(text: string): number {
-  if (text !== lastText) {
-    lastMs = read(text);
-    lastText = text;
-  }
-  return lastMs;
-}
-
-function read(text: string): number {
   if (text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */) return Date.parse(text);
   if (secondText !== '' && text.startsWith(secondText)) {
     const millis = three(text, 20);
