@@ -432,22 +432,22 @@ class DecisionMaker {
     const holiday = plan.clock === null ? null : plan.clock.holidayAt(nowMs);
     // With everyone eligible (the usual case) the option shares the pool's arrays; the first
     // member left out starts copies.
-    let members: readonly MemberOption[] = plan.options;
-    let skipped = NOBODY_SKIPPED;
     let kept: MemberOption[] | null = null;
     let left: { name: string; why: string }[] | null = null;
     for (let m = 0; m < plan.options.length; m++) {
       const why = this.whyNot(plan, m, holiday, lead, nowMs, scratch, evaluator);
       if (why !== null) {
         if (left === null) {
-          members = kept = plan.options.slice(0, m);
-          skipped = left = [];
+          kept = plan.options.slice(0, m);
+          left = [];
         }
         left.push({ name: plan.options[m].name, why });
-      } else if (kept !== null) {
-        kept.push(plan.options[m]);
+      } else {
+        kept?.push(plan.options[m]);
       }
     }
+    const members = kept ?? plan.options;
+    const skipped = left ?? NOBODY_SKIPPED;
     let sla = clockSla;
     if (rule.sla !== null && rule.sla.business && plan.clock !== null) {
       sla = { duration: rule.sla.text, business: true, due: isoUtc(plan.clock.businessDue(nowMs, rule.sla.ms)) };
