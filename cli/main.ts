@@ -1,70 +1,17 @@
 #!/usr/bin/env node
-// The `leadroute` command line. main() takes its arguments and streams as parameters and returns
-// the exit code, so tests run it in-process; only the last lines touch `process`.
+// The `leadroute` command (package.json "bin"). It checks the Node version before it loads the
+// command line, whose dependencies fail on Node < 24 with errors that do not say why (Chevrotain
+// calls Object.groupBy). So it imports only ./node-version, and old Node can run both.
 
-import { checkCommand } from './commands/check';
-import { explainCommand } from './commands/explain';
-import { normalizeCommand } from './commands/normalize';
-import { routeCommand } from './commands/route';
-import { stateCommand } from './commands/state';
-import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, errorMessage, write, type CliIO } from './io';
+import { unsupportedNodeMessage } from './node-version';
 
-export const MAIN_HELP = `Usage: leadroute COMMAND [options]
-
-Commands:
-  check POLICY               Compile a routing policy and report its errors and warnings.
-  route POLICY LEADS         Route a lead export (JSON Lines, JSON array or CSV) and print one
-                             decision per lead, or a summary with --summary.
-  explain POLICY LEAD.json   Explain, step by step, how one lead is routed.
-  state ACTION ...           Show or change the routing state in a SQLite file or Redis:
-                             show, reset, away, back.
-  normalize LEADS            Clean a lead export (countries, phones, emails, numbers, picklists,
-                             blanks, accounts, duplicates) and print it as JSON Lines.
-
-Run 'leadroute COMMAND --help' for a command's options.
-
-Exit status: 0 ok, 1 policy errors or a failed run, 2 usage errors.
-`;
-
-const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
-  check: checkCommand,
-  route: routeCommand,
-  explain: explainCommand,
-  state: stateCommand,
-  normalize: normalizeCommand,
-};
-
-export async function main(argv: string[], io: CliIO): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    write(name === undefined ? io.stderr : io.stdout, MAIN_HELP);
-    return name === undefined ? EXIT_USAGE : EXIT_OK;
-  }
-  const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
-  try {
-    if (command === undefined) {
-      throw new CliError(`leadroute: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})\nRun 'leadroute --help' for usage.`, EXIT_USAGE);
-    }
-    return await command(rest, io);
-  } catch (err) {
-    if (err instanceof CliError) {
-      write(io.stderr, err.message);
-      return err.exitCode;
-    }
-    // A bug, not a user error: say so, with the stack for the report.
-    write(io.stderr, `leadroute ${name}: internal error: ${err instanceof Error && err.stack ? err.stack : errorMessage(err)}`);
-    return EXIT_FAILED;
-  }
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`leadroute: ${errorMessage(err)}\n`);
-      process.exitCode = EXIT_FAILED;
-    },
-  );
+const unsupported = unsupportedNodeMessage(process.versions.node);
+if (unsupported === undefined) {
+  // A require, not an import, so that the command line is loaded only after the check.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./program') as typeof import('./program')).runFromProcess();
+} else {
+  process.stderr.write(`${unsupported}\n`);
+  // The exit code of a failed run (cli/io.ts EXIT_FAILED, which this file cannot import).
+  process.exitCode = 1;
 }

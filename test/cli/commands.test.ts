@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import type { Decision } from '../../compiler/decision';
-import { main } from '../../cli/main';
+import { main } from '../../cli/program';
 import { runCli, scratchFolder } from './run-cli';
 
 const POLICY = join(__dirname, '../../examples/acme-inbound.route');
