@@ -4,4 +4,4 @@ export { compilePolicy, checkPolicySource, policyHash, COMPILER_VERSION, type Co
 export type { Decision, PendingDecision, SlaInfo, TraceEntry } from './compiler/decision';
 export { PolicyError, formatDiagnostics, type Diagnostic } from './dsl/diagnostics';
 export * from './state';
-export { escalate, readRoutingRecord, recordWorked, routingRecord, type EscalateInput, type EscalationOutcome, type EscalationResult, type RoutingEvent, type RoutingRecord } from './state/escalate';
+export { escalate, readRoutingRecord, recordWorked, routingRecord, type EscalateInput, type EscalationOutcome, type EscalationResult, type RoutingEvent, type RoutingRecord } from './routing/escalate';

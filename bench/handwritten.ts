@@ -8,9 +8,9 @@
 // to be scalars, as the generated leads are: list values (multi-select picklists) are not handled.
 
 import type { DecideOptions } from '../compiler/compile';
-import type { MemberOption, PendingDecision, PlanOption, RuleRef, SlaInfo, StickyLookup } from '../compiler/decision';
+import type { MemberOption, PendingDecision, PlanOption, RuleRef, SlaPlan, StickyLookup } from '../compiler/decision';
 import { showValue } from '../compiler/reference';
-import { isBlank, normText, toNumber } from '../compiler/values';
+import { isBlank, normText, toNumber } from '../core/values';
 import type { PeerOutcome } from './peers';
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -117,30 +117,6 @@ function smbOpen(ms: number): boolean {
 
 const OUTSIDE_SMB_HOURS = `outside hours Mon-Fri 08:00-18:00 (${NEW_YORK})`;
 
-// ---------------------------------------------------------------- ISO times
-
-let isoDay = NaN;
-let isoDayPrefix = '';
-const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-
-/**
- * `new Date(ms).toISOString()`, without its cost (about a microsecond, half of a decision): the
- * date part is formatted once per UTC day, the time of day by arithmetic.
- */
-function isoUtc(instant: number): string {
-  const ms = Math.trunc(instant); // as Date does
-  const day = Math.floor(ms / DAY);
-  if (day !== isoDay) {
-    const iso = new Date(day * DAY).toISOString();
-    isoDayPrefix = iso.slice(0, iso.indexOf('T') + 1);
-    isoDay = day;
-  }
-  const t = ms - day * DAY;
-  const milli = t % 1000;
-  const sec = Math.floor(t / 1000);
-  return `${isoDayPrefix}${pad2(Math.floor(sec / 3600))}:${pad2(Math.floor(sec / 60) % 60)}:${pad2(sec % 60)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
-}
-
 // ---------------------------------------------------------------- pools
 
 const member = (name: string, weight = 1, cap: MemberOption['cap'] = null): MemberOption => ({ name, weight, bid: 0, cap });
@@ -159,7 +135,7 @@ function poolFor(segment: string, geo: string): string {
   return `${segment}.*`;
 }
 
-function poolOption(pool: string, path: Record<string, string | null>, nowMs: number, sla: SlaInfo | null): PlanOption {
+function poolOption(pool: string, path: Record<string, string | null>, nowMs: number, sla: SlaPlan | null): PlanOption {
   const declared = POOLS[pool];
   if (pool === 'smb.*' && !smbOpen(nowMs)) {
     return { kind: 'pool', pool, strategy: 'round_robin', path, members: [], skipped: declared.map((m) => ({ name: m.name, why: OUTSIDE_SMB_HOURS })), sla };
@@ -242,7 +218,7 @@ export function createHandwrittenDecide(policy: { name: string; hash: string }) 
 
     const ruleIndex = ruleOf(lead);
     const decided = RULES[ruleIndex];
-    const sla: SlaInfo | null = decided.sla === null ? null : { duration: decided.sla.text, business: false, due: isoUtc(nowMs + decided.sla.ms) };
+    const sla: SlaPlan | null = decided.sla === null ? null : { duration: decided.sla.text, business: false, due: nowMs + decided.sla.ms };
     let path: Record<string, string | null> = {};
     let plan: PlanOption[];
     switch (ruleIndex) {
@@ -272,7 +248,7 @@ export function createHandwrittenDecide(policy: { name: string; hash: string }) 
       tags: [],
       escalation: decided.escalation.slice(),
       policy: policyRef,
-      routed_at: isoUtc(nowMs),
+      at: nowMs,
       options: plan,
       sticky,
       fallback: FALLBACK,

@@ -88,7 +88,7 @@ function cpuNote(share: number): string {
 
 // ---------------------------------------------------------------- table 1: throughput
 
-const digestDecision = (d: PendingDecision) => (d.rule === null ? -1 : d.rule.index) + d.options.length + d.routed_at.length;
+const digestDecision = (d: PendingDecision) => (d.rule === null ? -1 : d.rule.index) + d.options.length + d.at;
 const digestOutcome = (o: PeerOutcome) => o.rule + (o.geo === null ? 0 : o.geo.length);
 
 /** An evaluator's rule matching and the segment and geo dimensions: the same work the peers do. */

@@ -5,7 +5,8 @@
 // the last span of constant open/closed state, so the usual question is two comparisons.
 
 import { DateTime, IANAZone } from 'luxon';
-import type { CalendarIR, CapPeriod } from './ir';
+import type { CapPeriod } from '../core/words';
+import type { CalendarIR } from './ir';
 
 const DAY = 86_400_000;
 /** Days built per extension of a calendar's table. */

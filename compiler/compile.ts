@@ -9,9 +9,11 @@ import { type Diagnostic, PolicyError } from '../dsl/diagnostics';
 import { lowerPolicy } from './lower';
 import { createReferenceEvaluator } from './reference';
 import { createCodegenEvaluator } from './codegen/generate';
-import { createDecide } from './decide';
+import { createDecider, type DecideOptions, type StepRequest } from './decide';
 import type { PendingDecision } from './decision';
 import type { PolicyIR } from './ir';
+
+export type { DecideOptions, StepRequest };
 
 /** Bumped whenever the meaning of compiled output changes, so cached policies are rebuilt. */
 export const COMPILER_VERSION = '1';
@@ -25,11 +27,6 @@ export interface CompileOptions {
   evaluator?: EvaluatorKind;
 }
 
-export interface DecideOptions {
-  now?: Date | number | string;
-  trace?: boolean;
-}
-
 export interface CompiledPolicy {
   readonly name: string;
   /** `sha256:` of source, compiler version and options. */
@@ -40,6 +37,8 @@ export interface CompiledPolicy {
   /** Warnings of a policy that compiled (errors throw). */
   readonly warnings: Diagnostic[];
   decide(lead: unknown, options?: DecideOptions): PendingDecision;
+  /** Plans one escalation step of a rule for a lead, as decide() plans a rule's target, with this policy's evaluator. */
+  decideStep(lead: unknown, request: StepRequest): PendingDecision;
 }
 
 /** Every diagnostic of a policy (syntax, then checks when the syntax is sound), never throwing. */
@@ -83,15 +82,8 @@ export function compilePolicy(source: string, options: CompileOptions = {}): Com
   const { diagnostics, ir } = lower(source);
   if (ir === null) throw new PolicyError(diagnostics, source, options.file ?? 'policy');
   const evaluate = evaluator === 'codegen' ? createCodegenEvaluator(ir) : createReferenceEvaluator(ir);
-  const compiled: CompiledPolicy = {
-    name: ir.name,
-    hash,
-    source,
-    evaluator,
-    ir,
-    warnings: diagnostics,
-    decide: createDecide(ir, evaluate, { name: ir.name, hash }),
-  };
+  const { decide, decideStep } = createDecider(ir, evaluate, { name: ir.name, hash });
+  const compiled: CompiledPolicy = { name: ir.name, hash, source, evaluator, ir, warnings: diagnostics, decide, decideStep };
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(hash, compiled);
   return compiled;

@@ -2,13 +2,14 @@
 // each of the rule's targets as far as the lead and the clock allow (owner read, pool chosen by
 // the `by` path, members filtered by `when`, hours and holidays), and dates the SLA. assign()
 // then settles the choice of person against state. Everything that does not depend on the lead
-// is built once in createDecide, so a call is a few reads, Map gets and small allocations.
+// is built once in createDecider, so a call is a few reads, Map gets and small allocations.
 
 import { compileCalendar, type CalendarClock } from './calendar';
-import type { Evaluator, MemberOption, PendingDecision, PlanOption, SlaInfo, StickyLookup, TraceEntry } from './decision';
+import type { Evaluator, MemberOption, PendingDecision, PlanOption, SlaPlan, StickyLookup, TraceEntry } from './decision';
 import type { CalendarIR, MemberIR, PolicyIR, PoolIR, RuleIR, TargetIR, ValueRef } from './ir';
 import { condText, createReferenceEvaluator, putKey, showValue, traceValue, type ReferenceEvaluator } from './reference';
-import { isBlank, normText, readPath, toTime } from './values';
+import { toInstant } from '../core/time';
+import { isBlank, normText, readPath } from '../core/values';
 
 type Scratch = (string | null | undefined)[];
 
@@ -21,10 +22,21 @@ export interface DecideOptions {
 
 export type Decide = (lead: unknown, options?: DecideOptions) => PendingDecision;
 
+/** Which escalation step to plan (see CompiledPolicy.decideStep). */
+export interface StepRequest {
+  now: Date | number | string;
+  /** The rule's index (RuleRef.index) and the index of the step among its `escalate to` steps. */
+  rule: number;
+  step: number;
+  /** For `next`: the pool that served the lead and the rest of its cascade, in order. */
+  pool: string | null;
+  cascade: readonly string[];
+  /** People who may not take the lead (they already let its SLA pass). */
+  exclude: ReadonlySet<string>;
+}
+
 /** Lead text in a reason or a path name is cut to this length. */
 const REASON_TEXT_LIMIT = 200;
-const MAX_DATE_MS = 8.64e15;
-const DAY_MS = 86_400_000;
 
 /** A pool made ready: members' calendars compiled, MemberOptions built (frozen, shared by every decision). */
 interface PoolPlan {
@@ -142,58 +154,10 @@ function nameText(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(name) ? name : JSON.stringify(name);
 }
 
-/** The instant of `now`, or a RangeError that names the value. */
-export function toNowMs(now: Date | number | string): number {
-  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : typeof now === 'string' ? (toTime(now) ?? Number.NaN) : Number.NaN;
-  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) {
-    const shown = typeof now === 'string' ? JSON.stringify(clip(now)) : now instanceof Date ? 'an invalid Date' : String(now);
-    throw new RangeError(`now must be a Date, epoch milliseconds or an ISO 8601 date-time; got ${shown}`);
-  }
-  return ms;
-}
-
 /** A member as decide() offers it (frozen: every decision shares it); its cap counts in its calendar's zone. */
 function memberOption(m: MemberIR, pool: PoolIR): MemberOption {
   const tz = (m.calendar ?? pool.calendar)?.tz ?? 'UTC';
   return Object.freeze({ name: m.name, weight: m.weight, bid: m.bid, cap: m.cap === null ? null : Object.freeze({ count: m.cap.count, per: m.cap.per, tz }) });
-}
-
-/** The character code of the decimal digit of n at `unit` (1, 10, 100, 1000). */
-const digitCode = (n: number, unit: number): number => 48 + (Math.floor(n / unit) % 10);
-
-/**
- * `new Date(ms).toISOString()` by arithmetic: toISOString costs about a microsecond, more than
- * the rest of a decision, and every decision writes routed_at and an SLA due. The text is built
- * in one piece (String.fromCharCode) rather than joined: a joined text is a tree of pieces that
- * its first reader (assign() reads routed_at) must first copy into one. Years outside 0000-9999
- * (which need the expanded form) go to toISOString.
- */
-export function isoUtc(instant: number): string {
-  const ms = Math.trunc(instant);
-  const days = Math.floor(ms / DAY_MS);
-  const time = ms - days * DAY_MS;
-  // The civil date of a day count (proleptic Gregorian, eras of 400 years, years from March).
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
-  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  if (year < 0 || year > 9999) return new Date(ms).toISOString();
-  const milli = time % 1000;
-  const sec = (time - milli) / 1000;
-  const hour = Math.floor(sec / 3600);
-  const minute = Math.floor(sec / 60) % 60;
-  const second = sec % 60;
-  return String.fromCharCode(
-    digitCode(year, 1000), digitCode(year, 100), digitCode(year, 10), digitCode(year, 1), 45 /* - */,
-    digitCode(month, 10), digitCode(month, 1), 45 /* - */, digitCode(day, 10), digitCode(day, 1), 84 /* T */,
-    digitCode(hour, 10), digitCode(hour, 1), 58 /* : */, digitCode(minute, 10), digitCode(minute, 1), 58 /* : */,
-    digitCode(second, 10), digitCode(second, 1), 46 /* . */, digitCode(milli, 100), digitCode(milli, 10), digitCode(milli, 1), 90 /* Z */,
-  );
 }
 
 interface RulePlan {
@@ -236,6 +200,7 @@ class DecisionMaker {
   private readonly poolsByName = new Map<string, PoolPlan>();
   private readonly rules: RulePlan[];
   private readonly pathText: string[];
+  private readonly lookups = new Map<number, PoolLookup>();
   private tracer: ReferenceEvaluator | null = null;
 
   constructor(
@@ -269,40 +234,28 @@ class DecisionMaker {
       if (!this.poolsByName.has(pool.name)) this.poolsByName.set(pool.name, plan);
       return plan;
     });
-    const lookups = new Map<number, PoolLookup>();
-    this.rules = ir.rules.map((rule) => ({
-      ir: rule,
-      lookups: rule.targets.map((t) => {
-        if (t.kind !== 'by') return null;
-        let lookup = lookups.get(t.values.length);
-        if (lookup === undefined) {
-          lookup = buildLookup(ir.pools, t.values.length);
-          lookups.set(t.values.length, lookup);
-        }
-        return lookup;
-      }),
-    }));
+    this.rules = ir.rules.map((rule) => ({ ir: rule, lookups: rule.targets.map((t) => this.lookupFor(t)) }));
+  }
+
+  /** The pool lookup of a `by` target (null for the others), one per number of values. */
+  private lookupFor(target: TargetIR): PoolLookup | null {
+    if (target.kind !== 'by') return null;
+    let lookup = this.lookups.get(target.values.length);
+    if (lookup === undefined) {
+      lookup = buildLookup(this.ir.pools, target.values.length);
+      this.lookups.set(target.values.length, lookup);
+    }
+    return lookup;
   }
 
   decide(lead: unknown, options?: DecideOptions): PendingDecision {
-    const nowMs = options === undefined || options.now === undefined ? Date.now() : toNowMs(options.now);
+    const nowMs = options === undefined || options.now === undefined ? Date.now() : toInstant(options.now);
     const trace: TraceEntry[] | null = options !== undefined && options.trace === true ? [] : null;
     const evaluator = trace === null ? this.evaluator : this.traceEvaluator().tracing(trace);
     const scratch: Scratch = new Array(this.ir.dimensions.length);
     const sticky = this.ir.sticky === null ? null : this.stickyLookup(lead, nowMs, scratch, evaluator, trace);
     const ruleIndex = evaluator.matchRule(lead, scratch);
-    const pending: PendingDecision = {
-      rule: null,
-      path: {},
-      priority: 'normal',
-      tags: [],
-      escalation: [],
-      policy: { name: this.policy.name, hash: this.policy.hash },
-      routed_at: isoUtc(nowMs),
-      options: [],
-      sticky,
-      fallback: this.ir.fallback,
-    };
+    const pending = this.pending(nowMs, sticky);
     if (ruleIndex >= 0) this.plan(this.rules[ruleIndex], pending, lead, nowMs, scratch, evaluator, trace);
     if (trace !== null) {
       trace.push({
@@ -319,14 +272,76 @@ class DecisionMaker {
     return pending;
   }
 
-  private plan(rule: RulePlan, pending: PendingDecision, lead: unknown, nowMs: number, scratch: Scratch, evaluator: Evaluator, trace: TraceEntry[] | null): void {
-    const r = rule.ir;
+  /** A decision at `nowMs` before any rule is planned. */
+  private pending(nowMs: number, sticky: StickyLookup | null): PendingDecision {
+    return {
+      rule: null,
+      path: {},
+      priority: 'normal',
+      tags: [],
+      escalation: [],
+      policy: { name: this.policy.name, hash: this.policy.hash },
+      at: nowMs,
+      options: [],
+      sticky,
+      fallback: this.ir.fallback,
+    };
+  }
+
+  /**
+   * One escalation step of a rule, planned as decide() plans a rule's target (eligibility,
+   * hours, `by` lookups, the SLA from now) with the policy's own evaluator: a decision whose only
+   * option is that step. `next` is the served pool cut down to the rest of the cascade, in its
+   * order, taken first-available. People in `exclude` are left out of every option. No sticky
+   * lookup: the sticky owner is the person the lead is being taken from.
+   */
+  decideStep(lead: unknown, request: StepRequest): PendingDecision {
+    const nowMs = toInstant(request.now);
+    const rule = this.rules[request.rule];
+    const step = rule?.ir.escalation[request.step];
+    if (step === undefined) throw new RangeError(`the policy has no escalation step ${request.step} of rule ${request.rule}`);
+    const pending = this.pending(nowMs, null);
+    const clockSla = this.ruleFields(rule.ir, pending, nowMs);
+    const scratch: Scratch = new Array(this.ir.dimensions.length);
+    const exclude = request.exclude;
+    let option: PlanOption;
+    if (step.kind === 'next') {
+      const plan = request.pool === null ? undefined : this.poolsByName.get(request.pool);
+      const rest = request.cascade.filter((name) => !exclude.has(name));
+      if (plan === undefined || rest.length === 0) return pending;
+      const order = new Map(rest.map((name, i) => [name, i]));
+      option = this.poolOption(plan, { kind: 'pool', strategy: 'first_available', pool: plan.index }, {}, rule.ir, clockSla, lead, nowMs, scratch, this.evaluator, null, null);
+      if (option.kind === 'pool') {
+        const rank = (name: string) => order.get(name) as number;
+        option.members = option.members.filter((m) => order.has(m.name)).sort((a, b) => rank(a.name) - rank(b.name));
+        option.skipped = option.skipped.filter((m) => order.has(m.name));
+      }
+    } else {
+      option = this.resolve(step, this.lookupFor(step), rule.ir, clockSla, lead, nowMs, scratch, this.evaluator, null);
+      if (option.kind === 'pool') {
+        option.members = option.members.filter((m) => !exclude.has(m.name));
+        option.skipped = option.skipped.filter((m) => !exclude.has(m.name));
+      } else if (option.kind === 'person' && exclude.has(option.assignee)) {
+        option = { kind: 'unresolved', reason: `${option.assignee} already let this lead's SLA pass` };
+      }
+    }
+    pending.options.push(option);
+    if (option.kind === 'pool') pending.path = option.path;
+    return pending;
+  }
+
+  /** The decision's fields that come from the rule; gives the rule's clock-time SLA, which serves every option that counts clock time. */
+  private ruleFields(r: RuleIR, pending: PendingDecision, nowMs: number): SlaPlan | null {
     pending.rule = { index: r.index, line: r.line, source: r.source };
     pending.priority = r.priority;
     pending.tags = r.tags.slice();
     pending.escalation = r.escalationText.slice();
-    // One clock-time SLA serves every option that counts clock time.
-    const clockSla: SlaInfo | null = r.sla === null ? null : { duration: r.sla.text, business: false, due: isoUtc(nowMs + r.sla.ms) };
+    return r.sla === null ? null : { duration: r.sla.text, business: false, due: nowMs + r.sla.ms };
+  }
+
+  private plan(rule: RulePlan, pending: PendingDecision, lead: unknown, nowMs: number, scratch: Scratch, evaluator: Evaluator, trace: TraceEntry[] | null): void {
+    const r = rule.ir;
+    const clockSla = this.ruleFields(r, pending, nowMs);
     let pathSet = false;
     for (let t = 0; t < r.targets.length; t++) {
       const target = r.targets[t];
@@ -343,7 +358,7 @@ class DecisionMaker {
     target: TargetIR,
     lookup: PoolLookup | null,
     rule: RuleIR,
-    clockSla: SlaInfo | null,
+    clockSla: SlaPlan | null,
     lead: unknown,
     nowMs: number,
     scratch: Scratch,
@@ -421,7 +436,7 @@ class DecisionMaker {
     target: Extract<TargetIR, { kind: 'pool' | 'by' }>,
     path: Record<string, string | null>,
     rule: RuleIR,
-    clockSla: SlaInfo | null,
+    clockSla: SlaPlan | null,
     lead: unknown,
     nowMs: number,
     scratch: Scratch,
@@ -450,7 +465,7 @@ class DecisionMaker {
     const skipped = left ?? NOBODY_SKIPPED;
     let sla = clockSla;
     if (rule.sla !== null && rule.sla.business && plan.clock !== null) {
-      sla = { duration: rule.sla.text, business: true, due: isoUtc(plan.clock.businessDue(nowMs, rule.sla.ms)) };
+      sla = { duration: rule.sla.text, business: true, due: plan.clock.businessDue(nowMs, rule.sla.ms) };
     }
     if (trace !== null) this.tracePool(trace, plan, this.targetText(target), path, tried, members, skipped);
     return { kind: 'pool', pool: plan.ir.name, strategy: target.strategy, path, members, skipped, sla };
@@ -552,10 +567,11 @@ class DecisionMaker {
 }
 
 /**
- * The decision function of a policy: `decide(lead, { now, trace })` gives the PendingDecision
- * that assign() completes. It never throws on a lead; an invalid `now` is a RangeError.
+ * The decision functions of a policy: `decide(lead, { now, trace })` gives the PendingDecision
+ * that assign() completes, and `decideStep` plans one escalation step the same way. Neither
+ * throws on a lead; an invalid `now` is a RangeError.
  */
-export function createDecide(ir: PolicyIR, evaluator: Evaluator, policy: { name: string; hash: string }): Decide {
+export function createDecider(ir: PolicyIR, evaluator: Evaluator, policy: { name: string; hash: string }): { decide: Decide; decideStep: (lead: unknown, request: StepRequest) => PendingDecision } {
   const maker = new DecisionMaker(ir, evaluator, policy);
-  return (lead, options) => maker.decide(lead, options);
+  return { decide: (lead, options) => maker.decide(lead, options), decideStep: (lead, request) => maker.decideStep(lead, request) };
 }

@@ -1,7 +1,7 @@
 // The shapes that leave the compiler: what decide() returns before assignment, and the final
 // routing decision of LANGUAGE.md ("The decision") that assign() completes.
 
-import type { CapPeriod, Priority, Strategy } from './ir';
+import type { CapPeriod, Priority, Strategy } from '../core/words';
 
 export interface SlaInfo {
   /** As written: `5m`. */
@@ -9,6 +9,13 @@ export interface SlaInfo {
   business: boolean;
   /** ISO 8601, UTC, milliseconds. */
   due: string;
+}
+
+/** An SLA inside the library: its due time is an instant (ms), written as text only in the final Decision. */
+export interface SlaPlan {
+  duration: string;
+  business: boolean;
+  due: number;
 }
 
 export interface RuleRef {
@@ -71,10 +78,10 @@ export type PlanOption =
       members: readonly MemberOption[];
       /** Members left out by decide(), with the reason in plain words (`outside hours Mon-Fri 08:00-18:00 America/New_York`). */
       skipped: readonly { name: string; why: string }[];
-      sla: SlaInfo | null;
+      sla: SlaPlan | null;
     }
-  | { kind: 'person'; assignee: string; via: 'owner' | 'rep'; sla: SlaInfo | null }
-  | { kind: 'queue'; queue: string; sla: SlaInfo | null }
+  | { kind: 'person'; assignee: string; via: 'owner' | 'rep'; sla: SlaPlan | null }
+  | { kind: 'queue'; queue: string; sla: SlaPlan | null }
   /** A target that failed before any state was read: blank owner, no pool matched. */
   | { kind: 'unresolved'; reason: string };
 
@@ -83,7 +90,9 @@ export type PlanOption =
  * settled by assign(); `options` lists what it may try, in order; `sticky` is the key to look up
  * (and to record under) when the policy has a `sticky` line and the lead has a value there.
  */
-export interface PendingDecision extends Omit<Decision, 'status' | 'assignee' | 'queue' | 'pool' | 'candidates' | 'sla' | 'reason'> {
+export interface PendingDecision extends Omit<Decision, 'status' | 'assignee' | 'queue' | 'pool' | 'candidates' | 'sla' | 'reason' | 'routed_at'> {
+  /** The instant of the decision (ms); the Decision writes it as `routed_at`. */
+  at: number;
   options: PlanOption[];
   sticky: StickyLookup | null;
   /** The fallback queue's name. */

@@ -2,6 +2,8 @@
 // every literal already normalized, so that both evaluators (codegen and reference) read the
 // same facts and cannot disagree about meaning. Plain JSON data: no functions, no classes.
 
+import type { CapPeriod, Priority, Strategy } from '../core/words';
+
 /** Where a value comes from: a lead path (index into PolicyIR.paths) or a dimension. */
 export type ValueRef = { kind: 'path'; path: number } | { kind: 'dim'; dim: number };
 
@@ -52,8 +54,6 @@ export interface CalendarIR {
   holidays: string[];
 }
 
-export type CapPeriod = 'hour' | 'day' | 'week';
-
 export interface MemberIR {
   name: string;
   weight: number;
@@ -74,8 +74,6 @@ export interface PoolIR {
   calendar: CalendarIR | null;
 }
 
-export type Strategy = 'round_robin' | 'weighted' | 'least_loaded' | 'first_available' | 'by_bid';
-
 export type TargetIR =
   | { kind: 'owner'; path: number }
   | { kind: 'rep'; name: string }
@@ -88,8 +86,6 @@ export type TargetIR =
   | { kind: 'by'; strategy: Strategy; values: ValueRef[]; keys: string[] };
 
 export type EscalationStepIR = { kind: 'next' } | TargetIR;
-
-export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 
 export interface RuleIR {
   /** Index among the rules in file order, `else` included. */

@@ -16,8 +16,9 @@ import {
   normLiteral,
   subjectOf,
 } from '../dsl/checker';
-import type { CalendarIR, CondIR, DimensionIR, EscalationStepIR, MemberIR, PolicyIR, PoolIR, RuleIR, Strategy, TargetIR, TestIR, ValueRef } from './ir';
-import { toNumber, toTime } from './values';
+import type { Strategy } from '../core/words';
+import type { CalendarIR, CondIR, DimensionIR, EscalationStepIR, MemberIR, PolicyIR, PoolIR, RuleIR, TargetIR, TestIR, ValueRef } from './ir';
+import { toNumber, toTime } from '../core/values';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const POOL_NAME = /^(?:[A-Za-z_][A-Za-z0-9_-]*|\*)(?:\.(?:[A-Za-z_][A-Za-z0-9_-]*|\*))*$/;

@@ -6,7 +6,8 @@
 
 import type { TraceEntry, Evaluator } from './decision';
 import type { CondIR, PolicyIR, TestIR, ValueRef } from './ir';
-import { holds, isBlank, prepareTest, readPath, readingHolds, toNumber, toTime, ValueReading, type PreparedTest } from './values';
+import { isBlank, readPath, toNumber, toTime } from '../core/values';
+import { holds, prepareTest, readingHolds, ValueReading, type PreparedTest } from './values';
 
 /** What preparing a policy's conditions shares: the IR, and one compiled regex per pattern (policies repeat them). */
 class Preparation {

@@ -33,12 +33,9 @@ import type {
 import { type Diagnostic, didYouMean } from './diagnostics';
 import { parseDuration } from './durations';
 import { type HoursWindow, parseHours } from './hours';
-import { compileRegex, toNumber, toTime } from '../compiler/values';
-import type { CapPeriod, Priority, Strategy } from '../compiler/ir';
+import { compileRegex, toNumber, toTime } from '../core/values';
+import { CAP_PERIODS, PRIORITIES, STRATEGIES, type CapPeriod, type Priority } from '../core/words';
 
-export const STRATEGIES: readonly Strategy[] = ['round_robin', 'weighted', 'least_loaded', 'first_available', 'by_bid'];
-export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];
-export const CAP_PERIODS: readonly CapPeriod[] = ['hour', 'day', 'week'];
 export const FIELD_TYPE_NAMES: readonly string[] = ['text', 'number', 'boolean', 'email', 'phone', 'country', 'datetime', 'enum'];
 const FIELD_TYPES_SHOWN = 'text, number, boolean, email, phone, country, datetime and enum(a, b, ...)';
 /** Longer patterns are refused: a policy's regex is a short validation, not a program. */

@@ -5,7 +5,7 @@
 // read, so matching stays flat however many accounts there are. Several accounts behind one key
 // is reported, never guessed.
 
-import { readPath } from '../compiler/values';
+import { readPath } from '../core/values';
 import { hostOf, isFreeMailDomain, registrableDomain } from './domain';
 import { foldAccents, isOwn, isRecord, MAX_SHORT_CHARS } from './text';
 

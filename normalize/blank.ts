@@ -3,7 +3,7 @@
 // was given. Those would read as real text to a policy (`account.owner is not blank` would hold
 // for "n/a" and the lead would go to an owner called "n/a"), so normalization makes them null.
 
-import { isBlank } from '../compiler/values';
+import { isBlank } from '../core/values';
 
 /**
  * Words that stand for "nothing given", compared lower-cased and trimmed. Deliberately absent:

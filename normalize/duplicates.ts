@@ -5,7 +5,7 @@
 // lead's time and assignee (filled in by recordAssignee once that lead is routed), so a policy
 // can send it to the same owner (`owner(duplicate.assignee)`) and `sticky` has what it needs.
 
-import { readPath, toTime } from '../compiler/values';
+import { readPath, toTime } from '../core/values';
 import { keyPart, type StateStore, type StateValue } from '../state/store';
 import { companyKey } from './accounts';
 import { foldAccents, isRecord, MAX_SHORT_CHARS } from './text';

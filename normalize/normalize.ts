@@ -6,7 +6,7 @@
 // the result is a copy, sharing what did not change, with the values it replaced kept under
 // `original.<path>`.
 
-import { isBlank, readPath, toTime } from '../compiler/values';
+import { isBlank, readPath, toTime } from '../core/values';
 import type { PolicyAst } from '../dsl/ast';
 import type { CheckedPolicy } from '../dsl/checker';
 import { AccountIndex, readAccounts, type AccountFieldPaths, type AccountMatch } from './accounts';

@@ -5,7 +5,7 @@
 
 import Ajv, { type CodeOptions, type ErrorObject, type ValidateFunction } from 'ajv';
 import { RE2JS } from 're2js';
-import { isBlank, toTime } from '../compiler/values';
+import { isBlank, toTime } from '../core/values';
 import { isCountryCode } from './country';
 import { isEmailAddress } from './email';
 import type { FieldSpec } from './fields';

@@ -5,8 +5,9 @@
 // report behind `state show`.
 
 import { periodKey } from '../compiler/calendar';
-import type { Decision, MemberOption, PendingDecision, PlanOption, RuleRef, SlaInfo, TraceEntry } from '../compiler/decision';
-import type { CapPeriod } from '../compiler/ir';
+import { isoUtc } from '../core/time';
+import type { Decision, MemberOption, PendingDecision, PlanOption, RuleRef, SlaPlan, TraceEntry } from '../compiler/decision';
+import type { CapPeriod } from '../core/words';
 import { keyPart, parseKeyPart, StateStoreError, type StateRead, type StateStore, type StateValue, type StateWrite, type TransactionStep } from './store';
 import {
   choosePoolMember,
@@ -19,7 +20,6 @@ import {
   readStickyOwner,
   unavailable,
 } from './strategies';
-import { isoTime } from './time';
 
 /**
  * The key layout. Rotation and counts are per policy name (so editing a policy's text keeps
@@ -137,7 +137,7 @@ interface Outcome {
   rule: RuleRef | null;
   path: Record<string, string | null>;
   candidates: string[];
-  sla: SlaInfo | null;
+  sla: SlaPlan | null;
   reason: string | null;
 }
 
@@ -151,13 +151,13 @@ function finish(pending: PendingDecision, o: Outcome, trace: TraceEntry[] | unde
     rule: o.rule,
     path: o.path,
     candidates: o.candidates,
-    sla: o.sla,
+    sla: o.sla === null ? null : { duration: o.sla.duration, business: o.sla.business, due: isoUtc(o.sla.due) },
     priority: pending.priority,
     tags: pending.tags,
     escalation: pending.escalation,
     reason: o.reason,
     policy: pending.policy,
-    routed_at: pending.routed_at,
+    routed_at: isoUtc(pending.at),
   };
   if (trace !== undefined) decision.trace = trace;
   return decision;
@@ -180,7 +180,7 @@ export function exceptionDecision(pending: PendingDecision, reason: string): Dec
 }
 
 /** The SLA a sticky assignment carries: the rule's, as its first option that has one states it. */
-function ruleSla(pending: PendingDecision): SlaInfo | null {
+function ruleSla(pending: PendingDecision): SlaPlan | null {
   for (const option of pending.options) if (option.kind !== 'unresolved' && option.sla !== null) return option.sla;
   return null;
 }
@@ -334,10 +334,10 @@ function keySpan(keys: PoolKeys | MemberKeys | null): number {
   return keys === null ? 0 : 'all' in keys ? keys.all.length : 2;
 }
 
-/** What a lead's transaction needs before it starts; throws on input that is not a pending decision (routed_at not a time). */
+/** What a lead's transaction needs before it starts; throws on input that is not a pending decision (`at` not a time). */
 function prepare(pending: PendingDecision): Lead {
-  const now = isoTime(pending.routed_at);
-  if (!Number.isFinite(now)) throw new RangeError(`routed_at ${JSON.stringify(pending.routed_at)} is not a time`);
+  const now = pending.at;
+  if (!Number.isFinite(now)) throw new RangeError(`at ${String(now)} is not a time`);
   const policy = pending.policy.name;
   const names = keysOf(policy);
   const stickyKey = pending.sticky === null ? null : stateKeys.sticky(policy, pending.sticky.key);

@@ -3,7 +3,7 @@
 // strategies. Every store runs exactly this code inside its transaction.
 
 import type { MemberOption } from '../compiler/decision';
-import type { CapPeriod, Strategy } from '../compiler/ir';
+import type { CapPeriod, Strategy } from '../core/words';
 import { period } from '../compiler/calendar';
 import type { StateJson, StateValue } from './store';
 

@@ -5,12 +5,12 @@
 import type { CompiledPolicy } from '../../compiler/compile';
 import type { Decision, TraceEntry } from '../../compiler/decision';
 import { showValue } from '../../compiler/reference';
-import { readPath } from '../../compiler/values';
+import { readPath } from '../../core/values';
 import { MemoryStore } from '../../state';
 import { CliError, errorMessage, EXIT_FAILED, EXIT_OK, parseCommandArgs, parseNow, readInputText, write, type CliIO } from '../io';
 import type { Lead } from '../leads';
 import { formatWarnings, loadPolicy } from '../policy';
-import { routeLead } from '../routing';
+import { route } from '../../routing/route';
 
 export const EXPLAIN_HELP = `Usage: leadroute explain POLICY LEAD.json [options]
 
@@ -47,7 +47,7 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   const warnings = formatWarnings(policy, policyFile);
   if (warnings !== '') write(io.stderr, `${warnings}\n`);
 
-  const decision = await routeLead(policy, lead, { now, trace: true }, new MemoryStore());
+  const decision = await route(policy, lead, { store: new MemoryStore(), now, trace: true });
   write(io.stdout, explainDecision(policy, lead, decision, { policyFile, leadFile: label, now }));
   return EXIT_OK;
 }

@@ -11,7 +11,7 @@ import { checkReadable, errorMessage, EXIT_OK, parseCommandArgs, parseNow, usage
 import { LEAD_FORMATS, leadFormatOf, readLeads, type LeadFormat } from '../leads';
 import { ChunkedWriter, isBrokenPipe, Progress } from '../output';
 import { chooseEvaluator, formatWarnings, loadPolicy } from '../policy';
-import { routeLeads, unreadableDecision } from '../routing';
+import { routeMany, unreadableDecision } from '../../routing/route';
 import { RouteSummary } from '../summary';
 
 export const ROUTE_HELP = `Usage: leadroute route POLICY LEADS [options]
@@ -106,7 +106,7 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
   const writer = new ChunkedWriter(out);
   const progress = new Progress(io.stderr, io.stderrIsTTY ?? (io.stderr as { isTTY?: boolean }).isTTY === true);
   const store = openStateStore('route', stateSpec);
-  const options = { now, trace: values.trace === true };
+  const options = { store, now, trace: values.trace === true };
 
   let count = 0;
   let problems = 0;
@@ -114,7 +114,7 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
     for await (const batch of readLeads(input, format, source)) {
       // The batch's leads are assigned in input order, in a few store transactions.
       const leads = batch.flatMap((record) => (record.lead === null ? [] : [record.lead]));
-      const decisions = await routeLeads(policy, leads, options, store);
+      const decisions = await routeMany(policy, leads, options);
       let next = 0;
       for (const record of batch) {
         let decision: Decision;

@@ -19,7 +19,8 @@
 import { _, and, Code, CodeGen, FALSE, group, join, Name, not, or, Scope, TRUE } from './code';
 import type { CondIR, DimensionIR, PolicyIR, TestIR } from '../ir';
 import type { Evaluator } from '../decision';
-import { holds, isBlank, normText, prepareTest, readPath, toNumber, toTime, type PreparedTest } from '../values';
+import { isBlank, normText, readPath, toNumber, toTime } from '../../core/values';
+import { holds, prepareTest, type PreparedTest } from '../values';
 
 /** The generated source and the constants it is run with. */
 export interface GeneratedEvaluator {

@@ -4,7 +4,7 @@
 // the lead is in the fallback queue as an exception.
 
 import { NodeConnectionTypes, NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { escalate, readRoutingRecord } from '../../state/escalate';
+import { escalate, readRoutingRecord } from '../../routing/escalate';
 import { forEachItem, ownField, routingFieldName, routingFieldProperty, withField } from '../shared/items';
 import { evaluatorOption, itemPolicies, policyProperty } from '../shared/policy';
 import { nodeStateStore, stateStoreMethods, stateStoreProperties } from '../shared/store';

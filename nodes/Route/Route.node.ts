@@ -1,6 +1,6 @@
 // Route: each item is a lead; the policy decides (compiled once and cached), the state store
 // assigns, and the item leaves by its status: Assigned, Queued or Exception. No routing logic
-// lives here: compilePolicy, decide and assign are the library's, as in the command line.
+// lives here: compilePolicy and routeMany are the library's, as in the command line.
 
 import {
   NodeConnectionTypes,
@@ -11,22 +11,33 @@ import {
   type INodeTypeDescription,
   type NodeParameterValueType,
 } from 'n8n-workflow';
-import type { Decision, PendingDecision } from '../../compiler/decision';
-import { exceptionDecision, StateStoreError } from '../../state';
-import { assignMany } from '../../state/assign';
-import { routingRecord } from '../../state/escalate';
-import { failItem, forEachItem, itemParameter, routingFieldName, routingFieldProperty, withField } from '../shared/items';
+import type { CompiledPolicy } from '../../compiler/compile';
+import type { Decision } from '../../compiler/decision';
+import { routingRecord } from '../../routing/escalate';
+import { toInstant } from '../../core/time';
+import { routeMany } from '../../routing/route';
+import { forEachItem, itemParameter, routingFieldName, routingFieldProperty, withField } from '../shared/items';
 import { evaluatorOption, itemPolicies, policyProperty } from '../shared/policy';
 import { nodeStateStore, stateStoreMethods, stateStoreProperties } from '../shared/store';
 
+/** Items routed together: consecutive, with one policy and one instant. */
+interface Run {
+  policy: CompiledPolicy;
+  now: number;
+  items: number[];
+}
+
 const OUTPUT: Record<Decision['status'], number> = { assigned: 0, queued: 1, exception: 2 };
 
-/** The instant to route at: a Date, epoch ms, ISO text or a Luxon DateTime (what n8n expressions such as `$now` give); empty is `fallback`. */
-function routingInstant(ctx: IExecuteFunctions, value: unknown, fallback: number, itemIndex: number): Date | number | string {
+/** The instant to route at, in ms: a Date, epoch ms, ISO text (UTC unless it says) or a Luxon DateTime (what n8n expressions such as `$now` give); empty is `fallback`. */
+function routingInstant(ctx: IExecuteFunctions, value: unknown, fallback: number, itemIndex: number): number {
   if (value === '' || value === undefined || value === null) return fallback;
-  if (typeof value === 'string' || typeof value === 'number' || value instanceof Date) return value;
-  if (typeof value === 'object' && typeof (value as { toMillis?: unknown }).toMillis === 'function') return (value as { toMillis(): number }).toMillis();
-  throw new NodeOperationError(ctx.getNode(), `Routing Time must be a date-time; got ${JSON.stringify(value)}`, { itemIndex });
+  const given = typeof value === 'object' && typeof (value as { toMillis?: unknown }).toMillis === 'function' ? (value as { toMillis(): number }).toMillis() : value;
+  try {
+    return toInstant(given as Date | number | string, 'Routing Time');
+  } catch (error) {
+    throw new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex });
+  }
 }
 
 /** The execution's resume URL (n8n's `$execution.resumeUrl`): one URL for the whole execution, read once. */
@@ -96,29 +107,24 @@ export class Route implements INodeType {
     const url = resumeUrl(this);
     const store = await nodeStateStore(this);
 
-    // decide() every lead, then assign them in store transactions of many leads (the same
-    // decisions as one at a time, with one round trip to a durable store per batch).
-    const pendings: PendingDecision[] = [];
-    const itemOf: number[] = [];
-    await forEachItem(this, items, outputs, OUTPUT.exception, (item, i) => {
-      pendings.push(policyFor(i).decide(item.json, { now: routingInstant(this, routingTime(i), runAt, i), trace }));
-      itemOf.push(i);
+    // Leads go to the library in runs that share a policy and an instant (usually the whole
+    // batch), in item order, so rotation follows the items.
+    const runs: Run[] = [];
+    await forEachItem(this, items, outputs, OUTPUT.exception, (_item, i) => {
+      const policy = policyFor(i);
+      const now = routingInstant(this, routingTime(i), runAt, i);
+      const last = runs.at(-1);
+      if (last !== undefined && last.policy === policy && last.now === now) last.items.push(i);
+      else runs.push({ policy, now, items: [i] });
     });
-    const settled = await assignMany(pendings, store);
-    for (let k = 0; k < settled.length; k++) {
-      const i = itemOf[k];
-      const item = items[i];
-      let decision = settled[k];
-      if (decision instanceof StateStoreError) {
-        // A store that fails (or could not open) fails no lead: it goes to the fallback queue with the reason.
-        decision = exceptionDecision(pendings[k], `state store unavailable: ${decision.message}`);
-      } else if (decision instanceof Error) {
-        failItem(this, outputs, OUTPUT.exception, item, i, decision);
-        continue;
-      }
-      const routed: INodeExecutionData = { json: withField(item.json, field, routingRecord(decision, url)), pairedItem: { item: i } };
-      if (item.binary !== undefined) routed.binary = item.binary;
-      outputs[OUTPUT[decision.status]].push(routed);
+    for (const { policy, now, items: indexes } of runs) {
+      const decisions = await routeMany(policy, indexes.map((i) => items[i].json), { store, now, trace });
+      indexes.forEach((i, k) => {
+        const item = items[i];
+        const routed: INodeExecutionData = { json: withField(item.json, field, routingRecord(decisions[k], url)), pairedItem: { item: i } };
+        if (item.binary !== undefined) routed.binary = item.binary;
+        outputs[OUTPUT[decisions[k].status]].push(routed);
+      });
     }
     return outputs;
   }

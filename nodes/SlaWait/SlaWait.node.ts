@@ -20,7 +20,7 @@ import { businessDue } from '../../compiler/calendar';
 import type { CalendarIR } from '../../compiler/ir';
 import { parseDuration } from '../../dsl/durations';
 import { parseHours } from '../../dsl/hours';
-import { readRoutingRecord, recordWorked } from '../../state/escalate';
+import { readRoutingRecord, recordWorked } from '../../routing/escalate';
 import { forEachItem, ownField, routingFieldName, routingFieldProperty, withField } from '../shared/items';
 
 type DeadlineSource = 'decision' | 'duration';

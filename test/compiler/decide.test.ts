@@ -1,5 +1,4 @@
-import fc from 'fast-check';
-import { createDecide, isoUtc } from '../../compiler/decide';
+import { createDecider } from '../../compiler/decide';
 import type { Evaluator, MemberOption, PlanOption } from '../../compiler/decision';
 import type { PolicyIR } from '../../compiler/ir';
 import { createReferenceEvaluator } from '../../compiler/reference';
@@ -10,7 +9,7 @@ const NOW = '2026-11-23T15:00:00.000Z'; // Monday 10:00 in New York
 const POLICY = { name: 'acme-inbound', hash: 'sha256:test' };
 const NY = 'America/New_York';
 
-const decideWith = (ir: PolicyIR, evaluator: Evaluator = createReferenceEvaluator(ir)) => createDecide(ir, evaluator, POLICY);
+const decideWith = (ir: PolicyIR, evaluator: Evaluator = createReferenceEvaluator(ir)) => createDecider(ir, evaluator, POLICY).decide;
 const names = (o: PlanOption) => (o.kind === 'pool' ? o.members.map((m) => m.name) : []);
 
 describe('the example policy', () => {
@@ -24,7 +23,7 @@ describe('the example policy', () => {
     expect(d.tags).toEqual([]);
     expect(d.escalation).toEqual(['next', 'queue exceptions']);
     expect(d.policy).toEqual(POLICY);
-    expect(d.routed_at).toBe(NOW);
+    expect(d.at).toBe(Date.parse(NOW));
     expect(d.fallback).toBe('exceptions');
     expect(d.options).toEqual([
       {
@@ -38,7 +37,7 @@ describe('the example policy', () => {
           { name: 'carol', weight: 1, bid: 0, cap: null },
         ],
         skipped: [],
-        sla: { duration: '5m', business: false, due: '2026-11-23T15:05:00.000Z' },
+        sla: { duration: '5m', business: false, due: Date.parse('2026-11-23T15:05:00.000Z') },
       },
     ]);
     expect(d.trace).toBeUndefined();
@@ -55,7 +54,7 @@ describe('the example policy', () => {
     expect(saturday.rule?.index).toBe(4);
     expect(saturday.priority).toBe('normal');
     const option = saturday.options[0];
-    expect(option).toMatchObject({ kind: 'pool', pool: 'smb.*', members: [], sla: { duration: '1d', business: false, due: '2026-11-29T15:00:00.000Z' } });
+    expect(option).toMatchObject({ kind: 'pool', pool: 'smb.*', members: [], sla: { duration: '1d', business: false, due: Date.parse('2026-11-29T15:00:00.000Z') } });
     expect(option.kind === 'pool' && option.skipped).toEqual([
       { name: 'frank', why: 'outside hours Mon-Fri 08:00-18:00 (America/New_York)' },
       { name: 'gina', why: 'outside hours Mon-Fri 08:00-18:00 (America/New_York)' },
@@ -70,7 +69,7 @@ describe('the example policy', () => {
   test('owner: the trimmed value of account.owner, else unresolved naming the path', () => {
     const customer = { account: { status: 'customer', owner: '  Bob Smith ' } };
     expect(decide(customer, { now: NOW }).options).toEqual([
-      { kind: 'person', assignee: 'Bob Smith', via: 'owner', sla: { duration: '4h', business: false, due: '2026-11-23T19:00:00.000Z' } },
+      { kind: 'person', assignee: 'Bob Smith', via: 'owner', sla: { duration: '4h', business: false, due: Date.parse('2026-11-23T19:00:00.000Z') } },
     ]);
     expect(decide({ account: { status: 'customer', owner: 4711 } }, { now: NOW }).options[0]).toMatchObject({ kind: 'person', assignee: '4711' });
   });
@@ -79,8 +78,8 @@ describe('the example policy', () => {
     expect(decide({ type: 'Support' }, { now: NOW }).options).toEqual([{ kind: 'queue', queue: 'support', sla: null }]);
     const d = decide({ product: 'payments' }, { now: NOW });
     expect(d.options.map((o) => o.kind)).toEqual(['pool', 'queue']);
-    expect(d.options[0]).toMatchObject({ pool: 'payments_team', path: {}, sla: { due: '2026-11-23T15:10:00.000Z' } });
-    expect(d.options[1]).toEqual({ kind: 'queue', queue: 'payments_overflow', sla: { duration: '10m', business: false, due: '2026-11-23T15:10:00.000Z' } });
+    expect(d.options[0]).toMatchObject({ pool: 'payments_team', path: {}, sla: { due: Date.parse('2026-11-23T15:10:00.000Z') } });
+    expect(d.options[1]).toEqual({ kind: 'queue', queue: 'payments_overflow', sla: { duration: '10m', business: false, due: Date.parse('2026-11-23T15:10:00.000Z') } });
     expect(d.path).toEqual({});
   });
 
@@ -133,7 +132,7 @@ describe('no rule decides', () => {
       tags: [],
       escalation: [],
       policy: POLICY,
-      routed_at: NOW,
+      at: Date.parse(NOW),
       options: [],
       sticky: null,
       fallback: 'unrouted',
@@ -267,7 +266,7 @@ describe('members: when, hours, holidays', () => {
   test("a business SLA counts the pool's hours, across a weekend", () => {
     // Friday 17:00 in New York + 2h business: Monday 09:00.
     const d = supportPolicy()({}, { now: '2026-11-27T22:00:00Z' });
-    expect(d.options[0]).toMatchObject({ sla: { duration: '2h', business: true, due: '2026-11-30T14:00:00.000Z' } });
+    expect(d.options[0]).toMatchObject({ sla: { duration: '2h', business: true, due: Date.parse('2026-11-30T14:00:00.000Z') } });
   });
 
   test('a business SLA on a queue or person, or a pool without a calendar, counts clock time', () => {
@@ -275,7 +274,7 @@ describe('members: when, hours, holidays', () => {
     b.pool('anytime', ['x']);
     b.rule('else', [{ kind: 'queue', name: 'q' }, { kind: 'rep', name: 'r' }, { kind: 'pool', strategy: 'round_robin', pool: 0 }], { sla: { ms: 3_600_000, text: '1h', business: true } });
     const d = decideWith(b.build())({}, { now: '2026-11-28T15:00:00Z' });
-    for (const option of d.options) expect(option).toMatchObject({ sla: { duration: '1h', business: false, due: '2026-11-28T16:00:00.000Z' } });
+    for (const option of d.options) expect(option).toMatchObject({ sla: { duration: '1h', business: false, due: Date.parse('2026-11-28T16:00:00.000Z') } });
   });
 });
 
@@ -314,11 +313,11 @@ describe('sticky', () => {
 describe('now', () => {
   const decide = decideWith(acmePolicy());
   test('a Date, epoch ms or ISO string; Date.now() by default', () => {
-    expect(decide({}, { now: new Date(NOW) }).routed_at).toBe(NOW);
-    expect(decide({}, { now: Date.parse(NOW) }).routed_at).toBe(NOW);
-    expect(decide({}, { now: '2026-11-23T10:00:00-05:00' }).routed_at).toBe(NOW);
+    expect(decide({}, { now: new Date(NOW) }).at).toBe(Date.parse(NOW));
+    expect(decide({}, { now: Date.parse(NOW) }).at).toBe(Date.parse(NOW));
+    expect(decide({}, { now: '2026-11-23T10:00:00-05:00' }).at).toBe(Date.parse(NOW));
     const before = Date.now();
-    const at = Date.parse(decide({}).routed_at);
+    const at = decide({}).at;
     expect(at).toBeGreaterThanOrEqual(before);
     expect(at).toBeLessThanOrEqual(Date.now());
   });
@@ -419,7 +418,7 @@ describe('every lead gets a decision', () => {
   test.each(hostile.map((lead, i) => [i, lead]))('lead #%s', (_, lead) => {
     const decide = decideWith(acmePolicy());
     const d = decide(lead, { now: NOW, trace: true });
-    expect(d.routed_at).toBe(NOW);
+    expect(d.at).toBe(Date.parse(NOW));
     expect(d.options.length + (d.rule === null ? 1 : 0)).toBeGreaterThan(0);
     expect(JSON.stringify(d.trace).length).toBeLessThan(50_000);
     expect(({} as Record<string, unknown>).type).toBeUndefined();
@@ -433,19 +432,5 @@ describe('every lead gets a decision', () => {
     expect(d.options[0]).toMatchObject({ kind: 'pool', pool: 'x' });
     expect(Object.getPrototypeOf(d.path)).toBe(Object.prototype);
     expect(JSON.stringify(d.path)).toBe('{"__proto__":"X"}');
-  });
-});
-
-describe('isoUtc', () => {
-  test('writes what toISOString writes, for every instant a Date can hold', () => {
-    fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: -8.64e15, max: 8.64e15 }), fc.integer({ min: -62_200_000_000_000, max: 253_500_000_000_000 }), fc.double({ min: -1e14, max: 1e14, noNaN: true })), (t) => {
-        expect(isoUtc(t)).toBe(new Date(t).toISOString());
-      }),
-      { numRuns: 3000 },
-    );
-    for (const t of [0, -1, 1, -0.5, 951_782_400_000 /* 2000-02-29 */, -62_167_219_200_000 /* year 0 */, -62_167_219_200_001, 253_402_300_799_999, 253_402_300_800_000]) {
-      expect(isoUtc(t)).toBe(new Date(t).toISOString());
-    }
   });
 });

@@ -9,7 +9,7 @@ import { createCodegenEvaluator } from '../../compiler/codegen/generate';
 import { createReferenceEvaluator } from '../../compiler/reference';
 import type { CondIR, DimensionIR, PolicyIR, PoolIR, RuleIR, TestIR, ValueRef } from '../../compiler/ir';
 import type { Evaluator } from '../../compiler/decision';
-import { toNumber } from '../../compiler/values';
+import { toNumber } from '../../core/values';
 import { acmePolicy } from './acme-ir';
 
 const replay = { seed: process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED), path: process.env.FC_PATH };

@@ -1,8 +1,9 @@
 // Hand-built IR for the evaluator, calendar and decide tests, until the parser and checker land.
 // Literals are normalized the way the checker does (trimmed, lower-cased; numbers kept as numbers).
 
-import type { CalendarIR, CondIR, DimensionIR, MemberIR, PolicyIR, PoolIR, Priority, RuleIR, Strategy, TargetIR, TestIR, ValueRef } from '../../compiler/ir';
-import { toNumber } from '../../compiler/values';
+import type { Priority, Strategy } from '../../core/words';
+import type { CalendarIR, CondIR, DimensionIR, MemberIR, PolicyIR, PoolIR, RuleIR, TargetIR, TestIR, ValueRef } from '../../compiler/ir';
+import { toNumber } from '../../core/values';
 
 type Subject = ValueRef | string;
 

@@ -3,7 +3,7 @@
 
 import { compilePolicy } from '../../compiler/compile';
 import { assign, MemoryStore } from '../../state';
-import { escalate, readRoutingRecord, routingRecord, type RoutingRecord } from '../../state/escalate';
+import { escalate, readRoutingRecord, routingRecord, type RoutingRecord } from '../../routing/escalate';
 
 const NOW = Date.parse('2026-11-23T15:00:00Z');
 

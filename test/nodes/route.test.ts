@@ -168,14 +168,14 @@ fallback queue exceptions`;
     expect(assigned).toHaveLength(1);
     expect(exception).toHaveLength(1);
     expect(exception[0].json.received).toBe('yesterday-ish');
-    expect(exception[0].json.error).toMatch(/now must be a Date/);
+    expect(exception[0].json.error).toMatch(/Routing Time must be a Date/);
     expect(exception[0].pairedItem).toEqual({ item: 1 });
   });
 
   it('without "continue on fail", an item that cannot be routed fails the node and names the item', async () => {
     const run = await runWorkflow(routeWorkflow({ routingTime: '={{ $json.received }}' }), { node: 'Input', items: [{ type: 'demo', received: 'soon' }] });
     expect(run.status).toBe('error');
-    expect(run.nodeError('Route')?.message).toMatch(/now must be a Date/);
+    expect(run.nodeError('Route')?.message).toMatch(/Routing Time must be a Date/);
   });
 
   it('routes every lead to the fallback queue with the reason when the state store cannot be used', async () => {

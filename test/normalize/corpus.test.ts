@@ -3,7 +3,7 @@
 // changed value is kept under `original`.
 
 import { isDeepStrictEqual } from 'node:util';
-import { readPath } from '../../compiler/values';
+import { readPath } from '../../core/values';
 import { createNormalizer, flagDuplicate, type NormalizeResult } from '../../normalize/normalize';
 import { MemoryStore } from '../../state';
 import { CORPUS_NOW, corpusFailures, corpusOptions, loadCorpus, type CorpusCase } from './corpus/load';

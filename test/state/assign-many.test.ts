@@ -39,7 +39,7 @@ describe('assignMany', () => {
 
   test('a lead that is not valid gets its own error; the others are assigned as if it were not there', async () => {
     const bad = pending([poolOption('team', 'round_robin', [alice, bob])]);
-    bad.routed_at = 'yesterday';
+    bad.at = Number.NaN;
     const broken = pending([poolOption('team', 'round_robin', [alice, bob])], { sticky: stickyBy('k', DAY, new Map()) });
     (broken.sticky as { member: unknown }).member = () => {
       throw new TypeError('bug');
@@ -48,7 +48,7 @@ describe('assignMany', () => {
     await assign(pending([poolOption('team', 'round_robin', [alice, bob])], { sticky: stickyBy('k', DAY, new Map([['team', [alice, bob]]])) }), store);
     const good = (at: number) => pending([poolOption('team', 'round_robin', [alice, bob])], { at });
     const results = await assignMany([good(T0 + 1), bad, broken, good(T0 + 2)], store);
-    expect(results.map((r) => (r instanceof Error ? r.message : r.assignee))).toEqual(['bob', 'routed_at "yesterday" is not a time', 'bug', 'alice']);
+    expect(results.map((r) => (r instanceof Error ? r.message : r.assignee))).toEqual(['bob', 'at NaN is not a time', 'bug', 'alice']);
     expect(results[2]).toBeInstanceOf(TypeError);
   });
 

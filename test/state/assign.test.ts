@@ -2,7 +2,7 @@ import type { Decision, MemberOption, PlanOption } from '../../compiler/decision
 import { assign, exceptionDecision, markAway, markBack, readState, stateKeys } from '../../state/assign';
 import { MemoryStore } from '../../state/memory';
 import type { StateStore } from '../../state/store';
-import { DAY, HOUR, MINUTE, SLA, T0, member, pending, poolOption, routeMany, stickyBy, tally } from './helpers';
+import { DAY, HOUR, MINUTE, SLA, SLA_PLAN, T0, member, pending, poolOption, routeMany, stickyBy, tally } from './helpers';
 
 const DECISION_KEYS = ['status', 'assignee', 'queue', 'pool', 'rule', 'path', 'candidates', 'sla', 'priority', 'tags', 'escalation', 'reason', 'policy', 'routed_at'];
 
@@ -73,26 +73,28 @@ describe('the decision', () => {
     });
   });
 
-  test('the time comes from routed_at, also when it is not in toISOString form', async () => {
+  test('the time is the pending decision\'s `at`; one that is not a time is an error', async () => {
     const p = pending([poolOption('team', 'round_robin', [member('frank', { cap: [1, 'day', 'UTC'] })])]);
-    p.routed_at = '2026-11-23T23:59:59Z';
+    p.at = Date.parse('2026-11-23T23:59:59Z');
     expect((await assign(p, store)).assignee).toBe('frank');
     expect((await assign(p, store)).status).toBe('exception');
-    p.routed_at = '2026-11-24T00:00:00.000Z';
-    expect((await assign(p, store)).assignee).toBe('frank');
-    p.routed_at = 'yesterday';
-    await expect(assign(p, store)).rejects.toThrow('routed_at "yesterday" is not a time');
+    p.at = Date.parse('2026-11-24T00:00:00.000Z');
+    const d = await assign(p, store);
+    expect(d.assignee).toBe('frank');
+    expect(d.routed_at).toBe('2026-11-24T00:00:00.000Z');
+    p.at = Number.NaN;
+    await expect(assign(p, store)).rejects.toThrow('at NaN is not a time');
   });
 });
 
 describe('queue and person options', () => {
   test('a queue: status queued, no assignee, the option sla', async () => {
-    const d = await assign(pending([{ kind: 'queue', queue: 'support', sla: SLA }]), store);
+    const d = await assign(pending([{ kind: 'queue', queue: 'support', sla: SLA_PLAN }]), store);
     expect(d).toMatchObject({ status: 'queued', assignee: null, queue: 'support', pool: null, candidates: [], sla: SLA, reason: null });
   });
 
   test('a rep or owner is assigned unless away; then the next option, with the reason', async () => {
-    const rep: PlanOption = { kind: 'person', assignee: 'bob', via: 'rep', sla: SLA };
+    const rep: PlanOption = { kind: 'person', assignee: 'bob', via: 'rep', sla: SLA_PLAN };
     expect(await assign(pending([rep]), store)).toMatchObject({ status: 'assigned', assignee: 'bob', pool: null, candidates: [], sla: SLA });
     await markAway(store, 'bob', null, T0);
     const owner: PlanOption = { kind: 'person', assignee: 'bob', via: 'owner', sla: null };

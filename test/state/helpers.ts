@@ -1,7 +1,7 @@
 // Hand-built PendingDecisions for the state tests: what decide() would hand to assign().
 
-import type { MemberOption, PendingDecision, PlanOption, SlaInfo, StickyLookup } from '../../compiler/decision';
-import type { CapPeriod, Strategy } from '../../compiler/ir';
+import type { MemberOption, PendingDecision, PlanOption, SlaInfo, SlaPlan, StickyLookup } from '../../compiler/decision';
+import type { CapPeriod, Strategy } from '../../core/words';
 import { assign } from '../../state/assign';
 import type { StateStore } from '../../state/store';
 
@@ -15,7 +15,9 @@ export function member(name: string, options: { weight?: number; bid?: number; c
   return { name, weight: options.weight ?? 1, bid: options.bid ?? 0, cap };
 }
 
+/** The SLA a decision shows, and the same SLA as a plan carries it. */
 export const SLA: SlaInfo = { duration: '5m', business: false, due: '2026-11-23T15:05:00.000Z' };
+export const SLA_PLAN: SlaPlan = { ...SLA, due: Date.parse(SLA.due) };
 
 export function poolOption(
   pool: string,
@@ -23,7 +25,7 @@ export function poolOption(
   members: MemberOption[],
   skipped: { name: string; why: string }[] = [],
 ): Extract<PlanOption, { kind: 'pool' }> {
-  return { kind: 'pool', pool, strategy, path: { segment: 'smb' }, members, skipped, sla: SLA };
+  return { kind: 'pool', pool, strategy, path: { segment: 'smb' }, members, skipped, sla: SLA_PLAN };
 }
 
 export interface PendingOptions {
@@ -42,7 +44,7 @@ export function pending(options: PlanOption[], o: PendingOptions = {}): PendingD
     tags: ['inbound'],
     escalation: ['next', 'queue exceptions'],
     policy: { name: o.policy ?? 'acme', hash: 'sha256:test' },
-    routed_at: new Date(o.at ?? T0).toISOString(),
+    at: o.at ?? T0,
     options,
     sticky: o.sticky ?? null,
     fallback: 'exceptions',

@@ -1,5 +1,5 @@
 import type { MemberOption } from '../../compiler/decision';
-import type { Strategy } from '../../compiler/ir';
+import type { Strategy } from '../../core/words';
 import {
   type Rotation,
   NO_ROTATION,

@@ -13,7 +13,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { readPath } from '../../../compiler/values';
+import { readPath } from '../../../core/values';
 import type { NormalizeOptions } from '../../../normalize/normalize';
 import { readSynonyms } from '../../../normalize/picklists';
 import type { Problem } from '../../../normalize/text';

@@ -1,17 +1,16 @@
 // Escalation: what happens to a routed lead whose SLA passed with nobody working it, and the
 // history a routed lead carries through a workflow (the n8n nodes put it on the item as
-// `routing`). escalate() applies the rule's `escalate to` steps one breach at a time, assigning
-// through the same store and the same assign() as routing does: each step is planned by
-// decide() over the policy with that step as the only target, so no strategy, eligibility or
-// SLA rule is written twice.
+// `routing`). escalate() applies the rule's `escalate to` steps one breach at a time: each step
+// is planned by the compiled policy (decideStep, with the policy's own evaluator) and settled
+// through the same front door as routing (settle), so no strategy, eligibility or SLA rule is
+// written twice.
 
 import type { CompiledPolicy } from '../compiler/compile';
-import { createDecide } from '../compiler/decide';
 import type { Decision } from '../compiler/decision';
-import type { EscalationStepIR, PolicyIR, PoolIR, RuleIR, TargetIR } from '../compiler/ir';
-import { createReferenceEvaluator } from '../compiler/reference';
-import { assign } from './assign';
-import type { StateStore } from './store';
+import type { RuleIR } from '../compiler/ir';
+import { isoUtc, toInstant } from '../core/time';
+import type { StateStore } from '../state/store';
+import { settle, STORE_FAILURE } from './route';
 
 /** One entry of `routing.history`. Times are ISO 8601 UTC; `attempt` counts escalations before the event (0: the first assignment). */
 export type RoutingEvent =
@@ -47,14 +46,6 @@ export interface EscalationResult {
   routing: RoutingRecord;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-function nowMs(now: Date | number | string): number {
-  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Date.parse(now);
-  if (!Number.isFinite(ms)) throw new RangeError(`now must be a Date, epoch milliseconds or an ISO 8601 date-time; got ${String(now)}`);
-  return ms;
-}
-
 /** A fresh decision as it leaves Route: the decision, an `assigned` event at `routed_at`, and the resume URL. */
 export function routingRecord(decision: Decision, resumeUrl: string | null): RoutingRecord {
   return {
@@ -69,7 +60,7 @@ export function routingRecord(decision: Decision, resumeUrl: string | null): Rou
 
 /** The record with a `worked` event (SLA Wait resumed by its webhook); `data` is what the caller sent. */
 export function recordWorked(routing: RoutingRecord, at: Date | number | string, data: unknown): RoutingRecord {
-  const event: RoutingEvent = { event: 'worked', at: iso(nowMs(at)), assignee: routing.assignee, queue: routing.queue, attempt: routing.attempt, data };
+  const event: RoutingEvent = { event: 'worked', at: isoUtc(toInstant(at)), assignee: routing.assignee, queue: routing.queue, attempt: routing.attempt, data };
   return { ...routing, history: [...routing.history, event] };
 }
 
@@ -140,68 +131,6 @@ function escalationRule(policy: CompiledPolicy, routing: RoutingRecord, lead: un
   return matched === null ? null : (rules[matched.index] ?? null);
 }
 
-/**
- * The policy reduced to one rule that always holds with `target` as its only target, over
- * `pools`: decide() on it plans that step exactly as routing plans a target (eligibility,
- * hours, `by` lookups, the SLA from now). No sticky line: the sticky owner is the person the
- * lead is being taken from.
- */
-function stepPolicy(ir: PolicyIR, rule: RuleIR, target: TargetIR, pools: PoolIR[]): PolicyIR {
-  return { ...ir, pools, sticky: null, rules: [{ ...rule, cond: { kind: 'true' }, targets: [target] }] };
-}
-
-/** The pools without the people who already let this lead's SLA pass (a step never hands it back to them). */
-function withoutPeople(pools: PoolIR[], out: ReadonlySet<string>): PoolIR[] {
-  return pools.map((p) => (p.members.some((m) => out.has(m.name)) ? { ...p, members: p.members.filter((m) => !out.has(m.name)) } : p));
-}
-
-/**
- * `next`: the served pool cut down to the cascade's remaining candidates, in cascade order,
- * taken first-available (so whoever is away or at cap now is passed over). Null when nobody
- * is left or the pool is gone from the policy.
- */
-function nextStep(ir: PolicyIR, pools: PoolIR[], routing: RoutingRecord, out: ReadonlySet<string>): { target: TargetIR; pools: PoolIR[] } | null {
-  const remaining = routing.candidates.filter((name) => !out.has(name));
-  if (remaining.length === 0 || routing.pool === null) return null;
-  const index = ir.pools.findIndex((p) => p.name === routing.pool);
-  if (index < 0) return null;
-  const byName = new Map(ir.pools[index].members.map((m) => [m.name, m]));
-  const members = remaining.flatMap((name) => byName.get(name) ?? []);
-  if (members.length === 0) return null;
-  const cut = pools.slice();
-  cut[index] = { ...ir.pools[index], members };
-  return { target: { kind: 'pool', strategy: 'first_available', pool: index }, pools: cut };
-}
-
-/** Plans and assigns one step; the decision, or null when the step cannot take the lead (a failure reason is added to `why`). */
-async function tryStep(
-  policy: CompiledPolicy,
-  rule: RuleIR,
-  step: EscalationStepIR,
-  routing: RoutingRecord,
-  out: ReadonlySet<string>,
-  lead: unknown,
-  now: number,
-  store: StateStore,
-  why: string[],
-): Promise<Decision | null> {
-  const ir = policy.ir;
-  const pools = withoutPeople(ir.pools, out);
-  const plan = step.kind === 'next' ? nextStep(ir, pools, routing, out) : { target: step, pools };
-  if (plan === null) {
-    why.push('next: nobody left in the cascade');
-    return null;
-  }
-  const reduced = stepPolicy(ir, rule, plan.target, plan.pools);
-  const decide = createDecide(reduced, createReferenceEvaluator(reduced), { name: policy.name, hash: policy.hash });
-  const decision = await assign(decide(lead, { now }), store);
-  if (decision.status === 'exception') {
-    why.push(decision.reason ?? 'no one could take the lead');
-    return null;
-  }
-  return decision;
-}
-
 export interface EscalateInput {
   /** The policy in force (the same policy name as the decision's, so rotation and caps are shared). */
   policy: CompiledPolicy;
@@ -224,8 +153,8 @@ export interface EscalateInput {
  */
 export async function escalate(input: EscalateInput): Promise<EscalationResult> {
   const { policy, routing, lead, store } = input;
-  const now = nowMs(input.now);
-  const at = iso(now);
+  const now = toInstant(input.now);
+  const at = isoUtc(now);
   const breached: RoutingEvent = { event: 'breached', at, assignee: routing.assignee, queue: routing.queue, due: routing.sla?.due ?? null, attempt: routing.attempt };
   const history = [...routing.history, breached];
   // Everyone who let this lead's SLA pass, including the current assignee.
@@ -238,14 +167,18 @@ export async function escalate(input: EscalateInput): Promise<EscalationResult> 
   const why: string[] = [];
   const fallback = policy.ir.fallback;
   for (let i = routing.escalation_step; rule !== null && i < steps.length; i++) {
-    let decision: Decision | null;
-    try {
-      decision = await tryStep(policy, rule, steps[i], routing, out, lead, now, store, why);
-    } catch (error) {
-      why.push(error instanceof Error ? error.message : String(error));
-      break;
+    const pending = policy.decideStep(lead, { now, rule: rule.index, step: i, pool: routing.pool, cascade: routing.candidates, exclude: out });
+    if (pending.options.length === 0) {
+      why.push('next: nobody left in the cascade');
+      continue;
     }
-    if (decision === null) continue;
+    const [decision] = await settle([pending], store);
+    if (decision.status === 'exception') {
+      why.push(decision.reason ?? 'no one could take the lead');
+      // A store that failed fails every later step too.
+      if (decision.reason?.startsWith(STORE_FAILURE) === true) break;
+      continue;
+    }
     if (decision.status === 'queued' && decision.queue === fallback) {
       why.push(`${texts[i]} is the fallback queue`);
       break;
