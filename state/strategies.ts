@@ -199,16 +199,6 @@ export interface Cascade {
 }
 
 /**
- * Scratch arrays of choosePoolMember, reused from call to call: it runs to its end without
- * calling out, so no two calls ever share them, and a pool's few members then cost no
- * allocation but the results'.
- */
-const slot: number[] = [];
-const primary: number[] = [];
-const secondary: number[] = [];
-const order: number[] = [];
-
-/**
  * Where `name` is in the rotation's arrays (names), or -1. A linear scan beats a Map for the few
  * members most pools have, and `guess` (the slot a name has when the rotation lists the members
  * in their declared order, as it does unless members were added or removed) mostly saves even that.
@@ -224,27 +214,95 @@ function freshSlot(name: string, names: readonly string[], fresh: string[]): num
   return names.length + (k >= 0 ? k : fresh.push(name) - 1);
 }
 
-/** Whether member a goes before member b: by (primary, secondary, declared order). */
-function before(a: number, b: number): boolean {
-  return primary[a] < primary[b] || (primary[a] === primary[b] && (secondary[a] < secondary[b] || (secondary[a] === secondary[b] && a < b)));
+/**
+ * One choice in progress. Per member i (in PoolChoice.members' order), `keys[3i]` ranks first,
+ * `keys[3i + 1]` breaks ties, then declared order; `keys[3i + 2]` is the member's slot in the
+ * rotation's arrays. One list per call keeps the few members most pools have in one allocation.
+ */
+class Ranking {
+  readonly keys: number[];
+  constructor(
+    readonly choice: PoolChoice,
+    /** The rotation's `last`, as a copy this choice may change. */
+    readonly last: number[],
+    /** The weighted round robin's current weights, by slot (a strategy may replace them). */
+    public current: readonly number[],
+  ) {
+    this.keys = new Array<number>(3 * choice.members.length);
+  }
+
+  slot(i: number): number {
+    return this.keys[3 * i + 2];
+  }
+
+  rank(i: number, first: number, then: number): void {
+    this.keys[3 * i] = first;
+    this.keys[3 * i + 1] = then;
+  }
+
+  /** Whether member a goes before member b. */
+  before(a: number, b: number): boolean {
+    const k = this.keys;
+    const x = 3 * a;
+    const y = 3 * b;
+    return k[x] < k[y] || (k[x] === k[y] && (k[x + 1] < k[y + 1] || (k[x + 1] === k[y + 1] && a < b)));
+  }
 }
 
 /**
- * Sorts order[0..n) with before(): an insertion sort, for the few members most pools have, with
- * Array#sort for big pools.
+ * How each strategy of the language ranks the members that may take a lead. Keyed by
+ * Strategy, so a strategy added to the language (core/words.ts) without a ranking here does
+ * not compile.
  */
-function sortOrder(n: number): void {
-  if (n > 16) {
-    const sorted = order.slice(0, n).sort((a, b) => (before(a, b) ? -1 : 1));
-    for (let i = 0; i < n; i++) order[i] = sorted[i];
-    return;
-  }
+const RANKINGS: { readonly [S in Strategy]: (r: Ranking) => void } = {
+  round_robin(r) {
+    for (let i = 0; i < r.choice.members.length; i++) r.rank(i, r.last[r.slot(i)], 0);
+  },
+  by_bid(r) {
+    const members = r.choice.members;
+    for (let i = 0; i < members.length; i++) r.rank(i, -members[i].bid, r.last[r.slot(i)]);
+  },
+  least_loaded(r) {
+    const loads = r.choice.loads;
+    if (loads.length !== r.choice.members.length) throw new RangeError('least_loaded needs the load of every member');
+    for (let i = 0; i < loads.length; i++) r.rank(i, loads[i], 0);
+  },
+  first_available(r) {
+    for (let i = 0; i < r.choice.members.length; i++) r.rank(i, 0, 0);
+  },
+  weighted(r) {
+    // nginx's smooth weighted round robin over the available members; the others keep their current weight.
+    const members = r.choice.members;
+    const next = r.current.slice();
+    let total = 0;
+    let best = 0;
+    for (let i = 0; i < members.length; i++) {
+      next[r.slot(i)] += members[i].weight;
+      total += members[i].weight;
+      if (next[r.slot(i)] > next[r.slot(best)]) best = i;
+    }
+    next[r.slot(best)] -= total;
+    r.current = next;
+    // After the chosen one, in the order the next round would rank them (current + weight).
+    for (let i = 0; i < members.length; i++) r.rank(i, i === best ? -Infinity : -(next[r.slot(i)] + members[i].weight), 0);
+  },
+};
+
+/**
+ * The members' indexes sorted by the ranking: an insertion sort, for the few members most pools
+ * have, with Array#sort for big pools.
+ */
+function sortedOrder(r: Ranking, n: number): number[] {
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (n > 16) return order.sort((a, b) => (r.before(a, b) ? -1 : 1));
   for (let i = 1; i < n; i++) {
     const x = order[i];
     let j = i - 1;
-    for (; j >= 0 && before(x, order[j]); j--) order[j + 1] = order[j];
+    for (; j >= 0 && r.before(x, order[j]); j--) order[j + 1] = order[j];
     order[j + 1] = x;
   }
+  return order;
 }
 
 /**
@@ -261,74 +319,29 @@ export function choosePoolMember(input: PoolChoice): Cascade {
   const { strategy, members, rotation } = input;
   const n = members.length;
   if (n === 0) throw new RangeError('choosePoolMember needs at least one member');
-  if (strategy === 'least_loaded' && input.loads.length !== n) throw new RangeError('least_loaded needs the load of every member');
   let seq = rotation.seq;
   let names = rotation.names;
-  let current = rotation.current;
-  const last = rotation.last.slice();
+  const ranking = new Ranking(input, rotation.last.slice(), rotation.current);
 
   const index = names.length > 16 ? new Map(names.map((name, i): [string, number] => [name, i])) : null;
   let fresh: string[] | null = null;
   for (let i = 0; i < n; i++) {
     const j = slotOf(members[i].name, i, names, index);
-    slot[i] = j >= 0 ? j : freshSlot(members[i].name, names, (fresh ??= []));
+    ranking.keys[3 * i + 2] = j >= 0 ? j : freshSlot(members[i].name, names, (fresh ??= []));
   }
   for (const name of input.others) if (slotOf(name, -1, names, index) < 0) freshSlot(name, names, (fresh ??= []));
   if (fresh !== null) {
     names = names.concat(fresh);
-    current = current.concat(fresh.map(() => 0));
-    for (let k = 0; k < fresh.length; k++) last.push(seq > 0 ? ++seq : 0);
+    ranking.current = ranking.current.concat(fresh.map(() => 0));
+    for (let k = 0; k < fresh.length; k++) ranking.last.push(seq > 0 ? ++seq : 0);
   }
 
-  // The order is by (primary, secondary, declared order).
-  for (let i = 0; i < n; i++) order[i] = i;
-  switch (strategy) {
-    case 'round_robin':
-      for (let i = 0; i < n; i++) {
-        primary[i] = last[slot[i]];
-        secondary[i] = 0;
-      }
-      break;
-    case 'by_bid':
-      for (let i = 0; i < n; i++) {
-        primary[i] = -members[i].bid;
-        secondary[i] = last[slot[i]];
-      }
-      break;
-    case 'least_loaded':
-      for (let i = 0; i < n; i++) {
-        primary[i] = input.loads[i];
-        secondary[i] = 0;
-      }
-      break;
-    case 'first_available':
-      for (let i = 0; i < n; i++) primary[i] = secondary[i] = 0;
-      break;
-    case 'weighted': {
-      // nginx's smooth weighted round robin over the available members; the others keep their current weight.
-      const next = current.slice();
-      let total = 0;
-      let best = 0;
-      for (let i = 0; i < n; i++) {
-        next[slot[i]] += members[i].weight;
-        total += members[i].weight;
-        if (next[slot[i]] > next[slot[best]]) best = i;
-      }
-      next[slot[best]] -= total;
-      current = next;
-      // After the chosen one, in the order the next round would rank them (current + weight).
-      for (let i = 0; i < n; i++) {
-        primary[i] = i === best ? -Infinity : -(next[slot[i]] + members[i].weight);
-        secondary[i] = 0;
-      }
-      break;
-    }
-  }
-  sortOrder(n);
+  RANKINGS[strategy](ranking);
+  const order = sortedOrder(ranking, n);
 
   seq += 1;
-  last[slot[order[0]]] = seq;
+  ranking.last[ranking.slot(order[0])] = seq;
   const candidates = new Array<string>(n - 1);
   for (let i = 1; i < n; i++) candidates[i - 1] = members[order[i]].name;
-  return { chosen: order[0], candidates, rotation: new BuiltRotation(seq, names, last, current) };
+  return { chosen: order[0], candidates, rotation: new BuiltRotation(seq, names, ranking.last, ranking.current) };
 }
