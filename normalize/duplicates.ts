@@ -6,7 +6,8 @@
 // can send it to the same owner (`owner(duplicate.assignee)`) and `sticky` has what it needs.
 
 import { readPath, toTime } from '../core/values';
-import { keyPart, type StateStore, type StateValue } from '../state/store';
+import { stateKeys } from '../state/keys';
+import type { StateStore, StateValue } from '../state/store';
 import { companyKey } from './accounts';
 import { foldAccents, isRecord, MAX_SHORT_CHARS } from './text';
 
@@ -80,11 +81,6 @@ export function duplicateKey(lead: unknown): DuplicateKey | null {
   return person === '' || org === '' ? null : { kind: 'name_company', value: `${person}|${org}` };
 }
 
-/** The state key of a duplicate key in a scope. */
-export function duplicateStateKey(scope: string, key: DuplicateKey): string {
-  return `dup:${keyPart(scope)}:${key.kind}:${keyPart(key.value)}`;
-}
-
 function leadTime(lead: unknown, options: DuplicateOptions): number {
   const own = toTime(readPath(lead, (options.timePath ?? 'created_at').split('.')));
   if (own !== null) return own;
@@ -101,7 +97,7 @@ function leadTime(lead: unknown, options: DuplicateOptions): number {
 export async function checkDuplicate(lead: unknown, options: DuplicateOptions): Promise<DuplicateOf | null> {
   const key = duplicateKey(lead);
   if (key === null) return null;
-  const stateKey = duplicateStateKey(options.scope ?? 'default', key);
+  const stateKey = stateKeys.duplicate(options.scope ?? 'default', key.kind, key.value);
   const at = leadTime(lead, options);
   const windowMs = options.windowMs ?? DEFAULT_DUPLICATE_WINDOW_MS;
   return options.store.transact([stateKey], (read) => {
@@ -119,7 +115,7 @@ export async function checkDuplicate(lead: unknown, options: DuplicateOptions): 
 export async function recordAssignee(lead: unknown, assignee: string, options: DuplicateOptions): Promise<void> {
   const key = duplicateKey(lead);
   if (key === null) return;
-  const stateKey = duplicateStateKey(options.scope ?? 'default', key);
+  const stateKey = stateKeys.duplicate(options.scope ?? 'default', key.kind, key.value);
   const at = leadTime(lead, options);
   const windowMs = options.windowMs ?? DEFAULT_DUPLICATE_WINDOW_MS;
   await options.store.transact([stateKey], (read) => {

@@ -6,15 +6,7 @@ export { SqliteStore, type SqliteStoreOptions } from './sqlite';
 export { RedisStore, testRedisConnection, type ConnectionTestResult, type RedisStoreOptions } from './redis';
 export { openStore, parseStoreSpec, redisOptionsFromCredentials, STORE_SPEC_FORMS, type StoreSpec } from './open';
 export * from './strategies';
-export {
-  assign,
-  assignMany,
-  ASSIGN_BATCH,
-  exceptionDecision,
-  markAway,
-  markBack,
-  readState,
-  resetState,
-  stateKeys,
-  type StateReport,
-} from './assign';
+export { assign, assignMany, ASSIGN_BATCH, exceptionDecision } from './assign';
+export { markAway, markBack, resetState } from './admin';
+export { stateKeys } from './keys';
+export { readState, type StateReport } from './report';

@@ -128,3 +128,20 @@ export function keyPart(text: string): string {
 export function parseKeyPart(part: string): string {
   return part.replace(ESCAPED, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
+
+export function storeFailure(store: StateStore, error: unknown): StateStoreError {
+  const message = error instanceof Error ? error.message : String(error);
+  const text = message.startsWith(`${store.name}:`) ? `routing state store ${message}` : `routing state store ${store.name} failed: ${message}`;
+  return new StateStoreError(text, store.name, { cause: error });
+}
+
+/** Runs an administrative store operation, naming the store when it fails. */
+export async function withStore<T>(store: StateStore, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw storeFailure(store, error);
+  }
+}
+
+/** store.transact(keys, fn).then(then), with a failure of the store (a rejection or a throw) as a StateStoreError naming it. */

@@ -1,4 +1,5 @@
-import { checkDuplicate, duplicateKey, duplicateStateKey, recordAssignee } from '../../normalize/duplicates';
+import { checkDuplicate, duplicateKey, recordAssignee } from '../../normalize/duplicates';
+import { stateKeys } from '../../state/keys';
 import { MemoryStore, type StateRead, type StateStore, type TransactionStep } from '../../state';
 
 const DAY = 86_400_000;
@@ -15,7 +16,7 @@ describe('duplicateKey', () => {
   });
 
   test('state keys escape user text', () => {
-    expect(duplicateStateKey('flow:1', { kind: 'email', value: 'a:b@c.d' })).toBe('dup:flow%003a1:email:a%003ab@c.d');
+    expect(stateKeys.duplicate('flow:1', 'email', 'a:b@c.d')).toBe('dup:flow%003a1:email:a%003ab@c.d');
   });
 });
 

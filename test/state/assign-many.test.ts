@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Decision, MemberOption, PendingDecision, PlanOption } from '../../compiler/decision';
-import { assign, assignMany, markAway } from '../../state/assign';
+import { assign, assignMany } from '../../state/assign';
+import { markAway } from '../../state/admin';
 import { MemoryStore } from '../../state/memory';
 import { StateStoreError, type StateStore } from '../../state/store';
 import { DAY, MINUTE, T0, member, pending, poolOption, stickyBy } from './helpers';

@@ -1,5 +1,8 @@
 import type { Decision, MemberOption, PlanOption } from '../../compiler/decision';
-import { assign, exceptionDecision, markAway, markBack, readState, stateKeys } from '../../state/assign';
+import { assign, exceptionDecision } from '../../state/assign';
+import { markAway, markBack } from '../../state/admin';
+import { readState } from '../../state/report';
+import { stateKeys } from '../../state/keys';
 import { MemoryStore } from '../../state/memory';
 import type { StateStore } from '../../state/store';
 import { DAY, HOUR, MINUTE, SLA, SLA_PLAN, T0, member, pending, poolOption, routeMany, stickyBy, tally } from './helpers';

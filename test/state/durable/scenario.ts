@@ -3,7 +3,7 @@
 
 import type { Decision } from '../../../compiler/decision';
 import { readRotation, readStickyOwner, readCounts } from '../../../state/strategies';
-import { stateKeys } from '../../../state/assign';
+import { stateKeys } from '../../../state/keys';
 import type { StateStore } from '../../../state/store';
 import { member } from '../helpers';
 
