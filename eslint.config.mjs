@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.e2e/**', 'jest.config.js'] },
+  { ignores: ['dist/**', '.bench/**', 'node_modules/**', 'coverage/**', '.e2e/**', 'jest.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,8 +1,10 @@
 // The package conventions n8n loads community packages by: the `n8n` field's paths, one class
 // per node file named as its file, a codex file and light and dark icons beside each node, and
-// every credential a node asks for being one the package ships.
+// every credential a node asks for being one the package ships. And what `npm pack` publishes.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 import { stateStoreCredentials } from '../../nodes/shared/store';
@@ -10,6 +12,9 @@ import { stateStoreCredentials } from '../../nodes/shared/store';
 const ROOT = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   name: string;
+  main: string;
+  types: string;
+  bin: Record<string, string>;
   license: string;
   keywords: string[];
   files: string[];
@@ -71,5 +76,33 @@ describe('package conventions', () => {
       }
       if (description.properties.some((p) => p.name === 'stateStore')) expect(description.credentials).toEqual(stateStoreCredentials);
     });
+  });
+});
+
+describe('the packed package', () => {
+  let dir = '';
+  let packed: string[] = [];
+  // Synchronous steps: the build takes seconds, and Jest's hook timeout does not apply to them.
+  beforeAll(() => {
+    // The build's compile step (tsconfig.build.json, which decides what dist/ holds) into a copy of
+    // the package in a temporary folder, packed there: the repository's own dist/ may be stale.
+    dir = mkdtempSync(join(tmpdir(), 'leadroute-pack-'));
+    const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], { encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+    const pack = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: dir, encoding: 'utf8' });
+    expect(pack.status).toBe(0);
+    packed = (JSON.parse(pack.stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('ships no benchmark: bench/ has its own build, and imports packages the package does not depend on', () => {
+    expect(packed.filter((path) => /(^|\/)bench\//.test(path))).toEqual([]);
+  });
+
+  it('ships every file package.json points at: main, types, bin and the n8n nodes and credentials', () => {
+    const named = [pkg.main, pkg.types, ...Object.values(pkg.bin), ...pkg.n8n.nodes, ...pkg.n8n.credentials];
+    expect(named).toEqual(expect.arrayContaining(['dist/index.js', 'dist/cli/main.js']));
+    for (const path of named) expect(packed).toContain(path);
   });
 });
