@@ -16,11 +16,8 @@ import {
   type IWebhookFunctions,
   type IWebhookResponseData,
 } from 'n8n-workflow';
-import { businessDue } from '../../compiler/calendar';
-import type { CalendarIR } from '../../compiler/ir';
-import { parseDuration } from '../../dsl/durations';
-import { parseHours } from '../../dsl/hours';
 import { readRoutingRecord, recordWorked } from '../../routing/escalate';
+import { dueFrom, slaClock, slaDeadline, SlaSettingError, type SlaClock } from '../../routing/sla';
 import { forEachItem, ownField, routingFieldName, routingFieldProperty, withField } from '../shared/items';
 
 type DeadlineSource = 'decision' | 'duration';
@@ -31,36 +28,16 @@ interface WaitOptions {
   timeZone?: string;
 }
 
-/** How long from now, in ms of clock time or of business time when hours are set. */
-interface Clock {
-  ms: number;
-  calendar: CalendarIR | null;
-}
-
-function durationMs(ctx: IExecuteFunctions, text: string, what: string): number {
-  const parsed = parseDuration(text);
-  if (!parsed.ok) throw new NodeOperationError(ctx.getNode(), `${what}: ${parsed.message}`);
-  return parsed.ms;
-}
-
-/** The business calendar of the node (null without business hours); a bad hours text or zone fails the node. */
-function nodeCalendar(ctx: IExecuteFunctions, options: WaitOptions): CalendarIR | null {
-  const hours = options.businessHours?.trim() ?? '';
-  if (hours === '') return null;
-  const parsed = parseHours(hours);
-  if (!parsed.ok) throw new NodeOperationError(ctx.getNode(), `Business Hours: ${parsed.message}`);
+/** The node's wait of `duration` (its Duration or Fallback Duration), with its business hours; a setting that cannot be read fails the node, naming it. */
+function nodeClock(ctx: IExecuteFunctions, duration: string, durationName: string, options: WaitOptions): SlaClock {
   const tz = options.timeZone?.trim() || ctx.getTimezone();
-  const calendar: CalendarIR = { tz, hours: parsed.windows, holidays: [] };
   try {
-    businessDue(calendar, Date.now(), 1);
+    return slaClock(duration, { hours: options.businessHours ?? '', tz });
   } catch (error) {
-    throw new NodeOperationError(ctx.getNode(), `Time Zone: ${error instanceof Error ? error.message : String(error)}`);
+    if (!(error instanceof SlaSettingError)) throw error;
+    const name = error.setting === 'duration' ? durationName : error.setting === 'hours' ? 'Business Hours' : 'Time Zone';
+    throw new NodeOperationError(ctx.getNode(), `${name}: ${error.message}`);
   }
-  return calendar;
-}
-
-function dueFrom(now: number, clock: Clock): number {
-  return clock.calendar === null ? now + clock.ms : businessDue(clock.calendar, now, clock.ms);
 }
 
 export class SlaWait implements INodeType {
@@ -183,32 +160,29 @@ export class SlaWait implements INodeType {
     const field = routingFieldName(this);
     const source = this.getNodeParameter('deadline', 0, 'decision') as DeadlineSource;
     const options = this.getNodeParameter('options', 0, {}) as WaitOptions;
-    const calendar = nodeCalendar(this, options);
     const now = Date.now();
     const fallbackText = options.fallbackDuration?.trim() ?? '';
-    const nodeClock: Clock | null =
+    const clock: SlaClock | null =
       source === 'duration'
-        ? { ms: durationMs(this, this.getNodeParameter('duration', 0) as string, 'Duration'), calendar }
+        ? nodeClock(this, this.getNodeParameter('duration', 0) as string, 'Duration', options)
         : fallbackText === ''
           ? null
-          : { ms: durationMs(this, fallbackText, 'Fallback Duration'), calendar };
+          : nodeClock(this, fallbackText, 'Fallback Duration', options);
 
     // One execution waits once: until the earliest deadline, so no lead waits past its own.
     let earliest = Infinity;
     const failed: INodeExecutionData[][] = [[]];
     await forEachItem(this, items, failed, 0, (item, i) => {
-      let due: number;
-      if (source === 'duration') due = dueFrom(now, nodeClock as Clock);
+      let due: number | null;
+      if (source === 'duration') due = dueFrom(now, clock as SlaClock);
       else {
         const routing = readRoutingRecord(ownField(item.json, field));
         if (typeof routing === 'string') throw new NodeOperationError(this.getNode(), `The field \`${field}\` is not a routing decision: ${routing}`, { itemIndex: i });
-        if (routing.sla !== null) due = Date.parse(routing.sla.due);
-        else if (nodeClock !== null) due = dueFrom(now, nodeClock);
-        else {
+        due = slaDeadline(routing, now, clock);
+        if (due === null) {
           const rule = routing.rule === null ? 'no rule' : `rule \`${routing.rule.source}\``;
           throw new NodeOperationError(this.getNode(), `The decision has no SLA (${rule}); set a Fallback Duration to wait for such leads`, { itemIndex: i });
         }
-        if (!Number.isFinite(due)) throw new NodeOperationError(this.getNode(), `routing.sla.due is not a time: ${JSON.stringify(routing.sla?.due)}`, { itemIndex: i });
       }
       if (due < earliest) earliest = due;
     });
