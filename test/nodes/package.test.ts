@@ -10,11 +10,15 @@ import type { ICredentialType, INodeType } from 'n8n-workflow';
 import { stateStoreCredentials } from '../../nodes/shared/store';
 
 const ROOT = join(__dirname, '..', '..');
+/** Where package.json's "exports" map a path: a file, or conditions mapping to more of the same. */
+type ExportTarget = string | { [condition: string]: ExportTarget };
+
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   name: string;
   main: string;
   types: string;
   bin: Record<string, string>;
+  exports: Record<string, ExportTarget>;
   license: string;
   keywords: string[];
   files: string[];
@@ -100,9 +104,14 @@ describe('the packed package', () => {
     expect(packed.filter((path) => /(^|\/)bench\//.test(path))).toEqual([]);
   });
 
-  it('ships every file package.json points at: main, types, bin and the n8n nodes and credentials', () => {
-    const named = [pkg.main, pkg.types, ...Object.values(pkg.bin), ...pkg.n8n.nodes, ...pkg.n8n.credentials];
+  it('ships every file package.json points at: main, types, bin, exports and the n8n nodes and credentials', () => {
+    const targets = (target: ExportTarget): string[] => (typeof target === 'string' ? [target] : Object.values(target).flatMap(targets));
+    const named = [pkg.main, pkg.types, ...Object.values(pkg.bin), ...Object.values(pkg.exports).flatMap(targets), ...pkg.n8n.nodes, ...pkg.n8n.credentials];
     expect(named).toEqual(expect.arrayContaining(['dist/index.js', 'dist/cli/main.js']));
-    for (const path of named) expect(packed).toContain(path);
+    for (const path of named) expect(packed).toContain(path.replace(/^\.\//, ''));
+  });
+
+  it('exports its main entry with its types, as main and types name them', () => {
+    expect(pkg.exports['.']).toEqual({ types: `./${pkg.types}`, default: `./${pkg.main}` });
   });
 });
