@@ -1,7 +1,25 @@
 // The package's main entry: the routing library for code that uses leadroute outside n8n (n8n
-// itself loads the nodes and credentials listed in package.json's `n8n` field).
-export { compilePolicy, checkPolicySource, policyHash, COMPILER_VERSION, type CompiledPolicy, type CompileOptions, type DecideOptions, type EvaluatorKind } from './compiler/compile';
-export type { Decision, PendingDecision, SlaInfo, TraceEntry } from './compiler/decision';
-export { PolicyError, formatDiagnostics, type Diagnostic } from './dsl/diagnostics';
-export * from './state';
+// itself loads the nodes and credentials listed in package.json's `n8n` field). What is here is
+// the public API; everything else is internal and may change between versions.
+
+// Policies: compile and check.
+export { compilePolicy, checkPolicySource, COMPILER_VERSION, type CompiledPolicy, type CompileOptions, type DecideOptions, type EvaluatorKind } from './compiler/compile';
+export { PolicyError, formatDiagnostics, type Diagnostic, type Severity } from './dsl/diagnostics';
+
+// Routing: the front door, its decisions, escalation and SLA deadlines.
+export { route, routeMany, type RouteOptions } from './routing/route';
+export type { Decision, RuleRef, SlaInfo, TraceEntry } from './compiler/decision';
 export { escalate, readRoutingRecord, recordWorked, routingRecord, type EscalateInput, type EscalationOutcome, type EscalationResult, type RoutingEvent, type RoutingRecord } from './routing/escalate';
+export { dueFrom, slaClock, slaDeadline, SlaSettingError, type SlaClock } from './routing/sla';
+
+// The routing state: opening a store, the three stores, and changing or reading the state by hand.
+export { openStore, parseStoreSpec, STORE_SPEC_FORMS, type StoreSpec } from './state/open';
+export { MemoryStore, type MemoryStoreOptions } from './state/memory';
+export { SqliteStore, type SqliteStoreOptions } from './state/sqlite';
+export { RedisStore, type RedisStoreOptions } from './state/redis';
+export { StateStoreError, type StateStore, type StateRead, type StateWrite, type StateValue, type StateJson, type TransactionStep } from './state/store';
+export { markAway, markBack, resetState } from './state/admin';
+export { readState, type StateReport } from './state/report';
+
+// Clean leads before routing: Normalize Lead as a library.
+export { normalizeLead, createNormalizer, type NormalizeOptions, type NormalizeResult, type Change, type Lead } from './normalize/normalize';
