@@ -5,9 +5,10 @@
 // lead's time and assignee (filled in by recordAssignee once that lead is routed), so a policy
 // can send it to the same owner (`owner(duplicate.assignee)`) and `sticky` has what it needs.
 
+import { isoUtc } from '../core/time';
 import { readPath, toTime } from '../core/values';
 import { stateKeys } from '../state/keys';
-import type { StateStore, StateValue } from '../state/store';
+import { withStore, type StateStore, type StateValue } from '../state/store';
 import { companyKey } from './accounts';
 import { foldAccents, isRecord, MAX_SHORT_CHARS } from './text';
 
@@ -92,7 +93,7 @@ function leadTime(lead: unknown, options: DuplicateOptions): number {
  * Checks a normalized lead against the leads seen within the window, and records it. Returns the
  * earlier lead when this one is a duplicate, else null (also for a lead without a key). Leads may
  * arrive out of time order (an export sorted newest first): one within the window on either side
- * counts.
+ * counts. A store that fails rejects with a StateStoreError.
  */
 export async function checkDuplicate(lead: unknown, options: DuplicateOptions): Promise<DuplicateOf | null> {
   const key = duplicateKey(lead);
@@ -100,15 +101,15 @@ export async function checkDuplicate(lead: unknown, options: DuplicateOptions): 
   const stateKey = stateKeys.duplicate(options.scope ?? 'default', key.kind, key.value);
   const at = leadTime(lead, options);
   const windowMs = options.windowMs ?? DEFAULT_DUPLICATE_WINDOW_MS;
-  return options.store.transact([stateKey], (read) => {
+  return withStore(options.store, () => options.store.transact([stateKey], (read) => {
     const seen = asSeen(read.get(stateKey));
     const duplicate = seen !== null && Math.abs(at - seen.at) <= windowMs;
     const record: SeenRecord = { at: duplicate ? Math.max(at, seen.at) : at, assignee: duplicate ? seen.assignee : null };
     return {
       writes: [{ key: stateKey, value: { at: record.at, assignee: record.assignee }, expireAt: record.at + windowMs }],
-      result: duplicate ? { key: key.kind, at: new Date(seen.at).toISOString(), assignee: seen.assignee } : null,
+      result: duplicate ? { key: key.kind, at: isoUtc(seen.at), assignee: seen.assignee } : null,
     };
-  });
+  }));
 }
 
 /** Records who a lead went to, so that its later duplicates are flagged with that assignee. */
@@ -118,8 +119,8 @@ export async function recordAssignee(lead: unknown, assignee: string, options: D
   const stateKey = stateKeys.duplicate(options.scope ?? 'default', key.kind, key.value);
   const at = leadTime(lead, options);
   const windowMs = options.windowMs ?? DEFAULT_DUPLICATE_WINDOW_MS;
-  await options.store.transact([stateKey], (read) => {
+  await withStore(options.store, () => options.store.transact([stateKey], (read) => {
     const seenAt = Math.max(asSeen(read.get(stateKey))?.at ?? at, at);
     return { writes: [{ key: stateKey, value: { at: seenAt, assignee }, expireAt: seenAt + windowMs }], result: undefined };
-  });
+  }));
 }

@@ -7,6 +7,7 @@
 // `original.<path>`.
 
 import { isBlank, readPath, toTime } from '../core/values';
+import { StateStoreError } from '../state/store';
 import type { PolicyAst } from '../dsl/ast';
 import type { CheckedPolicy } from '../dsl/checker';
 import { AccountIndex, readAccounts, type AccountFieldPaths, type AccountMatch } from './accounts';
@@ -520,7 +521,9 @@ export async function flagDuplicate(result: NormalizeResult, options: DuplicateO
   try {
     earlier = await checkDuplicate(result.lead, options);
   } catch (err) {
-    const warning = makeProblem(DUPLICATE_KEY, null, 'duplicate_check_failed', `could not be checked: the state store ${options.store.name} failed (${err instanceof Error ? err.message : String(err)})`);
+    // Only a failing store is a warning on the lead; anything else is a bug and is thrown.
+    if (!(err instanceof StateStoreError)) throw err;
+    const warning = makeProblem(DUPLICATE_KEY, null, 'duplicate_check_failed', `could not be checked: ${err.message}`);
     return { ...result, warnings: [...result.warnings, warning] };
   }
   if (earlier === null) return result;

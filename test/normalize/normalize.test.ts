@@ -131,6 +131,6 @@ describe('flagDuplicate', () => {
   test('a failing store leaves the lead as it was, with a warning', async () => {
     const broken: StateStore = { name: 'redis test', transact: () => Promise.reject(new Error('ECONNREFUSED')), list: () => Promise.reject(new Error('x')), close: () => Promise.resolve() };
     const r = await flagDuplicate(normalizeLead({ email: 'a@x.com' }), { store: broken });
-    expect([r.status, r.warnings.map((w) => w.message)]).toEqual(['clean', ['duplicate: could not be checked: the state store redis test failed (ECONNREFUSED)']]);
+    expect([r.status, r.warnings.map((w) => w.message)]).toEqual(['clean', ['duplicate: could not be checked: routing state store redis test failed: ECONNREFUSED']]);
   });
 });
