@@ -16,19 +16,19 @@ import type { PeerOutcome } from './peers';
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /** A lead value through own properties only. */
-function read(lead: unknown, key: string): unknown {
+export function read(lead: unknown, key: string): unknown {
   return lead !== null && typeof lead === 'object' && hasOwn.call(lead, key) ? (lead as Record<string, unknown>)[key] : undefined;
 }
 
 /** `account.status` / `account.owner`, nested or written flat. */
-function readAccount(lead: unknown, key: 'status' | 'owner'): unknown {
+export function readAccount(lead: unknown, key: 'status' | 'owner'): unknown {
   const account = read(lead, 'account');
   if (account !== null && typeof account === 'object' && hasOwn.call(account, key)) return (account as Record<string, unknown>)[key];
   return read(lead, `account.${key}`);
 }
 
 /** Trimmed lower-case text of a string; null otherwise (no literal here is numeric or boolean). */
-function text(v: unknown): string | null {
+export function text(v: unknown): string | null {
   return typeof v === 'string' ? v.trim().toLowerCase() : null;
 }
 
@@ -36,12 +36,12 @@ function num(v: unknown): number | null {
   return typeof v === 'number' ? (Number.isFinite(v) ? v : null) : toNumber(v);
 }
 
-function segmentOf(lead: unknown): string {
+export function segmentOf(lead: unknown): string {
   const n = num(read(lead, 'employees'));
   return n === null ? 'smb' : n >= 1000 ? 'enterprise' : n >= 200 ? 'midmarket' : 'smb';
 }
 
-function geoOf(lead: unknown): string {
+export function geoOf(lead: unknown): string {
   switch (text(read(lead, 'country'))) {
     case 'us':
     case 'ca':
@@ -119,7 +119,7 @@ const OUTSIDE_SMB_HOURS = `outside hours Mon-Fri 08:00-18:00 (${NEW_YORK})`;
 
 // ---------------------------------------------------------------- pools
 
-const member = (name: string, weight = 1, cap: MemberOption['cap'] = null): MemberOption => ({ name, weight, bid: 0, cap });
+export const member = (name: string, weight = 1, cap: MemberOption['cap'] = null): MemberOption => ({ name, weight, bid: 0, cap });
 const POOLS: Record<string, MemberOption[]> = {
   'enterprise.na': [member('alice'), member('bob'), member('carol')],
   'enterprise.emea': [member('dieter', 2), member('emma')],
@@ -171,20 +171,20 @@ const FALLBACK = 'exceptions';
 const STICKY_MS = 30 * DAY;
 
 /** `now` as epoch ms: a number, a Date, or a date-time string. */
-function toMs(now: DecideOptions['now']): number {
+export function toMs(now: DecideOptions['now']): number {
   if (now === undefined) return Date.now();
   if (typeof now === 'number') return now;
   return now instanceof Date ? now.getTime() : Date.parse(now);
 }
 
-/** The sticky key is the email's comparison text; an email that has none (an object) has no sticky owner. */
-function stickyKey(email: unknown, nowMs: number): StickyLookup | null {
-  const key = normText(email);
-  return key === null ? null : stickyLookup(key, nowMs);
+/** The sticky key: the email's comparison text; null when blank or not text (an object names nobody). */
+export function stickyKeyOf(lead: unknown): string | null {
+  const email = read(lead, 'email');
+  return isBlank(email) ? null : normText(email);
 }
 
 /** The owner a lead names: trimmed text, or a number as written; anything else names nobody. */
-function ownerName(v: unknown): string | null {
+export function ownerName(v: unknown): string | null {
   if (typeof v === 'string') {
     const t = v.trim();
     return t === '' ? null : t;
@@ -213,8 +213,8 @@ export function createHandwrittenDecide(policy: { name: string; hash: string }) 
   const policyRef = { name: policy.name, hash: policy.hash };
   return function decide(lead: unknown, options?: DecideOptions): PendingDecision {
     const nowMs = toMs(options?.now);
-    const email = read(lead, 'email');
-    const sticky = isBlank(email) ? null : stickyKey(email, nowMs);
+    const key = stickyKeyOf(lead);
+    const sticky = key === null ? null : stickyLookup(key, nowMs);
 
     const ruleIndex = ruleOf(lead);
     const decided = RULES[ruleIndex];
@@ -273,24 +273,29 @@ function firstDifference(a: unknown, b: unknown, at: string): string | null {
   return null;
 }
 
-/** Every (pool, member) the policy has, plus an owner from no pool and a stranger: the sticky answers to compare. */
-const STICKY_PROBES: [string | null, string][] = [
-  ...Object.entries(POOLS).flatMap(([pool, members]) => members.map((m): [string, string] => [pool, m.name])),
-  [null, 'rita'],
-  ['enterprise.na', 'mallory'],
-  ['no_such_pool', 'alice'],
-];
+/** An earlier assignee to ask a sticky lookup about: the pool it was assigned from (null: no pool) and its name. */
+export type StickyProbe = [pool: string | null, name: string];
+
+/** Every (pool, member) of a policy's pools, plus an owner from no pool and two strangers: the sticky answers to compare. */
+export function stickyProbes(pools: readonly { name: string; members: readonly { name: string }[] }[]): StickyProbe[] {
+  return [
+    ...pools.flatMap((pool) => pool.members.map((m): StickyProbe => [pool.name, m.name])),
+    [null, 'rita'],
+    [pools[0].name, 'mallory'],
+    ['no_such_pool', 'alice'],
+  ];
+}
 
 /**
  * Where decision `actual` differs from `expected`, or null when they agree. The sticky lookup is
- * compared by its key and window and by its answers for every member of the policy.
+ * compared by its key and window and by its answers to `probes` (stickyProbes of the policy's pools).
  */
-export function decisionDifference(expected: PendingDecision, actual: PendingDecision): string | null {
+export function decisionDifference(expected: PendingDecision, actual: PendingDecision, probes: readonly StickyProbe[]): string | null {
   const { sticky: es, ...eRest } = expected;
   const { sticky: as, ...aRest } = actual;
   const d = firstDifference(eRest, aRest, '');
   if (d !== null) return d;
   if (es === null || as === null) return es === as ? null : `sticky: ${es === null ? 'null' : es.key} vs ${as === null ? 'null' : as.key}`;
-  const plain = (s: StickyLookup) => ({ key: s.key, ms: s.ms, answers: STICKY_PROBES.map(([pool, name]) => s.member(pool, name)) });
+  const plain = (s: StickyLookup) => ({ key: s.key, ms: s.ms, answers: probes.map(([pool, name]) => s.member(pool, name)) });
   return firstDifference(plain(es), plain(as), 'sticky');
 }

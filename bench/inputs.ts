@@ -1,5 +1,6 @@
-// What the acme benchmarks run on: the reference policy as shipped in examples/, and seeded leads
-// with their arrival times. Shared by the bench and its test, so both check the same thing.
+// What the decision benchmarks run on: the reference policy as shipped in examples/, the second
+// policy shape of bench/territories.route, and seeded leads with their arrival times. Shared by
+// the bench and its test, so both check the same thing.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,6 +24,11 @@ function projectRoot(): string {
 /** The reference policy of LANGUAGE.md ("A whole policy"). */
 export function acmeSource(): string {
   return readFileSync(join(projectRoot(), 'examples', 'acme-inbound.route'), 'utf8');
+}
+
+/** The second policy shape: owner rules first, smb leads split by source, nine territory pools. */
+export function territoriesSource(): string {
+  return readFileSync(join(projectRoot(), 'bench', 'territories.route'), 'utf8');
 }
 
 export interface BenchLeads {

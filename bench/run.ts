@@ -1,13 +1,14 @@
-// `npm run bench`: decisions per second against a hand-written function and three rule engines,
-// how decide() scales with the size of a territory table, and compile time of a large policy.
-// Every number is measured in this run; nothing is hard-coded. Before timing, the hand-written
-// function must agree with decide() on every benchmark lead, or the run aborts.
+// `npm run bench`: decisions per second against a hand-written function (for two policy shapes)
+// and three rule engines, how decide() scales with the size of a territory table, and compile
+// time of a large policy. Every number is measured in this run; nothing is hard-coded. Before
+// timing, each hand-written function must agree with decide() on every benchmark lead, or the run aborts.
 
 import { compilePolicy, type CompiledPolicy, type EvaluatorKind } from '../compiler/compile';
 import { createCodegenEvaluator } from '../compiler/codegen/generate';
 import type { Evaluator, PendingDecision } from '../compiler/decision';
 import { createReferenceEvaluator } from '../compiler/reference';
-import { createHandwrittenDecide, decisionDifference, handwrittenMatch } from './handwritten';
+import { createHandwrittenDecide, decisionDifference, handwrittenMatch, stickyProbes, type StickyProbe } from './handwritten';
+import { createTerritoriesDecide } from './handwritten-territories';
 import {
   asyncSubject,
   formatInt,
@@ -29,7 +30,7 @@ import {
   type Table,
   type TimingOptions,
 } from './harness';
-import { acmeSource, BASE_NOW, benchLeads, type BenchLeads } from './inputs';
+import { acmeSource, BASE_NOW, benchLeads, territoriesSource, type BenchLeads } from './inputs';
 import { normalizeBenchmarks } from './normalize';
 import { stateBenchmarks } from './state';
 import { createJsonLogicPeer, createJsonRulesEnginePeer, createZenPeer, PEER_COVERAGE, PEERS_DO_NOT_COVER, type PeerOutcome } from './peers';
@@ -59,11 +60,17 @@ const GOAL_COMPILE_MS = 250;
 // ---------------------------------------------------------------- agreement
 
 /** Throws, naming the first leads that differ, unless `candidate` decides every lead as `oracle` does. */
-function assertAgreement(what: string, oracle: (i: number) => PendingDecision, candidate: (i: number) => PendingDecision, bench: BenchLeads): void {
+function assertAgreement(
+  what: string,
+  oracle: (i: number) => PendingDecision,
+  candidate: (i: number) => PendingDecision,
+  bench: BenchLeads,
+  probes: readonly StickyProbe[],
+): void {
   const problems: string[] = [];
   let differing = 0;
   for (let i = 0; i < bench.leads.length; i++) {
-    const d = decisionDifference(oracle(i), candidate(i));
+    const d = decisionDifference(oracle(i), candidate(i), probes);
     if (d === null) continue;
     differing++;
     if (problems.length < 5) problems.push(`  lead ${i} ${JSON.stringify(bench.leads[i])} at ${new Date(bench.options[i].now).toISOString()}: ${d}`);
@@ -103,20 +110,59 @@ function evaluatorMatch(policy: CompiledPolicy, evaluator: Evaluator): (lead: un
   };
 }
 
-/** Tables 1a (whole decisions) and 1b (matching only, against the peers), measured together, interleaved. */
-async function throughputTables(): Promise<Table[]> {
-  const source = acmeSource();
+type HandwrittenDecide = (lead: unknown, options: { now: number }) => PendingDecision;
+
+/** A policy compiled with both evaluators, and its whole decisions to time: decide() with each evaluator, and its hand-written function. */
+interface WholeDecisions {
+  codegen: CompiledPolicy;
+  reference: CompiledPolicy;
+  subjects: Subject[];
+}
+
+/** The subjects of a whole-decision table, after checking that the hand-written function decides every lead as decide() does. */
+function wholeDecisions(source: string, createHandwritten: (policy: CompiledPolicy) => HandwrittenDecide, bench: BenchLeads): WholeDecisions {
+  const { leads, options } = bench;
+  const n = leads.length;
   const codegen = compilePolicy(source, { evaluator: 'codegen' });
   const reference = compilePolicy(source, { evaluator: 'reference' });
+  const probes = stickyProbes(codegen.ir.pools);
+  // The decision carries the policy hash, which differs per evaluator: one hand-written function for each.
+  const handwritten = createHandwritten(codegen);
+  const handwrittenForReference = createHandwritten(reference);
+  assertAgreement('hand-written vs codegen decide()', (i) => codegen.decide(leads[i], options[i]), (i) => handwritten(leads[i], options[i]), bench, probes);
+  assertAgreement('hand-written vs reference decide()', (i) => reference.decide(leads[i], options[i]), (i) => handwrittenForReference(leads[i], options[i]), bench, probes);
+  const at = (decide: HandwrittenDecide) => (i: number) => decide(leads[i % n], options[i % n]);
+  return {
+    codegen,
+    reference,
+    subjects: [
+      syncSubject('codegen decide()', at((lead, o) => codegen.decide(lead, o)), digestDecision),
+      syncSubject('reference decide()', at((lead, o) => reference.decide(lead, o)), digestDecision),
+      syncSubject('hand-written decide', at(handwritten), digestDecision),
+    ],
+  };
+}
+
+/** The rows of a whole-decision table (ops/sec, ns/op, vs the hand-written function), and its goal line. */
+function wholeDecisionRows(results: Map<string, Measurement>, extraColumn: (m: Measurement) => string[]): { rows: string[][]; goal: string } {
+  const hand = (results.get('hand-written decide') as Measurement).opsPerSec;
+  const row = (label: string, name: string) => {
+    const m = results.get(name) as Measurement;
+    return [label, formatInt(m.opsPerSec), formatInt(m.nsPerOp), formatRatio(m.opsPerSec / hand), ...extraColumn(m)];
+  };
+  const vsHand = (results.get('codegen decide()') as Measurement).opsPerSec / hand;
+  return {
+    rows: [row('codegen decide()', 'codegen decide()'), row('reference decide()', 'reference decide()'), row('hand-written', 'hand-written decide')],
+    goal: `Goal: codegen >= ${GOAL_CODEGEN_VS_HANDWRITTEN}x hand-written: ${formatRatio(vsHand)}  ${passFail(vsHand >= GOAL_CODEGEN_VS_HANDWRITTEN)}`,
+  };
+}
+
+/** Tables 1a (whole decisions) and 1b (matching only, against the peers), measured together, interleaved. */
+async function throughputTables(): Promise<Table[]> {
   const bench = benchLeads(LEAD_COUNT);
   const { leads, options } = bench;
   const n = leads.length;
-
-  // The decision carries the policy hash, which differs per evaluator: one hand-written function for each.
-  const handwritten = createHandwrittenDecide(codegen);
-  const handwrittenForReference = createHandwrittenDecide(reference);
-  assertAgreement('hand-written vs codegen decide()', (i) => codegen.decide(leads[i], options[i]), (i) => handwritten(leads[i], options[i]), bench);
-  assertAgreement('hand-written vs reference decide()', (i) => reference.decide(leads[i], options[i]), (i) => handwrittenForReference(leads[i], options[i]), bench);
+  const { codegen, reference, subjects: wholeSubjects } = wholeDecisions(acmeSource(), createHandwrittenDecide, bench);
 
   const jsonLogic = createJsonLogicPeer();
   const rulesEngine = createJsonRulesEnginePeer();
@@ -141,9 +187,7 @@ async function throughputTables(): Promise<Table[]> {
   const zenBatch = (i: number) => Promise.all(Array.from({ length: ZEN_IN_FLIGHT }, (_, k) => zen.decide(leads[(i * ZEN_IN_FLIGHT + k) % n])));
   const zenInFlight = `zen-engine, ${ZEN_IN_FLIGHT} in flight`;
   const syncSubjects: Subject[] = [
-    syncSubject('codegen decide()', at((lead, o) => codegen.decide(lead, o)), digestDecision),
-    syncSubject('reference decide()', at((lead, o) => reference.decide(lead, o)), digestDecision),
-    syncSubject('hand-written decide', at((lead, o) => handwritten(lead, o)), digestDecision),
+    ...wholeSubjects,
     syncSubject('codegen evaluator', at((lead) => codegenMatch(lead)), digestOutcome),
     syncSubject('reference evaluator', at((lead) => referenceMatch(lead)), digestOutcome),
     syncSubject('hand-written', at((lead) => handwrittenMatch(lead)), digestOutcome),
@@ -165,9 +209,8 @@ async function throughputTables(): Promise<Table[]> {
     return [label, formatInt(m.opsPerSec), formatInt(m.nsPerOp), formatRatio(m.opsPerSec / base), formatRatio(m.opsPerSec / logic)];
   };
   const head = ['', 'ops/sec', 'ns/op', 'vs hand-written', 'vs json-logic-js'];
-  const handDecide = ops('hand-written decide');
+  const wholeRows = wholeDecisionRows(results, (m) => [formatRatio(m.opsPerSec / logic)]);
   const handMatch = ops('hand-written');
-  const vsHand = ops('codegen decide()') / handDecide;
   const decideVsLogic = ops('reference decide()') / logic;
   const matchVsLogic = ops('reference evaluator') / logic;
   const syncRows = syncSubjects.map((sub) => results.get(sub.name) as Measurement);
@@ -177,9 +220,9 @@ async function throughputTables(): Promise<Table[]> {
   const whole: Table = {
     title: `1a. Decisions per second, whole decision: acme-inbound policy, ${formatInt(n)} generated leads cycled (${timing})`,
     head,
-    rows: [row('codegen decide()', 'codegen decide()', handDecide), row('reference decide()', 'reference decide()', handDecide), row('hand-written', 'hand-written decide', handDecide)],
+    rows: wholeRows.rows,
     notes: [
-      `Goal: codegen >= ${GOAL_CODEGEN_VS_HANDWRITTEN}x hand-written: ${formatRatio(vsHand)}  ${passFail(vsHand >= GOAL_CODEGEN_VS_HANDWRITTEN)}`,
+      wholeRows.goal,
       `Goal: reference >= ${GOAL_REFERENCE_VS_JSONLOGIC}x json-logic-js: reference decide() (the whole decision) vs json-logic-js (matching only) ${formatRatio(decideVsLogic)}  ${passFail(decideVsLogic >= GOAL_REFERENCE_VS_JSONLOGIC)};`,
       `      the same work (reference evaluator, matching + dimensions, table 1b): ${formatRatio(matchVsLogic)}  ${passFail(matchVsLogic >= GOAL_REFERENCE_VS_JSONLOGIC)}`,
       '',
@@ -215,6 +258,28 @@ async function throughputTables(): Promise<Table[]> {
     ],
   };
   return [whole, matching];
+}
+
+/** Table 1c: whole decisions on a second policy shape (bench/territories.route) against its hand-written function. */
+async function territoriesTable(): Promise<Table> {
+  const bench = benchLeads(LEAD_COUNT);
+  const { subjects } = wholeDecisions(territoriesSource(), createTerritoriesDecide, bench);
+  const results = await measure(subjects, THROUGHPUT);
+  const { rows, goal } = wholeDecisionRows(results, () => []);
+  return {
+    title: `1c. Decisions per second, whole decision: acme-territories policy, the same ${formatInt(bench.leads.length)} leads (median of ${THROUGHPUT.rounds} rounds of ${THROUGHPUT.roundMs} ms, interleaved)`,
+    head: ['', 'ops/sec', 'ns/op', 'vs hand-written'],
+    rows,
+    notes: [
+      goal,
+      '',
+      'A second shape (bench/territories.route): two owner rules first (an open opportunity without an owner goes to a queue),',
+      'support, a product pool, smb leads split by source into two pools, then `by segment then geo` over nine exact pools',
+      '(3 segments x 3 geos, no wildcards, no hours). The hand-written function (bench/handwritten-territories.ts) gave the',
+      `same decision as decide() for all ${formatInt(bench.leads.length)} leads, with both evaluators, before timing.`,
+      cpuNote(onCpuShare([...results.values()])),
+    ],
+  };
 }
 
 // ---------------------------------------------------------------- table 2: scaling
@@ -297,9 +362,10 @@ function compileTable(): Table {
 
 // ---------------------------------------------------------------- main
 
-/** The sections, in the order printed; `node dist/bench/run.js scaling compile` runs only those named. */
+/** The sections, in the order printed; `node .bench/bench/run.js decide territories` runs only those named. */
 const SECTIONS = new Map<string, () => Promise<Table[]>>([
   ['decide', throughputTables],
+  ['territories', async () => [await territoriesTable()]],
   ['scaling', async () => [await scalingTable()]],
   ['compile', async () => [compileTable()]],
   ['state', () => stateBenchmarks(LEAD_COUNT)],
