@@ -6,7 +6,7 @@ import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { text as streamText } from 'node:stream/consumers';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import type { Readable, Writable } from 'node:stream';
-import { DateTime } from 'luxon';
+import { parseInstant } from '../core/time';
 
 export interface CliIO {
   stdin: Readable;
@@ -115,13 +115,11 @@ export function checkReadable(command: string, what: string, file: string): void
  * `--now`: an ISO 8601 date or date-time; without an offset it is read as UTC (as the language
  * reads lead datetimes). Undefined gives undefined (the caller takes the clock once).
  */
-export function parseNow(command: string, value: string | undefined): Date | undefined {
+export function parseNow(command: string, value: string | undefined, option = '--now'): Date | undefined {
   if (value === undefined) return undefined;
-  const parsed = DateTime.fromISO(value.trim(), { zone: 'utc' });
-  if (!parsed.isValid) {
-    throw usageError(command, `invalid --now '${value}': expected an ISO 8601 date-time such as 2026-11-23T15:00:00Z (${parsed.invalidExplanation ?? parsed.invalidReason})`);
-  }
-  return parsed.toJSDate();
+  const ms = parseInstant(value);
+  if (ms === null) throw usageError(command, `invalid ${option} '${value}': expected an ISO 8601 date-time such as 2026-11-23T15:00:00Z (UTC unless it gives an offset)`);
+  return new Date(ms);
 }
 
 export function write(out: Writable, text: string): void {

@@ -16,6 +16,10 @@ export function parseInstant(text: string): number | null {
   const t = text.trim();
   // The length bound keeps a 1 MB string from being scanned for nothing.
   if (t.length > 40 || !ISO_DATE.test(t)) return null;
+  // Date.parse rolls a day past the month's end into the next month (2026-02-30 is March 2).
+  const month = Number(t.slice(5, 7));
+  const day = Number(t.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(Number(t.slice(0, 4)), month, 0)).getUTCDate()) return null;
   const ms = Date.parse(HAS_ZONE.test(t) || t.length === 10 ? t : `${t}Z`);
   return Number.isFinite(ms) ? ms : null;
 }

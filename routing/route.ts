@@ -46,8 +46,7 @@ export async function settle(pendings: readonly PendingDecision[], store: StateS
 
 /** Routes one lead: the final decision of LANGUAGE.md ("The decision"). Rejects only on a bug or an invalid `now`. */
 export async function route(policy: CompiledPolicy, lead: unknown, options: RouteOptions = {}): Promise<Decision> {
-  const now = options.now === undefined ? Date.now() : toInstant(options.now);
-  const [decision] = await settle([policy.decide(lead, { now, trace: options.trace === true })], storeOf(options));
+  const [decision] = await routeBatch(policy, [lead], options);
   return decision;
 }
 
@@ -63,30 +62,32 @@ const STREAM_BATCH = 256;
 export function routeMany(policy: CompiledPolicy, leads: readonly unknown[], options?: RouteOptions): Promise<Decision[]>;
 export function routeMany(policy: CompiledPolicy, leads: AsyncIterable<unknown>, options?: RouteOptions): AsyncIterable<Decision>;
 export function routeMany(policy: CompiledPolicy, leads: readonly unknown[] | AsyncIterable<unknown>, options: RouteOptions = {}): Promise<Decision[]> | AsyncIterable<Decision> {
-  const fixed = options.now === undefined ? null : toInstant(options.now);
-  const store = storeOf(options);
-  const trace = options.trace === true;
-  const batch = (some: readonly unknown[]): Promise<Decision[]> => {
-    const now = fixed ?? Date.now();
-    return settle(
-      some.map((lead) => policy.decide(lead, { now, trace })),
-      store,
-    );
-  };
-  return Array.isArray(leads) ? batch(leads) : routeStream(leads as AsyncIterable<unknown>, batch);
+  return Array.isArray(leads) ? routeBatch(policy, leads, options) : routeStream(policy, leads as AsyncIterable<unknown>, options);
 }
 
-async function* routeStream(leads: AsyncIterable<unknown>, batch: (some: readonly unknown[]) => Promise<Decision[]>): AsyncIterable<Decision> {
+/** Leads decided at one instant (`now`, else the clock) and settled together. Async, so that an invalid `now` or a bug rejects rather than throws. */
+async function routeBatch(policy: CompiledPolicy, leads: readonly unknown[], options: RouteOptions): Promise<Decision[]> {
+  const now = options.now === undefined ? Date.now() : toInstant(options.now);
+  const trace = options.trace === true;
+  return settle(
+    leads.map((lead) => policy.decide(lead, { now, trace })),
+    storeOf(options),
+  );
+}
+
+async function* routeStream(policy: CompiledPolicy, leads: AsyncIterable<unknown>, options: RouteOptions): AsyncIterable<Decision> {
+  // One store for the whole stream, even when the caller leaves it to the default.
+  const batchOptions: RouteOptions = { ...options, store: storeOf(options) };
   let pending: unknown[] = [];
   for await (const lead of leads) {
     pending.push(lead);
     if (pending.length >= STREAM_BATCH) {
       const some = pending;
       pending = [];
-      yield* await batch(some);
+      yield* await routeBatch(policy, some, batchOptions);
     }
   }
-  if (pending.length > 0) yield* await batch(pending);
+  if (pending.length > 0) yield* await routeBatch(policy, pending, batchOptions);
 }
 
 /**

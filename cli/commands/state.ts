@@ -69,7 +69,7 @@ export async function stateCommand(argv: string[], io: CliIO): Promise<number> {
   const spec = parseStateOption(command, values.state);
   if (spec.kind === 'memory') throw usageError(command, '--state memory holds nothing between runs: use sqlite:FILE or redis://...');
   const now = parseNow(command, values.now) ?? new Date();
-  const until = parseNow(command, values.until);
+  const until = parseNow(command, values.until, '--until');
   const [subject] = positionals;
   if (until !== undefined && until.getTime() <= now.getTime()) throw usageError(command, `--until ${values.until} is not after --now`);
   const policy = action === 'show' || action === 'reset' ? await policyName(command, subject, io) : null;

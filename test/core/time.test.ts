@@ -23,6 +23,12 @@ describe('instants given as text', () => {
     expect(toInstant('2026-11-23T10:00:00-05:00')).toBe(Date.UTC(2026, 10, 23, 15));
     expect(toInstant(' 2026-11-23T15:00:00.000Z ')).toBe(Date.UTC(2026, 10, 23, 15));
   });
+  test('a day past the end of its month is not a date (Date.parse would roll it into the next month)', () => {
+    expect(parseInstant('2026-02-30T10:00:00Z')).toBeNull();
+    expect(parseInstant('2026-04-31')).toBeNull();
+    expect(parseInstant('2026-13-01')).toBeNull();
+    expect(parseInstant('2028-02-29')).toBe(Date.UTC(2028, 1, 29));
+  });
   test('a Date and epoch ms pass through', () => {
     expect(toInstant(new Date(Date.UTC(2026, 0, 1)))).toBe(Date.UTC(2026, 0, 1));
     expect(toInstant(0)).toBe(0);
