@@ -8,9 +8,8 @@
 
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { readLeads, type Lead } from '../../cli/leads';
-import { main } from '../../cli/program';
+import { runCli } from '../cli/run-cli';
 import { compilePolicy } from '../../compiler/compile';
 import { escalate, recordWorked, routingRecord, type EscalationResult } from '../../routing/escalate';
 import { route, routeMany } from '../../routing/route';
@@ -34,18 +33,6 @@ fallback queue exceptions`;
  */
 const PROBE_TIMES = ['2026-11-23T15:00:00', '2026-11-23T21:30:00', '2026-11-24T03:00:00', '2026-11-24T14:30:00'];
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const code = await main(argv, { stdin: Readable.from(['']), stdout, stderr, stderrIsTTY: false });
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
-
 async function firstLeads(count: number): Promise<Lead[]> {
   const leads: Lead[] = [];
   for await (const batch of readLeads(createReadStream(LEADS_FILE), 'csv', LEADS_FILE)) {
@@ -56,12 +43,12 @@ async function firstLeads(count: number): Promise<Lead[]> {
 
 async function run(): Promise<void> {
   // The command line: the zone-less clock, the same instant with an offset (through SQLite), a summary and an explanation.
-  const zoneless = await cli(['route', POLICY_FILE, LEADS_FILE, '--now', '2026-11-23T15:00:00']);
-  const offset = await cli(['route', POLICY_FILE, LEADS_FILE, '--now', '2026-11-23T10:00:00-05:00', '--state', 'sqlite:state.sqlite']);
-  const summary = await cli(['route', POLICY_FILE, LEADS_FILE, '--now', '2026-11-23T15:00:00', '--summary']);
+  const zoneless = await runCli(['route', POLICY_FILE, LEADS_FILE, '--now', '2026-11-23T15:00:00']);
+  const offset = await runCli(['route', POLICY_FILE, LEADS_FILE, '--now', '2026-11-23T10:00:00-05:00', '--state', 'sqlite:state.sqlite']);
+  const summary = await runCli(['route', POLICY_FILE, LEADS_FILE, '--now', '2026-11-23T15:00:00', '--summary']);
   const leads = await firstLeads(12);
   writeFileSync('lead.json', JSON.stringify(leads[0]));
-  const explain = await cli(['explain', POLICY_FILE, 'lead.json', '--now', '2026-11-23T15:00:00']);
+  const explain = await runCli(['explain', POLICY_FILE, 'lead.json', '--now', '2026-11-23T15:00:00']);
 
   // The library: routeMany and route with a zone-less `now`, then a worked event and escalations.
   const policy = compilePolicy(readFileSync(POLICY_FILE, 'utf8'));
