@@ -5,7 +5,7 @@
 // is built once in createDecider, so a call is a few reads, Map gets and small allocations.
 
 import { compileCalendar, type CalendarClock } from './calendar';
-import type { Evaluator, MemberOption, PendingDecision, PlanOption, SlaPlan, StickyLookup, TraceEntry } from './decision';
+import type { Evaluator, MemberOption, PendingDecision, PlanOption, RuleRef, SlaPlan, StickyLookup, TraceEntry } from './decision';
 import type { CalendarIR, MemberIR, PolicyIR, PoolIR, RuleIR, TargetIR, ValueRef } from './ir';
 import { condText, createReferenceEvaluator, putKey, showValue, traceValue, type ReferenceEvaluator } from './reference';
 import { toInstant } from '../core/time';
@@ -162,6 +162,8 @@ function memberOption(m: MemberIR, pool: PoolIR): MemberOption {
 
 interface RulePlan {
   ir: RuleIR;
+  /** Frozen: every decision of the rule shares it. */
+  ref: RuleRef;
   /** Per target, the pool lookup of a `by` target (null for the others). */
   lookups: (PoolLookup | null)[];
 }
@@ -201,13 +203,16 @@ class DecisionMaker {
   private readonly rules: RulePlan[];
   private readonly pathText: string[];
   private readonly lookups = new Map<number, PoolLookup>();
+  /** Frozen: every decision shares it. */
+  private readonly policyRef: { name: string; hash: string };
   private tracer: ReferenceEvaluator | null = null;
 
   constructor(
     private readonly ir: PolicyIR,
     private readonly evaluator: Evaluator,
-    private readonly policy: { name: string; hash: string },
+    policy: { name: string; hash: string },
   ) {
+    this.policyRef = Object.freeze({ name: policy.name, hash: policy.hash });
     this.pathText = ir.paths.map((segments) => segments.join('.'));
     const clocks = new Map<string, CalendarClock>();
     // Calendars with the same content share one clock (and its cache), however the IR repeats them.
@@ -234,7 +239,11 @@ class DecisionMaker {
       if (!this.poolsByName.has(pool.name)) this.poolsByName.set(pool.name, plan);
       return plan;
     });
-    this.rules = ir.rules.map((rule) => ({ ir: rule, lookups: rule.targets.map((t) => this.lookupFor(t)) }));
+    this.rules = ir.rules.map((rule) => ({
+      ir: rule,
+      ref: Object.freeze({ index: rule.index, line: rule.line, source: rule.source }),
+      lookups: rule.targets.map((t) => this.lookupFor(t)),
+    }));
   }
 
   /** The pool lookup of a `by` target (null for the others), one per number of values. */
@@ -255,8 +264,7 @@ class DecisionMaker {
     const scratch: Scratch = new Array(this.ir.dimensions.length);
     const sticky = this.ir.sticky === null ? null : this.stickyLookup(lead, nowMs, scratch, evaluator, trace);
     const ruleIndex = evaluator.matchRule(lead, scratch);
-    const pending = this.pending(nowMs, sticky);
-    if (ruleIndex >= 0) this.plan(this.rules[ruleIndex], pending, lead, nowMs, scratch, evaluator, trace);
+    const pending = ruleIndex >= 0 ? this.plan(this.rules[ruleIndex], lead, nowMs, sticky, scratch, evaluator, trace) : this.decision(null, nowMs, sticky, [], {});
     if (trace !== null) {
       trace.push({
         step: 'fallback',
@@ -272,17 +280,17 @@ class DecisionMaker {
     return pending;
   }
 
-  /** A decision at `nowMs` before any rule is planned. */
-  private pending(nowMs: number, sticky: StickyLookup | null): PendingDecision {
+  /** A decision at `nowMs` with what `rule` (null: none) gives it; made once it is complete, so no field is made twice. */
+  private decision(rule: RulePlan | null, nowMs: number, sticky: StickyLookup | null, options: PlanOption[], path: Record<string, string | null>): PendingDecision {
     return {
-      rule: null,
-      path: {},
-      priority: 'normal',
-      tags: [],
-      escalation: [],
-      policy: { name: this.policy.name, hash: this.policy.hash },
+      rule: rule === null ? null : rule.ref,
+      path,
+      priority: rule === null ? 'normal' : rule.ir.priority,
+      tags: rule === null ? [] : rule.ir.tags.slice(),
+      escalation: rule === null ? [] : rule.ir.escalationText.slice(),
+      policy: this.policyRef,
       at: nowMs,
-      options: [],
+      options,
       sticky,
       fallback: this.ir.fallback,
     };
@@ -300,15 +308,14 @@ class DecisionMaker {
     const rule = this.rules[request.rule];
     const step = rule?.ir.escalation[request.step];
     if (step === undefined) throw new RangeError(`the policy has no escalation step ${request.step} of rule ${request.rule}`);
-    const pending = this.pending(nowMs, null);
-    const clockSla = this.ruleFields(rule.ir, pending, nowMs);
+    const clockSla = this.clockSla(rule.ir, nowMs);
     const scratch: Scratch = new Array(this.ir.dimensions.length);
     const exclude = request.exclude;
     let option: PlanOption;
     if (step.kind === 'next') {
       const plan = request.pool === null ? undefined : this.poolsByName.get(request.pool);
       const rest = request.cascade.filter((name) => !exclude.has(name));
-      if (plan === undefined || rest.length === 0) return pending;
+      if (plan === undefined || rest.length === 0) return this.decision(rule, nowMs, null, [], {});
       const order = new Map(rest.map((name, i) => [name, i]));
       option = this.poolOption(plan, { kind: 'pool', strategy: 'first_available', pool: plan.index }, {}, rule.ir, clockSla, lead, nowMs, scratch, this.evaluator, null, null);
       if (option.kind === 'pool') {
@@ -325,33 +332,26 @@ class DecisionMaker {
         option = { kind: 'unresolved', reason: `${option.assignee} already let this lead's SLA pass` };
       }
     }
-    pending.options.push(option);
-    if (option.kind === 'pool') pending.path = option.path;
-    return pending;
+    return this.decision(rule, nowMs, null, [option], option.kind === 'pool' ? option.path : {});
   }
 
-  /** The decision's fields that come from the rule; gives the rule's clock-time SLA, which serves every option that counts clock time. */
-  private ruleFields(r: RuleIR, pending: PendingDecision, nowMs: number): SlaPlan | null {
-    pending.rule = { index: r.index, line: r.line, source: r.source };
-    pending.priority = r.priority;
-    pending.tags = r.tags.slice();
-    pending.escalation = r.escalationText.slice();
+  /** The rule's clock-time SLA, which serves every option that counts clock time. */
+  private clockSla(r: RuleIR, nowMs: number): SlaPlan | null {
     return r.sla === null ? null : { duration: r.sla.text, business: false, due: nowMs + r.sla.ms };
   }
 
-  private plan(rule: RulePlan, pending: PendingDecision, lead: unknown, nowMs: number, scratch: Scratch, evaluator: Evaluator, trace: TraceEntry[] | null): void {
+  /** The decision of a rule that holds: each target resolved, and the path of the first pool option. */
+  private plan(rule: RulePlan, lead: unknown, nowMs: number, sticky: StickyLookup | null, scratch: Scratch, evaluator: Evaluator, trace: TraceEntry[] | null): PendingDecision {
     const r = rule.ir;
-    const clockSla = this.ruleFields(r, pending, nowMs);
-    let pathSet = false;
+    const clockSla = this.clockSla(r, nowMs);
+    const options: PlanOption[] = [];
+    let path: Record<string, string | null> | null = null;
     for (let t = 0; t < r.targets.length; t++) {
-      const target = r.targets[t];
-      const option = this.resolve(target, rule.lookups[t], r, clockSla, lead, nowMs, scratch, evaluator, trace);
-      pending.options.push(option);
-      if (!pathSet && option.kind === 'pool') {
-        pending.path = option.path;
-        pathSet = true;
-      }
+      const option = this.resolve(r.targets[t], rule.lookups[t], r, clockSla, lead, nowMs, scratch, evaluator, trace);
+      options.push(option);
+      if (path === null && option.kind === 'pool') path = option.path;
     }
+    return this.decision(rule, nowMs, sticky, options, path ?? {});
   }
 
   private resolve(
@@ -496,7 +496,9 @@ class DecisionMaker {
   private stickyLookup(lead: unknown, nowMs: number, scratch: Scratch, evaluator: Evaluator, trace: TraceEntry[] | null): StickyLookup | null {
     const sticky = this.ir.sticky as NonNullable<PolicyIR['sticky']>;
     const raw = readPath(lead, this.ir.paths[sticky.path]);
-    const key = isBlank(raw) ? null : normText(raw);
+    // Blank text is exactly text whose normalized form is empty, so the value is trimmed once.
+    const text = normText(raw);
+    const key = text === '' ? null : text;
     if (trace !== null) {
       const where = this.pathText[sticky.path];
       const values: Record<string, unknown> = {};
