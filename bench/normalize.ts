@@ -4,12 +4,12 @@
 // `normalizeBenchmarks()` resolves to the table for bench/run.ts to print (about 12 s); run alone
 // with `node dist/bench/normalize.js`.
 
-import { normalizeCountry } from '../normalize/country';
-import { normalizeEmail } from '../normalize/email';
+import { normalizeCountry } from '../fields/country';
+import { normalizeEmail } from '../fields/email';
 import { createNormalizer } from '../normalize/normalize';
-import { parseFormNumber } from '../normalize/numbers';
-import { normalizePhone, PHONE_REGEX_CACHE } from '../normalize/phone';
-import { readsInternational } from '../normalize/phone-international';
+import { parseFormNumber } from '../fields/numbers';
+import { normalizePhone, PHONE_REGEX_CACHE } from '../fields/phone';
+import { readsInternational } from '../fields/phone-international';
 import { formatInt, measure, passFail, renderTable, syncSubject, type Measurement, type Table, type TimingOptions } from './harness';
 import { acmeSource } from './inputs';
 import { generateLeads } from './leads';

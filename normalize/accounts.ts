@@ -6,8 +6,8 @@
 // is reported, never guessed.
 
 import { readPath } from '../core/values';
-import { hostOf, isFreeMailDomain, registrableDomain } from './domain';
-import { foldAccents, isOwn, isRecord, MAX_SHORT_CHARS } from './text';
+import { hostOf, isFreeMailDomain, registrableDomain } from '../fields/domain';
+import { foldAccents, isOwn, isRecord, MAX_SHORT_CHARS } from '../fields/text';
 
 export interface Account {
   id: string;

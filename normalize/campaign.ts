@@ -3,7 +3,7 @@
 // own fields (`utm_source`, a `utm` object, `ad_set`, ...) and from the query string and path of
 // the page the form was on. The original fields stay where they are.
 
-import { isOwn, isRecord, MAX_SHORT_CHARS, tidyLine } from './text';
+import { isOwn, isRecord, MAX_SHORT_CHARS, tidyLine } from '../fields/text';
 
 /** Context keys, and the lead fields each is read from (the first in this order wins). */
 const CONTEXT_SOURCES: readonly (readonly [string, readonly string[]])[] = [

@@ -10,7 +10,7 @@ import { readPath, toTime } from '../core/values';
 import { stateKeys } from '../state/keys';
 import { withStore, type StateStore, type StateValue } from '../state/store';
 import { companyKey } from './accounts';
-import { foldAccents, isRecord, MAX_SHORT_CHARS } from './text';
+import { foldAccents, isRecord, MAX_SHORT_CHARS } from '../fields/text';
 
 export type DuplicateKeyKind = 'email' | 'phone' | 'name_company';
 

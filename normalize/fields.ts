@@ -9,11 +9,8 @@ import type { FieldType, PolicyAst } from '../dsl/ast';
 import { checkPolicy, type CheckedPolicy } from '../dsl/checker';
 import { PolicyError } from '../dsl/diagnostics';
 import { parsePolicy } from '../dsl/parse';
+import { FIELD_KINDS, type FieldKind } from '../fields/read';
 
-/** The policy's field types, plus `region` (a US state or Canadian province, read in the lead's country). */
-export type FieldKind = 'text' | 'number' | 'boolean' | 'email' | 'phone' | 'country' | 'region' | 'datetime' | 'enum';
-
-export const FIELD_KINDS: readonly FieldKind[] = ['text', 'number', 'boolean', 'email', 'phone', 'country', 'region', 'datetime', 'enum'];
 
 export interface FieldSpec {
   /** `account.status`. */

@@ -1,28 +1,27 @@
 // normalizeLead: what forms, imports and CRMs send, made into the lead a policy expects. Every
-// field is cleaned by its kind (normalize/fields.ts), other text is trimmed and blank words made
+// field is read by its kind (fields/read.ts, as decide() reads a policy's declared fields), other text is trimmed and blank words made
 // null, the account is matched, the campaign context gathered, and the result validated against
 // the policy's schema. Nothing here throws on any lead: what cannot be cleaned is a problem
 // (review) or a warning, named with its field, value and reason. The input is never changed:
 // the result is a copy, sharing what did not change, with the values it replaced kept under
 // `original.<path>`.
 
-import { isBlank, readPath, toTime } from '../core/values';
-import { StateStoreError } from '../state/store';
+import type { ValidateFunction } from 'ajv';
+import { isBlank, readPath } from '../core/values';
 import type { PolicyAst } from '../dsl/ast';
 import type { CheckedPolicy } from '../dsl/checker';
+import { BlankWords, DEFAULT_BLANK_WORDS } from '../fields/blank';
+import type { CleanEmail } from '../fields/email';
+import type { RangePoint } from '../fields/numbers';
+import { Picklist, type SynonymMap } from '../fields/picklists';
+import { readValue, type FieldReading } from '../fields/read';
+import { isOwn, isRecord, kindOf, makeProblem, MAX_SHORT_CHARS, MAX_TEXT_CHARS, nfc, setOwn, type Problem } from '../fields/text';
+import { StateStoreError } from '../state/store';
 import { AccountIndex, readAccounts, type AccountFieldPaths, type AccountMatch } from './accounts';
-import { BlankWords, DEFAULT_BLANK_WORDS } from './blank';
 import { campaignContext, sameContext } from './campaign';
 import { checkDuplicate, type DuplicateOf, type DuplicateOptions } from './duplicates';
-import { normalizeCountry, normalizeRegion } from './country';
-import { normalizeEmail, type CleanEmail } from './email';
 import { fieldsFromPolicy, resolveFields, type FieldDeclaration, type FieldSpec } from './fields';
-import { parseFormNumber, type RangePoint } from './numbers';
-import { normalizePhone } from './phone';
-import { Picklist, type SynonymMap } from './picklists';
 import { compileSchema, fieldValues, schemaFromFields, schemaProblems, type JsonSchema } from './schema';
-import { cleaned, failed, isOwn, isRecord, kindOf, makeProblem, MAX_SHORT_CHARS, MAX_TEXT_CHARS, nfc, quote, setOwn, singleValue, tidyLine, type Cleaned, type Problem } from './text';
-import type { ValidateFunction } from 'ajv';
 
 export type Lead = Record<string, unknown>;
 
@@ -156,25 +155,6 @@ function readNested(lead: Lead, segments: readonly string[]): unknown {
   return cur;
 }
 
-const TRUE_WORDS = new Set(['true', 'yes', 'y', '1', 'on', 'x', 'checked', 'ja', 'oui', 'si', 'sí']);
-const FALSE_WORDS = new Set(['false', 'no', 'n', '0', 'off', 'unchecked', 'nein', 'non']);
-
-function parseBoolean(v: unknown): Cleaned<boolean> {
-  if (typeof v === 'boolean') return cleaned(v);
-  if (v === 1 || v === 0) return cleaned(v === 1);
-  if (typeof v === 'string' && v.length <= MAX_SHORT_CHARS) {
-    const t = v.trim().toLowerCase();
-    if (TRUE_WORDS.has(t)) return cleaned(true);
-    if (FALSE_WORDS.has(t)) return cleaned(false);
-  }
-  return failed('not_a_boolean', `${quote(v)} is not yes or no`);
-}
-
-function parseDatetime(v: unknown): Cleaned<string> {
-  const ms = toTime(v);
-  return ms === null ? failed('not_a_datetime', `${quote(v)} is not a date or date-time (write 2026-11-23 or 2026-11-23T15:00:00Z)`) : cleaned(new Date(ms).toISOString());
-}
-
 /** A normalizer set up once for a set of options: fields resolved, picklists built, accounts indexed, schemas compiled. */
 export class Normalizer {
   readonly fields: readonly FieldSpec[];
@@ -194,7 +174,8 @@ export class Normalizer {
   /** Per email field: where its domain and free-mail facts go. */
   private readonly emailFacts = new Map<FieldSpec, EmailFactPaths>();
   private readonly required: readonly string[];
-  private readonly ranges: RangePoint;
+  /** How each of `fields` is read (fields/read.ts), by index. */
+  private readonly readings: readonly FieldReading[];
 
   /** Throws on a mistake in the options (a policy with errors, a bad schema, conflicting synonyms). */
   constructor(options: NormalizeOptions = {}) {
@@ -217,6 +198,9 @@ export class Normalizer {
       extra.push({ path, segments: path.split('.'), kind: 'text', values: [], mobile: false, declared: false });
     }
     if (extra.length > 0) this.fields = [...this.fields, ...extra];
+    const blank = options.blankWords === undefined ? DEFAULT_BLANK_WORDS : new BlankWords(options.blankWords);
+    const ranges = options.ranges ?? 'low';
+    this.readings = this.fields.map((f) => ({ kind: f.kind, picklist: this.picklists.get(f.path) ?? null, mobile: f.mobile, ranges, blank }));
     this.fieldPaths = new Set(this.fields.map((f) => f.path));
     for (const path of this.fieldPaths) {
       for (let dot = path.indexOf('.'); dot !== -1; dot = path.indexOf('.', dot + 1)) {
@@ -235,9 +219,8 @@ export class Normalizer {
       }
     });
     this.accounts = options.accounts === undefined ? null : new AccountIndex(readAccounts(options.accounts, options.accountFields).accounts);
-    this.blank = options.blankWords === undefined ? DEFAULT_BLANK_WORDS : new BlankWords(options.blankWords);
+    this.blank = blank;
     this.required = options.required ?? [];
-    this.ranges = options.ranges ?? 'low';
   }
 
   /** Normalizes one lead. Never throws; never changes `input`. */
@@ -252,9 +235,9 @@ export class Normalizer {
     // Countries and emails first (phones and regions are read in the country; accounts match by
     // the email's domain), then accounts, then every other field, so that filled values are cleaned too.
     const present = this.presentFields(Object.keys(input));
-    for (let i = 0; i < this.fields.length; i++) if (present[i] === 1 && isPrimary(this.fields[i])) this.normalizeField(draft, this.fields[i], context, report);
+    for (let i = 0; i < this.fields.length; i++) if (present[i] === 1 && isPrimary(this.fields[i])) this.normalizeField(draft, i, context, report);
     if (this.matchAccount(draft, context, report) && !isOwn(input, 'account')) this.markPresent(present, 'account');
-    for (let i = 0; i < this.fields.length; i++) if (present[i] === 1 && !isPrimary(this.fields[i])) this.normalizeField(draft, this.fields[i], context, report);
+    for (let i = 0; i < this.fields.length; i++) if (present[i] === 1 && !isPrimary(this.fields[i])) this.normalizeField(draft, i, context, report);
     this.tidyRest(draft, draft.lead, [], 0, report);
     this.addCampaignContext(draft);
     for (const path of this.required) {
@@ -284,75 +267,28 @@ export class Normalizer {
     if (indexes !== undefined) for (const i of indexes) present[i] = 1;
   }
 
-  private normalizeField(draft: Draft, f: FieldSpec, context: FieldContext, report: Report): void {
+  private normalizeField(draft: Draft, i: number, context: FieldContext, report: Report): void {
+    const f = this.fields[i];
     const raw = draft.read(f.segments);
     // Missing, null and "" are blank already: nothing to clean, nothing to report.
     if (raw === undefined || raw === null || raw === '') return;
-    if (typeof raw === 'string' && raw.length > MAX_TEXT_CHARS) return this.fieldProblem(report, f, raw, 'too_long', `text of ${raw.length} characters`);
-    let value: unknown = raw;
-    if (Array.isArray(raw) || isRecord(raw)) {
-      const single = singleValue(raw);
-      if (!single.ok) return this.fieldProblem(report, f, raw, single.problem, single.message);
-      value = single.value;
-      if (value === null) {
-        draft.set(f.segments, f.path, null);
-        return;
-      }
-    }
-    if (typeof value === 'object') return this.fieldProblem(report, f, raw, 'wrong_type', `expected ${f.kind === 'number' ? 'a number' : 'text'}, found ${kindOf(value)}`);
-    // A picklist spelling wins over blank words (`none` may be a value); its value is then cleaned like any other.
-    const canonical = this.picklists.get(f.path)?.resolve(value) ?? null;
-    if (canonical === null && typeof value === 'string' && this.blank.isBlankText(value)) {
+    const read = readValue(this.readings[i], raw, context);
+    if (!read.ok) return this.fieldProblem(report, f, raw, read.problem, read.message);
+    if (read.value === null) {
       draft.set(f.segments, f.path, null);
       return;
     }
-    const given = canonical ?? value;
-    if (f.kind === 'email') {
-      const email = normalizeEmail(given);
-      if (!email.ok) return this.fieldProblem(report, f, raw, email.problem, email.message);
-      if (setClean(draft, f, raw, email.value.email)) this.setEmailFacts(draft, f, email.value, context);
+    // The first country field is the lead's country: phones and regions are read in it.
+    if (f.kind === 'country' && context.country === null) context.country = read.value as string;
+    if (read.email !== undefined) {
+      if (setClean(draft, f, raw, read.value)) this.setEmailFacts(draft, f, read.email, context);
       return;
     }
-    const done = this.cleanByKind(f, given, context);
-    if (!done.ok) return this.fieldProblem(report, f, raw, done.problem, done.message);
-    if (!setClean(draft, f, raw, done.value)) this.fieldProblem(report, f, raw, 'not_an_object', 'cannot be written: a parent on the path is not an object');
+    if (!setClean(draft, f, raw, read.value)) this.fieldProblem(report, f, raw, 'not_an_object', 'cannot be written: a parent on the path is not an object');
   }
 
   private fieldProblem(report: Report, f: FieldSpec, value: unknown, code: string, message: string): void {
     add(report, f.declared, makeProblem(f.path, value, code, message));
-  }
-
-  /** The clean value of one (non-blank, single) value of a field by its kind. */
-  private cleanByKind(f: FieldSpec, value: unknown, context: FieldContext): Cleaned<unknown> {
-    switch (f.kind) {
-      case 'country': {
-        const country = normalizeCountry(value);
-        // The first country field is the lead's country: phones and regions are read in it.
-        if (country.ok && context.country === null) context.country = country.value;
-        return country;
-      }
-      case 'email':
-        // Emails are cleaned by normalizeField, which also sets their domain facts.
-        return cleaned(value);
-      case 'phone': {
-        const phone = normalizePhone(value, context.country, { mobile: f.mobile });
-        return phone.ok ? cleaned(phone.value.e164) : phone;
-      }
-      case 'number':
-        return parseFormNumber(value, { ranges: this.ranges });
-      case 'boolean':
-        return parseBoolean(value);
-      case 'datetime':
-        return parseDatetime(value);
-      case 'region': {
-        const region = normalizeRegion(value, context.country);
-        return region ?? (typeof value === 'string' ? cleaned(tidyLine(value)) : cleaned(String(value)));
-      }
-      case 'text':
-      case 'enum':
-        // Numbers and booleans where text was expected are written as text; an enum value that is none of its values stays as written for the schema to report.
-        return typeof value === 'string' ? cleaned(tidyLine(value)) : cleaned(String(value));
-    }
   }
 
   /** `<email>_domain` and `<email>_freemail` beside the first email field; the domain is what accounts match by. */

@@ -6,11 +6,11 @@
 import Ajv, { type CodeOptions, type ErrorObject, type ValidateFunction } from 'ajv';
 import { RE2JS } from 're2js';
 import { isBlank, toTime } from '../core/values';
-import { isCountryCode } from './country';
-import { isEmailAddress } from './email';
+import { isCountryCode } from '../fields/country';
+import { isEmailAddress } from '../fields/email';
 import type { FieldSpec } from './fields';
-import { isE164 } from './phone';
-import { isOwn, isRecord, preview, quote, setOwn, type Problem } from './text';
+import { isE164 } from '../fields/phone';
+import { isOwn, isRecord, preview, quote, setOwn, type Problem } from '../fields/text';
 
 export type JsonSchema = Record<string, unknown>;
 

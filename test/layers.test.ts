@@ -8,14 +8,15 @@ const root = resolve(__dirname, '..');
 /** Each stage and the stages it may import from. */
 const LAYERS: Record<string, readonly string[]> = {
   core: [],
+  fields: ['core'],
   dsl: ['core'],
-  compiler: ['core', 'dsl'],
-  state: ['core', 'dsl', 'compiler'],
-  normalize: ['core', 'dsl', 'compiler', 'state'],
-  routing: ['core', 'dsl', 'compiler', 'state', 'normalize'],
-  credentials: ['core', 'dsl', 'compiler', 'state', 'normalize', 'routing'],
-  cli: ['core', 'dsl', 'compiler', 'state', 'normalize', 'routing'],
-  nodes: ['core', 'dsl', 'compiler', 'state', 'normalize', 'routing', 'credentials'],
+  compiler: ['core', 'fields', 'dsl'],
+  state: ['core', 'fields', 'dsl', 'compiler'],
+  normalize: ['core', 'fields', 'dsl', 'compiler', 'state'],
+  routing: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize'],
+  credentials: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize', 'routing'],
+  cli: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize', 'routing'],
+  nodes: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize', 'routing', 'credentials'],
 };
 
 function sources(folder: string): string[] {

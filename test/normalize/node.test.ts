@@ -4,7 +4,7 @@
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NormalizeLead } from '../../nodes/NormalizeLead/NormalizeLead.node';
-import type { Problem } from '../../normalize/text';
+import type { Problem } from '../../fields/text';
 import { INPUT, PACKAGE, runWorkflow, type WorkflowSpec } from '../nodes/harness';
 import { corpusFailures, corpusSetup, loadCorpus } from './corpus/load';
 

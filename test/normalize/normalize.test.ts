@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNormalizer, flagDuplicate, normalizeLead, type NormalizeResult } from '../../normalize/normalize';
-import { SynonymError } from '../../normalize/picklists';
+import { SynonymError } from '../../fields/picklists';
 import { SchemaError } from '../../normalize/schema';
 import { PolicyError } from '../../dsl/diagnostics';
 import { MemoryStore, type StateStore } from '../../state';

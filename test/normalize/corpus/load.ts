@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { readPath } from '../../../core/values';
 import type { NormalizeOptions } from '../../../normalize/normalize';
-import { readSynonyms } from '../../../normalize/picklists';
-import type { Problem } from '../../../normalize/text';
+import { readSynonyms } from '../../../fields/picklists';
+import type { Problem } from '../../../fields/text';
 
 export const CORPUS_DIR = __dirname;
 /** The clock of leads without a created_at (duplicates are timed by it). */

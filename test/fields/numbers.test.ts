@@ -1,4 +1,4 @@
-import { parseFormNumber } from '../../normalize/numbers';
+import { parseFormNumber } from '../../fields/numbers';
 
 const num = (v: unknown, ranges?: 'low' | 'mid' | 'high') => {
   const r = parseFormNumber(v, { ranges });

@@ -1,5 +1,5 @@
-import { BlankWords, DEFAULT_BLANK_WORDS } from '../../normalize/blank';
-import { Picklist, readSynonyms, SynonymError } from '../../normalize/picklists';
+import { BlankWords, DEFAULT_BLANK_WORDS } from '../../fields/blank';
+import { Picklist, readSynonyms, SynonymError } from '../../fields/picklists';
 
 describe('Picklist', () => {
   const source = new Picklist('source', [], { paid_search: ['paid search', 'PPC', 'google ads'], organic: 'SEO' });

@@ -1,5 +1,5 @@
-import { isFreeMailDomain, registrableDomain, hostOf } from '../../normalize/domain';
-import { isEmailAddress, normalizeEmail } from '../../normalize/email';
+import { isFreeMailDomain, registrableDomain, hostOf } from '../../fields/domain';
+import { isEmailAddress, normalizeEmail } from '../../fields/email';
 
 const clean = (v: unknown) => {
   const r = normalizeEmail(v);

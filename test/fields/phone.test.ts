@@ -1,4 +1,4 @@
-import { isE164, normalizePhone, PHONE_REGEX_CACHE } from '../../normalize/phone';
+import { isE164, normalizePhone, PHONE_REGEX_CACHE } from '../../fields/phone';
 
 const e164 = (v: unknown, hint: string | null, mobile = false) => {
   const r = normalizePhone(v, hint, { mobile });

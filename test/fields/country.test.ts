@@ -1,4 +1,4 @@
-import { countryKey, isCountryCode, normalizeCountry, normalizeRegion } from '../../normalize/country';
+import { countryKey, isCountryCode, normalizeCountry, normalizeRegion } from '../../fields/country';
 
 const code = (v: unknown) => {
   const r = normalizeCountry(v);

@@ -1,8 +1,8 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/examples.mobile.json';
 import metadata from 'libphonenumber-js/max/metadata';
-import { readInternational, readsInternational } from '../../normalize/phone-international';
-import { normalizePhone } from '../../normalize/phone';
+import { readInternational, readsInternational } from '../../fields/phone-international';
+import { normalizePhone } from '../../fields/phone';
 import { Rng } from '../../bench/leads';
 
 /** What normalizePhone takes from a parsed number: null when there is no valid one. */

@@ -30,7 +30,7 @@ export class Picklist {
    */
   constructor(
     readonly field: string,
-    values: readonly string[],
+    readonly values: readonly string[],
     synonyms: Readonly<Record<string, readonly string[] | string>> = {},
   ) {
     // Enum values that differ only by case or separator (the checker warns of them) keep the first.
