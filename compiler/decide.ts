@@ -50,6 +50,8 @@ interface PoolPlan {
   options: readonly MemberOption[];
   /** Per member, why it is skipped when its `when` does not hold. */
   whenFails: string[];
+  /** No `when`, hours or holidays: nobody is ever left out, so nothing needs checking per lead. */
+  alwaysEligible: boolean;
   /** Member name to index, built when a sticky owner is first checked (most pools never need it). */
   memberIndex: Map<string, number> | null;
 }
@@ -227,13 +229,16 @@ class DecisionMaker {
       return clock;
     };
     this.pools = ir.pools.map((pool, index) => {
+      const clocks = pool.members.map((m) => clockFor(m.calendar ?? pool.calendar));
+      const clock = clockFor(pool.calendar);
       const plan: PoolPlan = {
         index,
         ir: pool,
-        clocks: pool.members.map((m) => clockFor(m.calendar ?? pool.calendar)),
-        clock: clockFor(pool.calendar),
+        clocks,
+        clock,
         options: pool.members.map((m) => memberOption(m, pool)),
         whenFails: pool.members.map((m) => (m.when === null ? '' : `takes only leads where \`${condText(m.when)}\``)),
+        alwaysEligible: clock === null && clocks.every((c) => c === null) && pool.members.every((m) => m.when === null),
         memberIndex: null,
       };
       if (!this.poolsByName.has(pool.name)) this.poolsByName.set(pool.name, plan);
@@ -449,7 +454,7 @@ class DecisionMaker {
     // member left out starts copies.
     let kept: MemberOption[] | null = null;
     let left: { name: string; why: string }[] | null = null;
-    for (let m = 0; m < plan.options.length; m++) {
+    for (let m = 0; !plan.alwaysEligible && m < plan.options.length; m++) {
       const why = this.whyNot(plan, m, holiday, lead, nowMs, scratch, evaluator);
       if (why !== null) {
         if (left === null) {
