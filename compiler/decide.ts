@@ -68,6 +68,24 @@ interface PoolLookup {
 }
 
 /**
+ * A `by` target over dimensions only, resolved for every combination of their values ahead of
+ * time (their values are known at compile time): a lookup is one Map get per value and no text
+ * is lower-cased or joined per lead.
+ */
+interface ByTable {
+  target: Extract<TargetIR, { kind: 'by' }>;
+  /** The dimension of each value of the path. */
+  dims: number[];
+  /** Per value of the path, the position of each value its dimension can take (null included). */
+  positions: Map<string | null, number>[];
+  /** Per combination of positions (the first value most significant): the path, and the pool (-1: none, for `reason`). */
+  entries: { path: Record<string, string | null>; pool: number; reason: string }[];
+}
+
+/** Beyond this many combinations of values, a `by` target looks its pool up per lead. */
+const BY_TABLE_LIMIT = 4096;
+
+/**
  * The `skipped` of a pool option where every member is eligible: options share it. Lists that
  * decisions share are readonly in PlanOption's type but not frozen: a frozen array is another
  * kind of array to V8, and mixed with the copies made when a member is left out it made every
@@ -77,6 +95,11 @@ const NOBODY_SKIPPED: readonly { name: string; why: string }[] = [];
 
 /** Joins segments; no pool segment or matchable value contains it. */
 const SEP = '\u0000';
+
+/** Why no pool serves a `by` target's values (as shown in the path). */
+function noPoolReason(target: Extract<TargetIR, { kind: 'by' }>, shown: readonly (string | null)[]): string {
+  return `no pool matches ${target.keys.map((k, i) => `${k}=${shown[i] === null ? '(blank)' : clip(shown[i] as string)}`).join(', ')}`;
+}
 
 /** Most specific first: more values kept first, then rightmost values dropped first. */
 function comparePatterns(a: boolean[], b: boolean[]): number {
@@ -168,6 +191,8 @@ interface RulePlan {
   ref: RuleRef;
   /** Per target, the pool lookup of a `by` target (null for the others). */
   lookups: (PoolLookup | null)[];
+  /** Per target, the table of a `by` target over few enough dimension values (null otherwise). */
+  tables: (ByTable | null)[];
 }
 
 /** The sticky lookup handed to assign(): what it needs of this lead and instant, kept private. */
@@ -248,7 +273,38 @@ class DecisionMaker {
       ir: rule,
       ref: Object.freeze({ index: rule.index, line: rule.line, source: rule.source }),
       lookups: rule.targets.map((t) => this.lookupFor(t)),
+      tables: rule.targets.map((t) => this.tableFor(t)),
     }));
+  }
+
+  /** The ByTable of a `by` target whose values are all dimensions with few enough combinations, else null. */
+  private tableFor(target: TargetIR): ByTable | null {
+    if (target.kind !== 'by') return null;
+    const dims: number[] = [];
+    for (const ref of target.values) {
+      if (ref.kind !== 'dim') return null;
+      dims.push(ref.dim);
+    }
+    const values = dims.map((d) => [...new Set<string | null>([...this.ir.dimensions[d].arms.map((a) => a.value), null])]);
+    if (values.reduce((count, v) => count * v.length, 1) > BY_TABLE_LIMIT) return null;
+    const lookup = this.lookupFor(target) as PoolLookup;
+    const entries: ByTable['entries'] = [];
+    const shown: (string | null)[] = [];
+    const combine = (i: number): void => {
+      if (i === values.length) {
+        const path: Record<string, string | null> = {};
+        shown.forEach((text, k) => putKey(path, target.keys[k], text));
+        const pool = findPool(lookup, shown.map(segmentKey), shown, null);
+        entries.push({ path, pool, reason: pool < 0 ? noPoolReason(target, shown) : '' });
+        return;
+      }
+      for (const v of values[i]) {
+        shown[i] = v;
+        combine(i + 1);
+      }
+    };
+    combine(0);
+    return { target, dims, positions: values.map((v) => new Map(v.map((value, k) => [value, k]))), entries };
   }
 
   /** The pool lookup of a `by` target (null for the others), one per number of values. */
@@ -352,7 +408,8 @@ class DecisionMaker {
     const options: PlanOption[] = [];
     let path: Record<string, string | null> | null = null;
     for (let t = 0; t < r.targets.length; t++) {
-      const option = this.resolve(r.targets[t], rule.lookups[t], r, clockSla, lead, nowMs, scratch, evaluator, trace);
+      const table = trace === null ? rule.tables[t] : null;
+      const option = table === null ? this.resolve(r.targets[t], rule.lookups[t], r, clockSla, lead, nowMs, scratch, evaluator, trace) : this.byTable(table, rule.lookups[t], r, clockSla, lead, nowMs, scratch, evaluator);
       options.push(option);
       if (path === null && option.kind === 'pool') path = option.path;
     }
@@ -416,7 +473,7 @@ class DecisionMaker {
         const tried = trace === null ? null : [];
         const found = findPool(lookup as PoolLookup, keys, shown, tried);
         if (found >= 0) return this.poolOption(this.pools[found], target, path, rule, clockSla, lead, nowMs, scratch, evaluator, trace, tried);
-        const reason = `no pool matches ${target.keys.map((k, i) => `${k}=${shown[i] === null ? '(blank)' : clip(shown[i] as string)}`).join(', ')}`;
+        const reason = noPoolReason(target, shown);
         if (trace !== null) {
           trace.push({
             step: 'target',
@@ -429,6 +486,24 @@ class DecisionMaker {
         return { kind: 'unresolved', reason };
       }
     }
+  }
+
+  /**
+   * A `by` target through its table, as resolve() would give it (which the trace takes, to name
+   * the pools looked for, and which a dimension value the table does not know would take).
+   */
+  private byTable(table: ByTable, lookup: PoolLookup | null, rule: RuleIR, clockSla: SlaPlan | null, lead: unknown, nowMs: number, scratch: Scratch, evaluator: Evaluator): PlanOption {
+    let at = 0;
+    for (let i = 0; i < table.dims.length; i++) {
+      const positions = table.positions[i];
+      const position = positions.get(evaluator.dimension(table.dims[i], lead, scratch));
+      if (position === undefined) return this.resolve(table.target, lookup, rule, clockSla, lead, nowMs, scratch, evaluator, null);
+      at = at * positions.size + position;
+    }
+    const entry = table.entries[at];
+    if (entry.pool < 0) return { kind: 'unresolved', reason: entry.reason };
+    // A copy: the path goes out with the decision, whose reader may change it.
+    return this.poolOption(this.pools[entry.pool], table.target, { ...entry.path }, rule, clockSla, lead, nowMs, scratch, evaluator, null, null);
   }
 
   /** A `by` value: the dimension's value as written, or the field's trimmed text; null when blank. */

@@ -1,3 +1,4 @@
+import { createCodegenEvaluator } from '../../compiler/codegen/generate';
 import { createDecider } from '../../compiler/decide';
 import type { Evaluator, MemberOption, PlanOption } from '../../compiler/decision';
 import type { PolicyIR } from '../../compiler/ir';
@@ -190,6 +191,42 @@ describe('pool lookup by path', () => {
     // A blank dimension is matched by a `*` only.
     const small = decideWith(b.build())({ employees: 5, country: 'US' }, { now: NOW });
     expect(small.options[0]).toMatchObject({ pool: '*.na', path: { segment: null, geo: 'na' } });
+  });
+
+  test('a `by` over dimensions (resolved ahead, per combination of values) decides as the traced lookup does', () => {
+    const b = new IrBuilder();
+    // Mixed case, a blank value (no `otherwise`), wildcards, combinations no pool serves, `__proto__` as a name and a value.
+    b.dimension('segment', 'employees', [['Enterprise', b.cmp('employees', '>=', 1000)], ['smb', b.cmp('employees', '<', 10)]]);
+    b.dimension('__proto__', 'country', [['na', b.eq('country', 'US')], ['__proto__', b.eq('country', 'DE')], ['apac', null]]);
+    b.pool('enterprise.na', ['a']);
+    b.pool('*.__proto__', ['b']);
+    b.pool('smb.*', ['c']);
+    b.rule('else', [b.by('round_robin', 'segment', '__proto__'), b.by('first_available', '__proto__')]);
+    const ir = b.build();
+    for (const decide of [decideWith(ir), decideWith(ir, createCodegenEvaluator(ir))]) {
+      for (const employees of [5000, 500, 5]) {
+        for (const country of ['US', 'DE', 'JP']) {
+          const { trace, ...traced } = decide({ employees, country }, { now: NOW, trace: true });
+          expect(trace?.length).toBeGreaterThan(0);
+          expect(decide({ employees, country }, { now: NOW })).toEqual(traced);
+        }
+      }
+    }
+    const d = decideWith(ir)({ employees: 5000, country: 'DE' }, { now: NOW });
+    expect(d.options[0]).toMatchObject({ kind: 'pool', pool: '*.__proto__' });
+    expect(Object.getPrototypeOf(d.path)).toBe(Object.prototype);
+    expect(JSON.stringify(d.path)).toBe('{"segment":"Enterprise","__proto__":"__proto__"}');
+    expect(decideWith(ir)({ employees: 500, country: 'US' }, { now: NOW }).options).toEqual([
+      { kind: 'unresolved', reason: 'no pool matches segment=(blank), __proto__=na' },
+      { kind: 'unresolved', reason: 'no pool matches __proto__=na' },
+    ]);
+  });
+
+  test('decisions do not share the path of a `by` target', () => {
+    const decide = decideWith(acmePolicy());
+    const lead = { type: 'demo', employees: 5000, country: 'US' };
+    decide(lead, { now: NOW }).path.geo = 'changed';
+    expect(decide(lead, { now: NOW }).path).toEqual({ segment: 'enterprise', geo: 'na' });
   });
 
   test('a field as a `by` value: numbers and booleans as text', () => {
