@@ -103,8 +103,22 @@ export interface RuleIR {
   escalationText: string[];
 }
 
+/** A declared field (`fields` block): decide() reads it as its type before any rule sees it. */
+export interface FieldIR {
+  /** As declared: `account.status`. */
+  name: string;
+  segments: string[];
+  type: 'text' | 'number' | 'boolean' | 'email' | 'phone' | 'country' | 'datetime' | 'enum';
+  /** An enum's values as declared (empty for the other types). */
+  values: string[];
+  /** `from` names in order: lead keys as written, or dotted paths, read after the field's own path. */
+  from: string[];
+}
+
 export interface PolicyIR {
   name: string;
+  /** The `fields` block in declared order; null without one (then values are read as they come, LANGUAGE.md v1). */
+  fields: FieldIR[] | null;
   /** Lead paths read anywhere, as segments (`account.status` is `['account', 'status']`). */
   paths: string[][];
   /** In dependency order: a dimension only refers to dimensions before it. */

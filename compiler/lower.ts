@@ -17,7 +17,7 @@ import {
   subjectOf,
 } from '../dsl/checker';
 import type { Strategy } from '../core/words';
-import type { CalendarIR, CondIR, DimensionIR, EscalationStepIR, MemberIR, PolicyIR, PoolIR, RuleIR, TargetIR, TestIR, ValueRef } from './ir';
+import type { CalendarIR, CondIR, DimensionIR, EscalationStepIR, FieldIR, MemberIR, PolicyIR, PoolIR, RuleIR, TargetIR, TestIR, ValueRef } from './ir';
 import { toNumber, toTime } from '../core/values';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -156,7 +156,14 @@ class Lowering {
         escalationText: r.escalation === null ? [...defaultEscalationText] : r.escalation.map((s) => stepText(s, this.checked)),
       }),
     );
-    return { name: c.name, paths: this.paths, dimensions, pools, sticky, rules, fallback: c.fallback };
+    const fields =
+      c.fields === null
+        ? null
+        : [...c.fields.values()].map((f): FieldIR => {
+            const type = f.type as NonNullable<typeof f.type>;
+            return { name: f.path.text, segments: [...f.path.segments], type: type.kind, values: type.kind === 'enum' ? type.values.map((v) => v.text) : [], from: f.from.map((n) => n.text) };
+          });
+    return { name: c.name, fields, paths: this.paths, dimensions, pools, sticky, rules, fallback: c.fallback };
   }
 
   private path(segments: string[]): number {

@@ -242,9 +242,15 @@ export class AstBuilder {
     return { kind: 'fields', fields, span: span(keyword, close) };
   }
 
-  /** `path: type`, or `path: enum(a, b)`; `list` holds the parentheses and the names between them. */
-  field(path: PathRef, colon: IToken, typeToken: IToken, list: { open: IToken; names: IToken[]; close: IToken } | undefined): FieldDecl {
-    this.read(colon, typeToken, list?.open, list?.close);
+  /** `path: type`, or `path: enum(a, b)`, then `from "Column", ...`; `list` holds the parentheses and the names between them. */
+  field(
+    path: PathRef,
+    colon: IToken,
+    typeToken: IToken,
+    list: { open: IToken; names: IToken[]; close: IToken } | undefined,
+    from: { keyword: IToken; names: IToken[] } | undefined,
+  ): FieldDecl {
+    this.read(colon, typeToken, list?.open, list?.close, from?.keyword);
     const typeName: Name = { text: typeToken.image, quoted: false, span: tokenSpan(typeToken) };
     const values = list ? list.names.map((n) => this.name(n)) : undefined;
     let type: FieldType | null = null;
@@ -255,7 +261,9 @@ export class AstBuilder {
       if (values) this.syntaxError(`only enum takes a list of values, not \`${typeName.text}\``, typeName.span);
       if (isSimpleType(typeName.text)) type = { kind: typeName.text, span: typeName.span };
     }
-    return { path, typeName, type, span: span(path, list ? list.close : typeToken) };
+    const columns = from ? from.names.map((n) => this.name(n)) : [];
+    const end = columns.at(-1)?.span ?? (list ? tokenSpan(list.close) : tokenSpan(typeToken));
+    return { path, typeName, type, from: columns, span: spanFrom(path.span, end) };
   }
 
   /** A dimension; its name is read after its arms, as they were always built in that order. */

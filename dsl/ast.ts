@@ -84,6 +84,8 @@ export interface FieldDecl {
   /** The type name as written; an unknown name is kept here for the checker to report. */
   typeName: Name;
   type: FieldType | null;
+  /** `from "Column", ...`: the lead keys (or dotted paths) that hold the field in exports, read after the path itself, in order. */
+  from: Name[];
   span: Span;
 }
 

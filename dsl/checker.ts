@@ -456,6 +456,34 @@ class Checker {
         }
       }
     }
+    this.checkFieldNesting();
+    this.checkFromNames();
+  }
+
+  /** A declared field holds one value: no other declared field may sit inside it (its value is read and typed whole). */
+  private checkFieldNesting(): void {
+    const fields = this.fields as Map<string, FieldDecl>;
+    for (const f of fields.values()) {
+      const segments = f.path.segments;
+      for (let n = 1; n < segments.length; n++) {
+        const outer = fields.get(segments.slice(0, n).join('.'));
+        if (outer !== undefined) {
+          this.error('field-inside-field', f.path.span, `field ${code(f.path.text)} is inside field ${code(outer.path.text)} (line ${outer.span.line}), which holds one value`, `declare ${code(outer.path.text)} or the fields inside it, not both`);
+        }
+      }
+    }
+  }
+
+  /** A column named in `from` by two fields would give both the same value: the later one is likely a slip. */
+  private checkFromNames(): void {
+    const claimed = new Map<string, FieldDecl>();
+    for (const f of (this.fields as Map<string, FieldDecl>).values()) {
+      for (const name of f.from) {
+        const first = claimed.get(name.text);
+        if (first !== undefined && first !== f) this.warn('shared-from', name.span, `column ${code(name.text)} is also read for field ${code(first.path.text)} (line ${first.span.line})`, 'name each column in one field\'s `from`');
+        else claimed.set(name.text, f);
+      }
+    }
   }
 
   private checkFieldShadowing(): void {

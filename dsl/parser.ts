@@ -369,7 +369,7 @@ class PolicyParser extends EmbeddedActionsParser {
     { recoveryValueFunc: this.cutShort },
   );
 
-  /** `path: type`; any word is taken as the type name, and only `enum` takes a list (the builder checks). */
+  /** `path: type [from "Column", ...]`; any word is taken as the type name, and only `enum` takes a list (the builder checks). */
   private readonly fieldDecl = this.RULE(
     'fieldDecl',
     () => {
@@ -389,7 +389,19 @@ class PolicyParser extends EmbeddedActionsParser {
         const close = this.CONSUME(t.RParen);
         return { open, names, close };
       });
-      return this.building ? this.b.field(path, colon, typeName, list) : UNBUILT;
+      const from = this.OPTION1(() => {
+        const keyword = this.CONSUME(t.From);
+        const names: IToken[] = [];
+        this.AT_LEAST_ONE_SEP1({
+          SEP: t.Comma,
+          DEF: () => {
+            names.push(this.SUBRULE1(this.name));
+          },
+          ERR_MSG: 'a column name',
+        });
+        return { keyword, names };
+      });
+      return this.building ? this.b.field(path, colon, typeName, list, from) : UNBUILT;
     },
     { recoveryValueFunc: this.cutShort },
   );

@@ -172,7 +172,7 @@ function buildPolicy(raw: RawPolicy): PolicyIR {
     calendar: null,
     members: members.map((when, m) => ({ name: `m${m}`, weight: 1, bid: 0, cap: null, calendar: null, when: when === null ? null : resolveCond(when, paths, dims) })),
   }));
-  return { name: 'random', paths: raw.paths, dimensions, pools, sticky: null, rules, fallback: 'unrouted' };
+  return { name: 'random', fields: null, paths: raw.paths, dimensions, pools, sticky: null, rules, fallback: 'unrouted' };
 }
 
 /** An object whose keys are all own data properties, as JSON.parse makes them (`__proto__` included). */

@@ -13,6 +13,7 @@ export class IrBuilder {
   readonly pools: PoolIR[] = [];
   readonly rules: RuleIR[] = [];
   sticky: PolicyIR['sticky'] = null;
+  fields: PolicyIR['fields'] = null;
   fallback = 'exceptions';
 
   constructor(readonly name = 'test-policy') {}
@@ -129,7 +130,7 @@ export class IrBuilder {
   }
 
   build(): PolicyIR {
-    return { name: this.name, paths: this.paths, dimensions: this.dimensions, pools: this.pools, sticky: this.sticky, rules: this.rules, fallback: this.fallback };
+    return { name: this.name, fields: this.fields, paths: this.paths, dimensions: this.dimensions, pools: this.pools, sticky: this.sticky, rules: this.rules, fallback: this.fallback };
   }
 }
 
