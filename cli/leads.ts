@@ -146,14 +146,30 @@ export async function* readJsonArray(input: Readable, source: string): AsyncGene
   } catch (err) {
     throw new CliError(`${source}: invalid JSON: ${shortJsonError(err)}`, EXIT_FAILED);
   }
-  if (!Array.isArray(value)) {
-    throw new CliError(`${source}: expected a JSON array of leads, found ${kindOf(value)} (for one lead per line, name the file .jsonl)`, EXIT_FAILED);
+  const wrapper = leadsWrapper(value);
+  const leads = wrapper === null ? value : (value as Record<string, unknown>)[wrapper];
+  if (!Array.isArray(leads)) {
+    throw new CliError(
+      `${source}: expected a JSON array of leads, or an object with the list under ${LEAD_WRAPPERS.join(', ')}; found ${kindOf(value)} (for one lead per line, name the file .jsonl)`,
+      EXIT_FAILED,
+    );
   }
-  for (let i = 0; i < value.length; i += ARRAY_BATCH) {
+  const at = wrapper === null ? 'index ' : `${wrapper}[`;
+  const close = wrapper === null ? '' : ']';
+  for (let i = 0; i < leads.length; i += ARRAY_BATCH) {
     const batch: LeadRecord[] = [];
-    for (let j = i; j < Math.min(value.length, i + ARRAY_BATCH); j++) batch.push(jsonRecord(value[j], `index ${j}`));
+    for (let j = i; j < Math.min(leads.length, i + ARRAY_BATCH); j++) batch.push(jsonRecord(leads[j], `${at}${j}${close}`));
     yield batch;
   }
+}
+
+/** Where CRM exports and APIs put the list of records in a JSON object: Salesforce `records`, HubSpot `results`, Zoho `data`, others `items`. */
+export const LEAD_WRAPPERS = ['records', 'results', 'data', 'items'] as const;
+
+/** The key of the list of leads in a wrapping object, or null when the value is not such an object. */
+function leadsWrapper(value: unknown): string | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  return LEAD_WRAPPERS.find((key) => Object.prototype.hasOwnProperty.call(value, key) && Array.isArray((value as Record<string, unknown>)[key])) ?? null;
 }
 
 /** One CSV column: the path its header names, or null for a column without a header (ignored). */

@@ -90,7 +90,18 @@ describe('JSON array', () => {
     await expect(collect(readJsonArray(bytes('[{"a":1},'), 'leads.json'))).rejects.toThrow(/^leads\.json: invalid JSON: /);
     const notArray = collect(readJsonArray(bytes('{"a":1}'), 'leads.json'));
     await expect(notArray).rejects.toThrow(CliError);
-    await expect(collect(readJsonArray(bytes('{"a":1}'), 'leads.json'))).rejects.toThrow('leads.json: expected a JSON array of leads, found an object');
+    await expect(collect(readJsonArray(bytes('{"a":1}'), 'leads.json'))).rejects.toThrow(
+      'leads.json: expected a JSON array of leads, or an object with the list under records, results, data, items; found an object',
+    );
+  });
+
+  test.each(['records', 'results', 'data', 'items'])('an object that wraps its leads under `%s`, as CRM exports and APIs do, is read as its list', async (key) => {
+    const text = JSON.stringify({ totalSize: 2, done: true, [key]: [{ Email: 'a@x.com' }, 'not a lead'] });
+    const records = (await collect(readJsonArray(bytes(text), 'export.json'))).flat();
+    expect(records.map((r) => [r.where, r.lead])).toEqual([
+      [`${key}[0]`, { Email: 'a@x.com' }],
+      [`${key}[1]`, null],
+    ]);
   });
 });
 
