@@ -166,6 +166,7 @@ export function createTerritoriesDecide(policy: { name: string; hash: string }) 
       options: plan,
       sticky: key === null ? null : stickyLookup(key),
       fallback: FALLBACK,
+      warnings: [],
     };
   };
 }

@@ -252,6 +252,7 @@ export function createHandwrittenDecide(policy: { name: string; hash: string }) 
       options: plan,
       sticky,
       fallback: FALLBACK,
+      warnings: [],
     };
   };
 }

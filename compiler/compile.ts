@@ -25,6 +25,12 @@ export interface CompileOptions {
   file?: string;
   /** `codegen` (default) generates JavaScript; `reference` walks the IR and needs no `new Function`. */
   evaluator?: EvaluatorKind;
+  /**
+   * Columns to read declared fields from in this compile (`leadroute route --map FIELD=COLUMN`):
+   * per field, the names that replace its `from` list. A field the policy does not declare is a
+   * RangeError naming it.
+   */
+  columns?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface CompiledPolicy {
@@ -68,19 +74,37 @@ function lower(source: string): { diagnostics: Diagnostic[]; ir: PolicyIR | null
 const cache = new Map<string, CompiledPolicy>();
 const CACHE_LIMIT = 64;
 
-export function policyHash(source: string, evaluator: EvaluatorKind): string {
-  return `sha256:${createHash('sha256').update(`${COMPILER_VERSION}\0${evaluator}\0${source}`).digest('hex')}`;
+export function policyHash(source: string, evaluator: EvaluatorKind, columns: CompileOptions['columns'] = {}): string {
+  const mapped = Object.keys(columns).sort().map((field) => [field, columns[field]]);
+  const hash = createHash('sha256').update(`${COMPILER_VERSION}\0${evaluator}\0${source}`);
+  if (mapped.length > 0) hash.update(`\0${JSON.stringify(mapped)}`);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/** The IR with the `from` lists that `columns` gives (see CompileOptions.columns). */
+function withColumns(ir: PolicyIR, columns: NonNullable<CompileOptions['columns']>): PolicyIR {
+  const names = Object.keys(columns);
+  if (names.length === 0) return ir;
+  const declared = ir.fields?.map((f) => f.name) ?? [];
+  for (const name of names) {
+    if (!declared.includes(name)) {
+      throw new RangeError(`${name} is not a declared field, so it has no columns to read it from (${declared.length === 0 ? 'the policy has no fields block' : `declared: ${declared.join(', ')}`})`);
+    }
+  }
+  const fields = (ir.fields ?? []).map((f) => (Object.prototype.hasOwnProperty.call(columns, f.name) ? { ...f, from: [...columns[f.name]] } : f));
+  return { ...ir, fields };
 }
 
 /** Compiles a policy, or throws a PolicyError that carries every diagnostic. */
 export function compilePolicy(source: string, options: CompileOptions = {}): CompiledPolicy {
   const evaluator = options.evaluator ?? 'codegen';
-  const hash = policyHash(source, evaluator);
+  const hash = policyHash(source, evaluator, options.columns);
   const hit = cache.get(hash);
   if (hit) return hit;
 
-  const { diagnostics, ir } = lower(source);
-  if (ir === null) throw new PolicyError(diagnostics, source, options.file ?? 'policy');
+  const { diagnostics, ir: lowered } = lower(source);
+  if (lowered === null) throw new PolicyError(diagnostics, source, options.file ?? 'policy');
+  const ir = withColumns(lowered, options.columns ?? {});
   const evaluate = evaluator === 'codegen' ? createCodegenEvaluator(ir) : createReferenceEvaluator(ir);
   const { decide, decideStep } = createDecider(ir, evaluate, { name: ir.name, hash });
   const compiled: CompiledPolicy = { name: ir.name, hash, source, evaluator, ir, warnings: diagnostics, decide, decideStep };

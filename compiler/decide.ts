@@ -5,7 +5,8 @@
 // is built once in createDecider, so a call is a few reads, Map gets and small allocations.
 
 import { compileCalendar, type CalendarClock } from './calendar';
-import type { Evaluator, MemberOption, PendingDecision, PlanOption, RuleRef, SlaPlan, StickyLookup, TraceEntry } from './decision';
+import type { Evaluator, FieldWarning, MemberOption, PendingDecision, PlanOption, RuleRef, SlaPlan, StickyLookup, TraceEntry } from './decision';
+import { FieldReader } from './fields';
 import type { CalendarIR, MemberIR, PolicyIR, PoolIR, RuleIR, TargetIR, ValueRef } from './ir';
 import { condText, createReferenceEvaluator, putKey, showValue, traceValue, type ReferenceEvaluator } from './reference';
 import { toInstant } from '../core/time';
@@ -232,6 +233,8 @@ class DecisionMaker {
   private readonly lookups = new Map<number, PoolLookup>();
   /** Frozen: every decision shares it. */
   private readonly policyRef: { name: string; hash: string };
+  /** Reads the declared fields; null without a fields block. */
+  private readonly reader: FieldReader | null;
   private tracer: ReferenceEvaluator | null = null;
 
   constructor(
@@ -240,6 +243,7 @@ class DecisionMaker {
     policy: { name: string; hash: string },
   ) {
     this.policyRef = Object.freeze({ name: policy.name, hash: policy.hash });
+    this.reader = ir.fields === null ? null : new FieldReader(ir.fields);
     this.pathText = ir.paths.map((segments) => segments.join('.'));
     const clocks = new Map<string, CalendarClock>();
     // Calendars with the same content share one clock (and its cache), however the IR repeats them.
@@ -323,9 +327,12 @@ class DecisionMaker {
     const trace: TraceEntry[] | null = options !== undefined && options.trace === true ? [] : null;
     const evaluator = trace === null ? this.evaluator : this.traceEvaluator().tracing(trace);
     const scratch: Scratch = new Array(this.ir.dimensions.length);
-    const sticky = this.ir.sticky === null ? null : this.stickyLookup(lead, nowMs, scratch, evaluator, trace);
-    const ruleIndex = evaluator.matchRule(lead, scratch);
-    const pending = ruleIndex >= 0 ? this.plan(this.rules[ruleIndex], lead, nowMs, sticky, scratch, evaluator, trace) : this.decision(null, nowMs, sticky, [], {});
+    const warnings: FieldWarning[] = [];
+    // With a fields block the rules see the lead as its declared fields read (compiler/fields.ts).
+    const subject = this.reader === null ? lead : this.reader.read(lead, warnings, trace);
+    const sticky = this.ir.sticky === null ? null : this.stickyLookup(subject, nowMs, scratch, evaluator, trace);
+    const ruleIndex = evaluator.matchRule(subject, scratch);
+    const pending = ruleIndex >= 0 ? this.plan(this.rules[ruleIndex], subject, nowMs, sticky, scratch, evaluator, trace, warnings) : this.decision(null, nowMs, sticky, [], {}, warnings);
     if (trace !== null) {
       trace.push({
         step: 'fallback',
@@ -342,7 +349,7 @@ class DecisionMaker {
   }
 
   /** A decision at `nowMs` with what `rule` (null: none) gives it; made once it is complete, so no field is made twice. */
-  private decision(rule: RulePlan | null, nowMs: number, sticky: StickyLookup | null, options: PlanOption[], path: Record<string, string | null>): PendingDecision {
+  private decision(rule: RulePlan | null, nowMs: number, sticky: StickyLookup | null, options: PlanOption[], path: Record<string, string | null>, warnings: FieldWarning[]): PendingDecision {
     return {
       rule: rule === null ? null : rule.ref,
       path,
@@ -354,6 +361,7 @@ class DecisionMaker {
       options,
       sticky,
       fallback: this.ir.fallback,
+      warnings,
     };
   }
 
@@ -371,21 +379,23 @@ class DecisionMaker {
     if (step === undefined) throw new RangeError(`the policy has no escalation step ${request.step} of rule ${request.rule}`);
     const clockSla = this.clockSla(rule.ir, nowMs);
     const scratch: Scratch = new Array(this.ir.dimensions.length);
+    const warnings: FieldWarning[] = [];
+    const subject = this.reader === null ? lead : this.reader.read(lead, warnings, null);
     const exclude = request.exclude;
     let option: PlanOption;
     if (step.kind === 'next') {
       const plan = request.pool === null ? undefined : this.poolsByName.get(request.pool);
       const rest = request.cascade.filter((name) => !exclude.has(name));
-      if (plan === undefined || rest.length === 0) return this.decision(rule, nowMs, null, [], {});
+      if (plan === undefined || rest.length === 0) return this.decision(rule, nowMs, null, [], {}, warnings);
       const order = new Map(rest.map((name, i) => [name, i]));
-      option = this.poolOption(plan, { kind: 'pool', strategy: 'first_available', pool: plan.index }, {}, rule.ir, clockSla, lead, nowMs, scratch, this.evaluator, null, null);
+      option = this.poolOption(plan, { kind: 'pool', strategy: 'first_available', pool: plan.index }, {}, rule.ir, clockSla, subject, nowMs, scratch, this.evaluator, null, null);
       if (option.kind === 'pool') {
         const rank = (name: string) => order.get(name) as number;
         option.members = option.members.filter((m) => order.has(m.name)).sort((a, b) => rank(a.name) - rank(b.name));
         option.skipped = option.skipped.filter((m) => order.has(m.name));
       }
     } else {
-      option = this.resolve(step, this.lookupFor(step), rule.ir, clockSla, lead, nowMs, scratch, this.evaluator, null);
+      option = this.resolve(step, this.lookupFor(step), rule.ir, clockSla, subject, nowMs, scratch, this.evaluator, null);
       if (option.kind === 'pool') {
         option.members = option.members.filter((m) => !exclude.has(m.name));
         option.skipped = option.skipped.filter((m) => !exclude.has(m.name));
@@ -393,7 +403,7 @@ class DecisionMaker {
         option = { kind: 'unresolved', reason: `${option.assignee} already let this lead's SLA pass` };
       }
     }
-    return this.decision(rule, nowMs, null, [option], option.kind === 'pool' ? option.path : {});
+    return this.decision(rule, nowMs, null, [option], option.kind === 'pool' ? option.path : {}, warnings);
   }
 
   /** The rule's clock-time SLA, which serves every option that counts clock time. */
@@ -402,7 +412,16 @@ class DecisionMaker {
   }
 
   /** The decision of a rule that holds: each target resolved, and the path of the first pool option. */
-  private plan(rule: RulePlan, lead: unknown, nowMs: number, sticky: StickyLookup | null, scratch: Scratch, evaluator: Evaluator, trace: TraceEntry[] | null): PendingDecision {
+  private plan(
+    rule: RulePlan,
+    lead: unknown,
+    nowMs: number,
+    sticky: StickyLookup | null,
+    scratch: Scratch,
+    evaluator: Evaluator,
+    trace: TraceEntry[] | null,
+    warnings: FieldWarning[],
+  ): PendingDecision {
     const r = rule.ir;
     const clockSla = this.clockSla(r, nowMs);
     const options: PlanOption[] = [];
@@ -413,7 +432,7 @@ class DecisionMaker {
       options.push(option);
       if (path === null && option.kind === 'pool') path = option.path;
     }
-    return this.decision(rule, nowMs, sticky, options, path ?? {});
+    return this.decision(rule, nowMs, sticky, options, path ?? {}, warnings);
   }
 
   private resolve(

@@ -39,6 +39,15 @@ export interface TraceEntry {
   line?: number;
 }
 
+/** A declared field whose value could not be read as its type (it was blank for the rules). */
+export interface FieldWarning {
+  field: string;
+  /** The value as it came (long text and lists cut short). */
+  value: unknown;
+  /** In words: `not a number`, `unknown country`. */
+  problem: string;
+}
+
 export interface Decision {
   status: 'assigned' | 'queued' | 'exception';
   assignee: string | null;
@@ -54,6 +63,8 @@ export interface Decision {
   reason: string | null;
   policy: { name: string; hash: string };
   routed_at: string;
+  /** Each declared field whose value could not be read as its type; `[]` when there is nothing to say. */
+  warnings: FieldWarning[];
   trace?: TraceEntry[];
 }
 

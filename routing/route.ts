@@ -106,6 +106,7 @@ export function unreadableDecision(policy: CompiledPolicy, now: Date | number | 
     options: [],
     sticky: null,
     fallback: policy.ir.fallback,
+    warnings: [],
   };
   return exceptionDecision(pending, reason);
 }

@@ -43,6 +43,7 @@ function finish(pending: PendingDecision, o: Outcome, trace: TraceEntry[] | unde
     reason: o.reason,
     policy: pending.policy,
     routed_at: isoUtc(pending.at),
+    warnings: pending.warnings,
   };
   if (trace !== undefined) decision.trace = trace;
   return decision;

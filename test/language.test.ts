@@ -34,7 +34,7 @@ describe('the whole policy of LANGUAGE.md', () => {
 
   test.each<EvaluatorKind>(['codegen', 'reference'])('gives the decision of "The decision" (%s)', async (evaluator) => {
     const [d] = await route(acme, [{ email: 'kim@bigco.com', country: 'US', employees: 5000, type: 'demo' }], { evaluator });
-    expect(Object.keys(d)).toEqual(['status', 'assignee', 'queue', 'pool', 'rule', 'path', 'candidates', 'sla', 'priority', 'tags', 'escalation', 'reason', 'policy', 'routed_at']);
+    expect(Object.keys(d)).toEqual(['status', 'assignee', 'queue', 'pool', 'rule', 'path', 'candidates', 'sla', 'priority', 'tags', 'escalation', 'reason', 'policy', 'routed_at', 'warnings']);
     expect(d).toEqual({
       status: 'assigned',
       assignee: 'alice',
@@ -50,6 +50,7 @@ describe('the whole policy of LANGUAGE.md', () => {
       reason: null,
       policy: { name: 'acme-inbound', hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
       routed_at: '2026-11-23T15:00:00.000Z',
+      warnings: [],
     });
   });
 

@@ -9,7 +9,7 @@ import { readPath } from '../../core/values';
 import { MemoryStore } from '../../state';
 import { CliError, errorMessage, EXIT_FAILED, EXIT_OK, parseCommandArgs, parseNow, readInputText, write, type CliIO } from '../io';
 import type { Lead } from '../leads';
-import { formatWarnings, loadPolicy } from '../policy';
+import { formatWarnings, loadPolicy, parseColumnMap } from '../policy';
 import { route } from '../../routing/route';
 
 export const EXPLAIN_HELP = `Usage: leadroute explain POLICY LEAD.json [options]
@@ -26,6 +26,9 @@ route run.
 Options:
   --now ISO    The routing clock, e.g. 2026-11-23T15:00:00Z (UTC when no offset is given).
                Default: now.
+  --map FIELD=COLUMN
+               Read the declared FIELD from COLUMN, in place of its "from" names
+               (repeatable).
   -h, --help   Show this help.
 
 Exit status: 0 when explained, 1 when the policy has errors or the lead is not a JSON object,
@@ -33,7 +36,7 @@ Exit status: 0 when explained, 1 when the policy has errors or the lead is not a
 `;
 
 export async function explainCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals, help } = parseCommandArgs('explain', argv, { now: { type: 'string' } }, ['POLICY', 'LEAD']);
+  const { values, positionals, help } = parseCommandArgs('explain', argv, { now: { type: 'string' }, map: { type: 'string', multiple: true } }, ['POLICY', 'LEAD']);
   if (help) {
     write(io.stdout, EXPLAIN_HELP);
     return EXIT_OK;
@@ -43,7 +46,7 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   const leadText = await readInputText('explain', 'lead', leadFile, io);
   const label = leadFile === '-' ? 'stdin' : leadFile;
   const lead = parseOneLead(leadText, label);
-  const policy = await loadPolicy('explain', policyFile, io);
+  const policy = await loadPolicy('explain', policyFile, io, { columns: parseColumnMap('explain', values.map) });
   const warnings = formatWarnings(policy, policyFile);
   if (warnings !== '') write(io.stderr, `${warnings}\n`);
 

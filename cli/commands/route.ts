@@ -10,7 +10,7 @@ import { openStore, parseStoreSpec, type StateStore, type StoreSpec } from '../.
 import { checkReadable, errorMessage, EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
 import { LEAD_FORMATS, leadFormatOf, readLeads, type LeadFormat } from '../leads';
 import { ChunkedWriter, isBrokenPipe, Progress } from '../output';
-import { chooseEvaluator, formatWarnings, loadPolicy } from '../policy';
+import { chooseEvaluator, formatWarnings, loadPolicy, parseColumnMap } from '../policy';
 import { routeMany, unreadableDecision } from '../../routing/route';
 import { RouteSummary } from '../summary';
 
@@ -54,6 +54,9 @@ Options:
   -o, --output FILE    Write the JSON lines to FILE instead of stdout.
   --format FORMAT      Read LEADS as jsonl, json or csv whatever its name.
   --evaluator KIND     codegen (default, fastest) or reference (no generated code).
+  --map FIELD=COLUMN   Read the declared FIELD from COLUMN in this run, in place of the "from"
+                       names of the policy's fields block (repeat for more columns or fields),
+                       e.g. --map employees="No. of Employees".
   -h, --help           Show this help.
 
 A progress line (leads, leads/s) is shown on stderr when it is a terminal.
@@ -79,6 +82,7 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
       output: { type: 'string', short: 'o' },
       format: { type: 'string' },
       evaluator: { type: 'string' },
+      map: { type: 'string', multiple: true },
     },
     ['POLICY', 'LEADS'],
   );
@@ -94,7 +98,7 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
   if (policyFile === '-' && leadsFile === '-') throw usageError('route', 'POLICY and LEADS cannot both be standard input (-)');
   if (leadsFile !== '-') checkReadable('route', 'leads', leadsFile);
 
-  const policy = await loadPolicy('route', policyFile, io, evaluator);
+  const policy = await loadPolicy('route', policyFile, io, { evaluator, columns: parseColumnMap('route', values.map) });
   const warnings = formatWarnings(policy, policyFile);
   if (warnings !== '') write(io.stderr, `${warnings}\n`);
 

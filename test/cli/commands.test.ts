@@ -222,7 +222,8 @@ describe('explain', () => {
     expect(text).toContain('  rule 0 (line 41): when account.status = customer and account.owner is not blank route owner sla 4h\n      account.status is "none", so `account.status = customer` fails\n    => does not hold\n');
     expect(text).toContain('  rule 3 (line 44): when intent = high route by segment then geo then round_robin(pool) sla 5m priority high\n');
     expect(text).toContain('    => holds: this rule decides\n');
-    expect(text).toMatch(/dimension segment: employees is "1500": .* so segment is enterprise/);
+    expect(text).toMatch(/field: employees "1500" read as 1500 \(number\)/);
+    expect(text).toMatch(/dimension segment: employees is 1500: .* so segment is enterprise/);
     expect(text).toContain('pool enterprise.emea: eligible now, in declared order: dieter, emma');
     expect(text).toContain('pool enterprise.emea: round_robin chose dieter');
     expect(text).toContain('Decision: assigned to dieter from pool enterprise.emea (segment=enterprise, geo=emea) by rule 3 (line 44); SLA 5m, due 2026-11-23T15:05:00.000Z; priority high; next in line: emma');

@@ -17,6 +17,7 @@ function decision(over: Partial<Decision>): Decision {
     reason: null,
     policy: { name: 'acme-inbound', hash: 'sha256:0' },
     routed_at: '2026-11-23T15:00:00.000Z',
+    warnings: [],
     ...over,
   };
 }

@@ -137,6 +137,7 @@ describe('no rule decides', () => {
       options: [],
       sticky: null,
       fallback: 'unrouted',
+      warnings: [],
     });
     expect(decide({ type: 'demo' }, { now: NOW })).toMatchObject({ options: [{ kind: 'person', assignee: 'ann', via: 'rep', sla: null }], priority: 'urgent', tags: ['t'] });
   });

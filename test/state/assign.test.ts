@@ -7,7 +7,7 @@ import { MemoryStore } from '../../state/memory';
 import type { StateStore } from '../../state/store';
 import { DAY, HOUR, MINUTE, SLA, SLA_PLAN, T0, member, pending, poolOption, routeMany, stickyBy, tally } from './helpers';
 
-const DECISION_KEYS = ['status', 'assignee', 'queue', 'pool', 'rule', 'path', 'candidates', 'sla', 'priority', 'tags', 'escalation', 'reason', 'policy', 'routed_at'];
+const DECISION_KEYS = ['status', 'assignee', 'queue', 'pool', 'rule', 'path', 'candidates', 'sla', 'priority', 'tags', 'escalation', 'reason', 'policy', 'routed_at', 'warnings'];
 
 const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((n) => member(n));
 const team = (members: MemberOption[] = [alice, bob, carol]) => poolOption('team', 'round_robin', members);
@@ -37,6 +37,7 @@ describe('the decision', () => {
       reason: null,
       policy: { name: 'acme', hash: 'sha256:test' },
       routed_at: '2026-11-23T15:00:00.000Z',
+      warnings: [],
     });
   });
 
@@ -169,6 +170,7 @@ describe('exceptions', () => {
       reason: message,
       policy: { name: 'acme', hash: 'sha256:test' },
       routed_at: '2026-11-23T15:00:00.000Z',
+      warnings: [],
     });
     const throwing: StateStore = {
       ...down,

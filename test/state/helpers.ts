@@ -48,6 +48,7 @@ export function pending(options: PlanOption[], o: PendingOptions = {}): PendingD
     options,
     sticky: o.sticky ?? null,
     fallback: 'exceptions',
+    warnings: [],
   };
   if (o.trace) p.trace = [{ step: 'rule', source: 'else round_robin(team)', result: true }];
   return p;

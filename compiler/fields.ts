@@ -1,0 +1,110 @@
+// Declared fields read as their types before any rule sees the lead (LANGUAGE.md, "Reading
+// declared fields (v1.1)"): each from its own path or the first of its `from` columns that is not
+// blank, through the one reader per type that Normalize Lead uses too (fields/read.ts). The rules
+// then see a lead made of the read values only: a value that cannot be read is blank there, and
+// the decision says so in `warnings`. A policy without a `fields` block never comes here.
+
+import { isBlank, readPath } from '../core/values';
+import { Picklist } from '../fields/picklists';
+import { defaultReading, readValue, type FieldReading, type Read, type ReadContext } from '../fields/read';
+import type { FieldWarning, TraceEntry } from './decision';
+import type { FieldIR } from './ir';
+import { putKey, showValue, traceValue } from './reference';
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+interface PreparedField {
+  ir: FieldIR;
+  reading: FieldReading;
+  /** Where the value may be: the field's own path, then each `from` name, with the name shown for it. */
+  sources: { name: string; segments: readonly string[]; exact: boolean }[];
+}
+
+/** A lead of only the read values, in objects without a prototype (so `__proto__` is a plain key). */
+type View = Record<string, unknown>;
+
+/** The value at a source: a `from` name is a key exactly as written first, then a dotted path. */
+function readSource(lead: unknown, source: PreparedField['sources'][number]): unknown {
+  if (source.exact && lead !== null && typeof lead === 'object' && hasOwn.call(lead, source.name)) return (lead as Record<string, unknown>)[source.name];
+  return readPath(lead, source.segments);
+}
+
+function setIn(view: View, segments: readonly string[], value: unknown): void {
+  let at = view;
+  for (let i = 0; i < segments.length - 1; i++) {
+    let next = at[segments[i]] as View | undefined;
+    if (next === undefined) {
+      next = Object.create(null) as View;
+      at[segments[i]] = next;
+    }
+    at = next;
+  }
+  at[segments[segments.length - 1]] = value;
+}
+
+/** `not_a_number` as the decision's warnings say it: `not a number`. */
+const problemText = (code: string): string => code.replace(/_/g, ' ');
+
+export class FieldReader {
+  private readonly fields: PreparedField[];
+
+  constructor(fields: readonly FieldIR[]) {
+    const prepared = fields.map(
+      (f): PreparedField => ({
+        ir: f,
+        reading: defaultReading(f.type, f.type === 'enum' ? new Picklist(f.name, f.values) : null),
+        sources: [{ name: f.name, segments: f.segments, exact: false }, ...f.from.map((name) => ({ name, segments: name.split('.'), exact: true }))],
+      }),
+    );
+    // Countries first: phones are read in the lead's country.
+    this.fields = [...prepared.filter((f) => f.ir.type === 'country'), ...prepared.filter((f) => f.ir.type !== 'country')];
+  }
+
+  /** The lead as the rules see it; each value that cannot be read is added to `warnings`, and with a trace each reading is told. */
+  read(lead: unknown, warnings: FieldWarning[], trace: TraceEntry[] | null): View {
+    const view = Object.create(null) as View;
+    const context: ReadContext = { country: null };
+    for (const f of this.fields) {
+      let raw: unknown = undefined;
+      let from = f.sources[0];
+      for (const source of f.sources) {
+        raw = readSource(lead, source);
+        from = source;
+        if (!isBlank(raw)) break;
+      }
+      let read = readValue(f.reading, raw, context);
+      // A list of several values (a multi-select) keeps the language's list rules: each element is read.
+      if (!read.ok && read.problem === 'multiple_values' && Array.isArray(raw)) read = readList(f.reading, raw, context);
+      if (!read.ok) warnings.push({ field: f.ir.name, value: traceValue(raw), problem: problemText(read.problem) });
+      else if (read.value !== null) {
+        setIn(view, f.ir.segments, read.value);
+        if (f.ir.type === 'country' && context.country === null) context.country = read.value as string;
+      }
+      if (trace !== null) trace.push(traceEntry(f, from, raw, read.ok ? read.value : undefined, read.ok ? null : read.problem));
+    }
+    return view;
+  }
+}
+
+/** Each element of a list read as the field's type; the first that cannot be read makes the list unreadable. */
+function readList(reading: FieldReading, list: readonly unknown[], context: ReadContext): Read {
+  const values: unknown[] = [];
+  for (const element of list) {
+    const read = readValue(reading, element, context);
+    if (!read.ok) return read;
+    if (read.value !== null) values.push(read.value);
+  }
+  return { ok: true, value: values.length === 0 ? null : values };
+}
+
+function traceEntry(f: PreparedField, from: PreparedField['sources'][number], raw: unknown, value: unknown, problem: string | null): TraceEntry {
+  const name = f.ir.name;
+  const values: Record<string, unknown> = {};
+  putKey(values, from.name, traceValue(raw));
+  const where = from.name === name ? '' : ` from ${JSON.stringify(from.name)}`;
+  let note: string;
+  if (problem !== null) note = `${name} ${showValue(raw)}${where} cannot be read as ${f.ir.type} (${problemText(problem)}): blank for the rules`;
+  else if (value === null) note = `${name} is blank${f.sources.length > 1 ? ` (looked in ${f.sources.map((s) => (s.name === name ? s.name : JSON.stringify(s.name))).join(', ')})` : ''}`;
+  else note = `${name} ${showValue(raw)}${where} read as ${showValue(value)} (${f.ir.type})`;
+  return { step: 'field', source: name, values, result: problem !== null ? false : value === null ? null : String(traceValue(value)), note };
+}
