@@ -5,10 +5,10 @@
 // split by source into two pools, and `by segment then geo` over nine exact pools.
 
 import type { DecideOptions } from '../compiler/compile';
-import type { MemberOption, PendingDecision, PlanOption, RuleRef, SlaPlan, StickyLookup } from '../compiler/decision';
+import type { FieldWarning, MemberOption, PendingDecision, PlanOption, RuleRef, SlaPlan, StickyLookup } from '../compiler/decision';
 import { showValue } from '../compiler/reference';
 import { isBlank } from '../core/values';
-import { geoOf, member, ownerName, read, readAccount, segmentOf, stickyKeyOf, text, toMs } from './handwritten';
+import { geoOf, member, ownerName, read, readAccount, readDeclared, segmentOf, stickyKeyOf, text, toMs } from './handwritten';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -115,8 +115,10 @@ function stickyLookup(key: string): StickyLookup {
 /** Builds the decide function of bench/territories.route; `policy` is the compiled policy's name and hash. */
 export function createTerritoriesDecide(policy: { name: string; hash: string }) {
   const policyRef = { name: policy.name, hash: policy.hash };
-  return function decide(lead: unknown, options?: DecideOptions): PendingDecision {
+  return function decide(given: unknown, options?: DecideOptions): PendingDecision {
     const nowMs = toMs(options?.now);
+    const warnings: FieldWarning[] = [];
+    const lead = readDeclared(given, warnings);
     const key = stickyKeyOf(lead);
     // The segment is worked out only for leads that no earlier rule takes.
     let segment = '';
@@ -166,7 +168,7 @@ export function createTerritoriesDecide(policy: { name: string; hash: string }) 
       options: plan,
       sticky: key === null ? null : stickyLookup(key),
       fallback: FALLBACK,
-      warnings: [],
+      warnings,
     };
   };
 }

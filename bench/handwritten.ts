@@ -4,13 +4,17 @@
 // before timing): first matching rule, dimensions, pool lookup with the wildcard fallback, member
 // eligibility (the smb pool's hours in New York), sticky key, SLA due, priority, escalation.
 // What a person would do by hand is allowed: switches instead of sets, constants inlined, the
-// time-zone offset cached per UTC hour, ISO times formatted by arithmetic. Lead values are taken
-// to be scalars, as the generated leads are: list values (multi-select picklists) are not handled.
+// time-zone offset cached per UTC hour, ISO times formatted by arithmetic. The declared fields are
+// read as their types (LANGUAGE.md v1.1) by calling the library's reader of each field's type
+// directly, as a person would. Lead values are taken to be scalars, as the generated leads are:
+// list values (multi-select picklists) are not handled.
 
 import type { DecideOptions } from '../compiler/compile';
-import type { MemberOption, PendingDecision, PlanOption, RuleRef, SlaPlan, StickyLookup } from '../compiler/decision';
-import { showValue } from '../compiler/reference';
+import type { FieldWarning, MemberOption, PendingDecision, PlanOption, RuleRef, SlaPlan, StickyLookup } from '../compiler/decision';
+import { showValue, traceValue } from '../compiler/reference';
 import { isBlank, normText, toNumber } from '../core/values';
+import { Picklist } from '../fields/picklists';
+import { defaultReading, readValue, type FieldReading, type ReadContext } from '../fields/read';
 import type { PeerOutcome } from './peers';
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -70,6 +74,35 @@ function ruleOf(lead: unknown): number {
   if (type === 'demo') return 3;
   const source = text(read(lead, 'source'));
   return source === 'paid_search' || source === 'partner' ? 3 : 4;
+}
+
+// ---------------------------------------------------------------- the declared fields
+
+/** The acme fields blocks (both bench policies declare the same fields), each with its reader. */
+const FIELDS: { name: string; key: string; inAccount: boolean; reading: FieldReading }[] = [
+  ['country', defaultReading('country')],
+  ['email', defaultReading('email')],
+  ['employees', defaultReading('number')],
+  ['type', defaultReading('enum', new Picklist('type', ['demo', 'contact', 'content_download', 'support']))],
+  ['source', defaultReading('text')],
+  ['product', defaultReading('text')],
+  ['account.status', defaultReading('enum', new Picklist('account.status', ['none', 'customer', 'open_opportunity', 'churned']))],
+  ['account.owner', defaultReading('text')],
+].map(([name, reading]) => ({ name: name as string, key: (name as string).replace('account.', ''), inAccount: (name as string).startsWith('account.'), reading: reading as FieldReading }));
+
+/** The lead as the rules see it: its declared fields read as their types (unreadable ones left out, with a warning). */
+export function readDeclared(lead: unknown, warnings: FieldWarning[]): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  const account: Record<string, unknown> = {};
+  const context: ReadContext = { country: null };
+  for (const f of FIELDS) {
+    const raw = f.inAccount ? readAccount(lead, f.key as 'status' | 'owner') : read(lead, f.key);
+    const got = readValue(f.reading, raw, context);
+    if (!got.ok) warnings.push({ field: f.name, value: traceValue(raw), problem: got.problem.replace(/_/g, ' ') });
+    else if (got.value !== null) (f.inAccount ? account : view)[f.key] = got.value;
+  }
+  if (account.status !== undefined || account.owner !== undefined) view.account = account;
+  return view;
 }
 
 /** Only the rule matching and the dimensions: the part of the work the rule-engine peers express. */
@@ -211,8 +244,10 @@ function stickyLookup(key: string, nowMs: number): StickyLookup {
 /** Builds the decide function; `policy` is the compiled policy's name and hash (the decision carries them). */
 export function createHandwrittenDecide(policy: { name: string; hash: string }) {
   const policyRef = { name: policy.name, hash: policy.hash };
-  return function decide(lead: unknown, options?: DecideOptions): PendingDecision {
+  return function decide(given: unknown, options?: DecideOptions): PendingDecision {
     const nowMs = toMs(options?.now);
+    const warnings: FieldWarning[] = [];
+    const lead = readDeclared(given, warnings);
     const key = stickyKeyOf(lead);
     const sticky = key === null ? null : stickyLookup(key, nowMs);
 
@@ -252,7 +287,7 @@ export function createHandwrittenDecide(policy: { name: string; hash: string }) 
       options: plan,
       sticky,
       fallback: FALLBACK,
-      warnings: [],
+      warnings,
     };
   };
 }
