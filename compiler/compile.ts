@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { parsePolicy } from '../dsl/parse';
 import { checkPolicy } from '../dsl/checker';
-import { type Diagnostic, PolicyError } from '../dsl/diagnostics';
+import { capDiagnostics, type Diagnostic, PolicyError } from '../dsl/diagnostics';
 import { lowerPolicy } from './lower';
 import { createReferenceEvaluator } from './reference';
 import { createCodegenEvaluator } from './codegen/generate';
@@ -56,7 +56,8 @@ function analyse(source: string) {
   const parsed = parsePolicy(source);
   if (parsed.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: parsed.diagnostics, checked: null };
   const checked = checkPolicy(parsed.ast);
-  return { diagnostics: [...parsed.diagnostics, ...checked.diagnostics], checked: checked.checked };
+  const diagnostics = [...parsed.diagnostics, ...checked.diagnostics].sort((a, b) => a.span.start - b.span.start);
+  return { diagnostics: capDiagnostics(diagnostics), checked: checked.checked };
 }
 
 /**

@@ -316,11 +316,19 @@ const OPTION_PLACES: Record<PoolOption['kind'], 'pool' | 'member' | 'both'> = {
 
 const REGEX_UNSUPPORTED = /\\[1-9k]|\(\?<?[=!]/;
 
-/** Why a pattern does not compile (RE2 syntax), or null. */
+/**
+ * The largest compiled pattern accepted, in RE2 program steps. RE2 matches in time proportional to
+ * the text times the program's size, and repeats multiply that size (`(.*a){1000}` is 5,002 steps:
+ * seconds on one 100 KB lead), so the size is what bounds a decision's cost.
+ */
+export const MAX_PATTERN_STEPS = 300;
+
+/** Why a pattern does not compile (RE2 syntax) or is too costly to match, or null. */
 function regexProblem(text: string): string | null {
   try {
-    compileRegex(text);
-    return null;
+    const steps = compileRegex(text).programSize();
+    if (steps <= MAX_PATTERN_STEPS) return null;
+    return `the pattern compiles to ${steps} steps, more than the ${MAX_PATTERN_STEPS} allowed: matching costs every step at every character of a value, and counted repeats multiply a group's steps (\`(.*a){1000}\`); repeat less, or drop a repetition inside a repetition`;
   } catch (e) {
     const reason = (e instanceof Error ? e.message : String(e)).replace(/^error parsing regexp: /, '');
     const unsupported = REGEX_UNSUPPORTED.test(text)

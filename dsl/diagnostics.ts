@@ -1,3 +1,4 @@
+import { escapeControls } from '../core/terminal';
 import type { Span } from './ast';
 
 export type Severity = 'error' | 'warning';
@@ -12,6 +13,29 @@ export interface Diagnostic {
   suggestion?: string;
 }
 
+/**
+ * At most this many diagnostics of every kind together (lexical, syntax, checks) are reported,
+ * then one more saying that the rest are not: a flood of errors (pasted junk, random bytes) must
+ * cost time and output in proportion to the policy, and nobody reads past the first screens.
+ */
+export const MAX_DIAGNOSTICS = 50;
+
+/** The code of the diagnostic that closes a capped list. */
+export const TOO_MANY = 'too-many-problems';
+
+/**
+ * The first MAX_DIAGNOSTICS of `sorted` (in source order) and, when there are more or `stoppedAt`
+ * says where reading stopped, a last one there saying that nothing after it is reported: an
+ * error when reading stopped or an error is among those left out, so that a cut never hides one.
+ */
+export function capDiagnostics(sorted: readonly Diagnostic[], stoppedAt?: Span): Diagnostic[] {
+  const at = sorted.length > MAX_DIAGNOSTICS ? sorted[MAX_DIAGNOSTICS].span : stoppedAt;
+  if (at === undefined) return [...sorted];
+  const kept = sorted.slice(0, MAX_DIAGNOSTICS).filter((d) => d.span.start <= at.start);
+  const severity = stoppedAt !== undefined || sorted.slice(kept.length).some((d) => d.severity === 'error') ? 'error' : 'warning';
+  return [...kept, { severity, code: TOO_MANY, message: `more than ${MAX_DIAGNOSTICS} problems: those after this point are not reported`, span: at }];
+}
+
 /** Thrown by compilePolicy when any diagnostic is an error; carries every diagnostic of the run. */
 export class PolicyError extends Error {
   constructor(
@@ -24,27 +48,43 @@ export class PolicyError extends Error {
   }
 }
 
+/** Characters of a source line shown around the spot; a longer line is cut to this window. */
+const EXCERPT_CHARS = 160;
+/** Of the window, how many characters come before the spot. */
+const EXCERPT_BEFORE = 60;
+
 /**
- * `FILE:LINE:COL: error: message`, the source line, a caret under the spot (as wide as the span
- * on that line), and the suggestion when there is one.
+ * `FILE:LINE:COL: error: message`, the source line (cut to a window around the spot when long,
+ * control characters escaped), a caret under the spot (as wide as the span on that line), and
+ * the suggestion when there is one. `lines` is the source split once by the caller.
  */
-export function formatDiagnostic(d: Diagnostic, source: string, file = 'policy'): string {
-  const lines = source.split(/\r?\n/);
+function formatOne(d: Diagnostic, lines: readonly string[], file: string): string {
   const text = lines[d.span.line - 1] ?? '';
   const col = Math.max(1, d.span.column);
-  const width = Math.max(1, Math.min(d.span.end - d.span.start, text.length - col + 1));
+  const from = text.length > EXCERPT_CHARS ? Math.max(0, Math.min(col - 1 - EXCERPT_BEFORE, text.length - EXCERPT_CHARS)) : 0;
+  const to = Math.min(text.length, from + EXCERPT_CHARS);
+  const spotEnd = Math.min(to, Math.max(col, col - 1 + d.span.end - d.span.start));
+  const before = (from > 0 ? '…' : '') + escapeControls(text.slice(from, col - 1));
+  const spot = escapeControls(text.slice(col - 1, spotEnd));
+  const after = escapeControls(text.slice(spotEnd, to)) + (to < text.length ? '…' : '');
   const gutter = `${d.span.line} | `;
   const out = [
-    `${file}:${d.span.line}:${col}: ${d.severity}: ${d.message}`,
-    `${gutter}${text}`,
-    `${' '.repeat(gutter.length + col - 1)}${'^'.repeat(width)}`,
+    `${file}:${d.span.line}:${col}: ${d.severity}: ${escapeControls(d.message)}`,
+    `${gutter}${before}${spot}${after}`,
+    `${' '.repeat(gutter.length + before.length)}${'^'.repeat(Math.max(1, spot.length))}`,
   ];
-  if (d.suggestion) out.push(`${' '.repeat(gutter.length)}${d.suggestion}`);
+  if (d.suggestion) out.push(`${' '.repeat(gutter.length)}${escapeControls(d.suggestion)}`);
   return out.join('\n');
 }
 
-export function formatDiagnostics(ds: Diagnostic[], source: string, file = 'policy'): string {
-  return ds.map((d) => formatDiagnostic(d, source, file)).join('\n\n');
+export function formatDiagnostic(d: Diagnostic, source: string, file = 'policy'): string {
+  return formatOne(d, source.split(/\r?\n/), file);
+}
+
+export function formatDiagnostics(ds: readonly Diagnostic[], source: string, file = 'policy'): string {
+  if (ds.length === 0) return '';
+  const lines = source.split(/\r?\n/);
+  return ds.map((d) => formatOne(d, lines, file)).join('\n\n');
 }
 
 /** Optimal string alignment distance, for "did you mean" suggestions. */
@@ -69,6 +109,9 @@ export function closestName(name: string, known: Iterable<string>): string | und
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const k of known) {
+    // Names whose lengths differ by more than the limit cannot be close; skipping them keeps a
+    // very long unknown name from costing its length times every known name's.
+    if (Math.abs(k.length - name.length) > limit) continue;
     const dist = editDistance(name.toLowerCase(), k.toLowerCase());
     if (dist < bestDistance) {
       best = k;

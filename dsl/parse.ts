@@ -2,9 +2,9 @@
 import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
 import type { PolicyAst, Span } from './ast';
 import { buildAst, countStartingBefore, tokenSpan } from './ast-builder';
-import type { Diagnostic } from './diagnostics';
+import { capDiagnostics, MAX_DIAGNOSTICS, type Diagnostic } from './diagnostics';
 import { tokenize, unknownCharacters, UnterminatedString } from './lexer';
-import { MAX_SYNTAX_ERRORS, policyParser } from './parser';
+import { policyParser } from './parser';
 
 export function parsePolicy(source: string): { ast: PolicyAst; diagnostics: Diagnostic[] } {
   try {
@@ -16,16 +16,14 @@ export function parsePolicy(source: string): { ast: PolicyAst; diagnostics: Diag
         diagnostics.push(error('lex', 'this string has no closing `"` before the end of the line', tokenSpan(token)));
       }
     }
-    const { cst, stoppedAt } = policyParser.parseTokens(tokens);
+    // Lexical errors spend the one budget first; the parser stops when the rest is spent.
+    const { cst, stoppedAt } = policyParser.parseTokens(tokens, Math.max(0, MAX_DIAGNOSTICS - diagnostics.length));
     const syntax = policyParser.errors.map((exception) => syntaxDiagnostic(exception, tokens));
     diagnostics.push(...withoutEchoes(syntax, diagnostics, cst));
-    if (stoppedAt) {
-      const span = stoppedAt.startOffset >= 0 ? tokenSpan(stoppedAt) : after(tokens.at(-1));
-      diagnostics.push(error('syntax', `more than ${MAX_SYNTAX_ERRORS} syntax errors: the policy was not read from here on`, span));
-    }
     const built = buildAst(cst, tokens, source.length, syntax.length > 0);
     diagnostics.push(...built.diagnostics);
-    return { ast: built.ast, diagnostics: inSourceOrder(diagnostics) };
+    const stop = stoppedAt === undefined ? undefined : stoppedAt.startOffset >= 0 ? tokenSpan(stoppedAt) : after(tokens.at(-1));
+    return { ast: built.ast, diagnostics: capDiagnostics(inSourceOrder(diagnostics), stop) };
   } catch (failure) {
     // A bug of ours, not of the policy: still an answer rather than an exception, and a distinct code.
     const message = failure instanceof Error ? failure.message : String(failure);
@@ -71,10 +69,10 @@ function lexDiagnostic(run: { text: string; span: Span }): Diagnostic {
   return error('lex', message, run.span);
 }
 
-/** Invisible and control characters are shown as U+XXXX. */
+/** Invisible and control characters (C0, DEL, C1) are shown as U+XXXX. */
 function showCharacter(character: string): string {
   const code = character.codePointAt(0) ?? 0;
-  return code < 0x20 || code === 0x7f || /\s/.test(character) ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : character;
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || /\s/.test(character) ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : character;
 }
 
 /** Rules whose errors are about the offending token itself (a stray word where a statement should start). */

@@ -14,17 +14,14 @@ import * as t from './lexer';
  */
 export const MAX_NESTING = 64;
 
-/** After this many syntax errors the parser stops reading (recovery costs time; nobody reads more). */
-export const MAX_SYNTAX_ERRORS = 50;
-
-/** Thrown out of the parser, through Chevrotain's recovery, once MAX_SYNTAX_ERRORS is spent. */
+/** Thrown out of the parser, through Chevrotain's recovery, once the error budget is spent. */
 class StopParsing extends Error {}
 
 /**
  * The errors left to report in the current parse. Every error's message passes through the message
  * provider below, so that is where the count is kept: one place that sees every kind of error.
  */
-const budget = { left: MAX_SYNTAX_ERRORS, stoppedAt: undefined as IToken | undefined };
+const budget = { left: 0, stoppedAt: undefined as IToken | undefined };
 
 function spendError(actual: IToken): void {
   if (--budget.left < 0) {
@@ -184,12 +181,13 @@ class PolicyParser extends EmbeddedActionsParser {
 
   /**
    * Parses a whole token vector; read `errors` afterwards. `stoppedAt` is the token where reading
-   * stopped after MAX_SYNTAX_ERRORS; the result then holds the statements completed before it.
+   * stopped after `maxErrors` errors (recovery costs time; nobody reads more); the result then
+   * holds the statements completed before it.
    */
-  parseTokens(tokens: IToken[]): { cst: ParsedPolicy; stoppedAt?: IToken } {
+  parseTokens(tokens: IToken[], maxErrors: number): { cst: ParsedPolicy; stoppedAt?: IToken } {
     this.input = tokens;
     this.nesting = 0;
-    budget.left = MAX_SYNTAX_ERRORS;
+    budget.left = maxErrors;
     budget.stoppedAt = undefined;
     try {
       this.policy();

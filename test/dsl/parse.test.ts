@@ -1,8 +1,8 @@
 import type { Condition, DimensionDecl, FieldsDecl, PoolDecl, Predicate, RuleDecl, Statement, Target } from '../../dsl/ast';
 import { MAX_CONDITION_DEPTH } from '../../dsl/ast-builder';
-import { formatDiagnostics } from '../../dsl/diagnostics';
+import { formatDiagnostics, MAX_DIAGNOSTICS, TOO_MANY } from '../../dsl/diagnostics';
 import { parsePolicy } from '../../dsl/parse';
-import { MAX_NESTING, MAX_SYNTAX_ERRORS } from '../../dsl/parser';
+import { MAX_NESTING } from '../../dsl/parser';
 import { LANGUAGE_POLICY } from './check-helpers';
 
 /** LANGUAGE.md, "A whole policy", verbatim. */
@@ -498,11 +498,11 @@ describe('errors', () => {
     expect(ast.statements.map((s) => `${s.kind}:${s.span.line}`)).toEqual(['rule:1', 'rule:3']);
   });
 
-  test(`reading stops after ${MAX_SYNTAX_ERRORS} syntax errors`, () => {
-    const src = 'when x route queue q\n'.repeat(MAX_SYNTAX_ERRORS + 10) + 'fallback queue f';
+  test(`reading stops after ${MAX_DIAGNOSTICS} syntax errors`, () => {
+    const src = 'when x route queue q\n'.repeat(MAX_DIAGNOSTICS + 10) + 'fallback queue f';
     const { diagnostics } = parsePolicy(src);
-    expect(diagnostics).toHaveLength(MAX_SYNTAX_ERRORS + 1);
-    expect(diagnostics.at(-1)).toMatchObject({ span: { line: MAX_SYNTAX_ERRORS + 1 }, message: `more than ${MAX_SYNTAX_ERRORS} syntax errors: the policy was not read from here on` });
+    expect(diagnostics).toHaveLength(MAX_DIAGNOSTICS + 1);
+    expect(diagnostics.at(-1)).toMatchObject({ span: { line: MAX_DIAGNOSTICS + 1 }, code: TOO_MANY, message: `more than ${MAX_DIAGNOSTICS} problems: those after this point are not reported` });
   });
 
   test('hostile inputs answer quickly, with diagnostics', () => {
@@ -519,11 +519,12 @@ describe('errors', () => {
       `${'[{('.repeat(30_000)}`,
     ];
     for (const input of inputs) {
-      const started = performance.now();
+      const started = process.cpuUsage();
       const { diagnostics } = parsePolicy(input);
-      expect(performance.now() - started).toBeLessThan(3000);
+      const used = process.cpuUsage(started);
+      expect((used.user + used.system) / 1000).toBeLessThan(3000);
       expect(diagnostics.length).toBeGreaterThan(0);
-      expect(diagnostics.every((d) => d.code === 'lex' || d.code === 'syntax')).toBe(true);
+      expect(diagnostics.every((d) => d.code === 'lex' || d.code === 'syntax' || d.code === TOO_MANY)).toBe(true);
     }
   });
 });
