@@ -10,6 +10,7 @@ export { PolicyError, formatDiagnostics, type Diagnostic, type Severity } from '
 export { route, routeMany, type RouteOptions } from './routing/route';
 export type { Decision, RuleRef, SlaInfo, TraceEntry } from './compiler/decision';
 export { escalate, readRoutingRecord, recordWorked, routingRecord, type EscalateInput, type EscalationOutcome, type EscalationResult, type RoutingEvent, type RoutingRecord } from './routing/escalate';
+export { checkLink, publicView, type LinkCheck, type PublicDecision } from './routing/links';
 export { dueFrom, slaClock, slaDeadline, SlaSettingError, type SlaClock } from './routing/sla';
 
 // The routing state: opening a store, the three stores, and changing or reading the state by hand.

@@ -10,14 +10,17 @@ import type { Decision } from '../compiler/decision';
 import type { RuleIR } from '../compiler/ir';
 import { isoUtc, toInstant } from '../core/time';
 import type { StateStore } from '../state/store';
+import { assignmentLink, newLinkSecret, resumeUrlOf, withLateTouches } from './links';
 import { settle, STORE_FAILURE } from './route';
 
 /** One entry of `routing.history`. Times are ISO 8601 UTC; `attempt` counts escalations before the event (0: the first assignment). */
 export type RoutingEvent =
   /** Route decided: `status`, and who or which queue got the lead. */
   | { event: 'assigned'; at: string; status: Decision['status']; assignee: string | null; queue: string | null; attempt: number }
-  /** The resume URL was called before the deadline (SLA Wait, output Worked); `data` is the request body (the query for GET). */
+  /** The current assignee's link was called before the deadline (SLA Wait, output Worked); `data` is the request body (the query for GET, without the link's keys). */
   | { event: 'worked'; at: string; assignee: string | null; queue: string | null; attempt: number; data: unknown }
+  /** The link of an earlier attempt was called after the lead moved on: `assignee` touched it at `attempt`; it stayed with the current holder. */
+  | { event: 'late_touch'; at: string; assignee: string | null; attempt: number; current_assignee: string | null; current_queue: string | null; data: unknown }
   /** The deadline passed with nobody working the lead (recorded by Escalate). */
   | { event: 'breached'; at: string; assignee: string | null; queue: string | null; due: string | null; attempt: number }
   /** An escalation step gave the lead to someone else; `step` is the step as `routing.escalation` writes it. */
@@ -27,8 +30,14 @@ export type RoutingEvent =
 
 /** A decision as it travels on an item: the decision plus what the workflow around it needs. */
 export interface RoutingRecord extends Decision {
-  /** The URL that resumes the waiting execution (n8n's `$execution.resumeUrl`), for the notification sent before SLA Wait; null outside n8n. */
+  /**
+   * The current assignee's "mark as worked" link (n8n's `$execution.resumeUrl` with the attempt
+   * and its key, routing/links.ts), for the notification sent before SLA Wait; null outside n8n
+   * and once the lead is exhausted. Secret: never answer a caller with it (publicView).
+   */
   resume_url: string | null;
+  /** The secret the links are keyed with; null when the record was not made by routingRecord(). */
+  link_secret: string | null;
   /** Escalations so far (0 after routing). */
   attempt: number;
   /** Index into `escalation` of the step the next breach applies. */
@@ -46,11 +55,14 @@ export interface EscalationResult {
   routing: RoutingRecord;
 }
 
-/** A fresh decision as it leaves Route: the decision, an `assigned` event at `routed_at`, and the resume URL. */
+/** A fresh decision as it leaves Route: the decision, an `assigned` event at `routed_at`, and the assignee's link on n8n's resume URL. */
 export function routingRecord(decision: Decision, resumeUrl: string | null): RoutingRecord {
+  // Links exist only inside n8n (a resume URL); elsewhere the record stays deterministic.
+  const link_secret = resumeUrl === null ? null : newLinkSecret();
   return {
     ...decision,
-    resume_url: resumeUrl,
+    resume_url: assignmentLink(resumeUrl, { link_secret, attempt: 0, assignee: decision.assignee, queue: decision.queue }),
+    link_secret,
     attempt: 0,
     escalation_step: 0,
     previous_assignee: null,
@@ -100,6 +112,7 @@ export function readRoutingRecord(value: unknown): RoutingRecord | string {
     return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : 0;
   };
   const resumeUrl = own(value, 'resume_url');
+  const secret = own(value, 'link_secret');
   const previous = own(value, 'previous_assignee');
   return {
     ...(value as unknown as Decision),
@@ -112,6 +125,7 @@ export function readRoutingRecord(value: unknown): RoutingRecord | string {
     rule: rule as Decision['rule'],
     sla: sla as Decision['sla'],
     resume_url: typeof resumeUrl === 'string' ? resumeUrl : null,
+    link_secret: typeof secret === 'string' && secret !== '' ? secret : null,
     attempt: count('attempt'),
     escalation_step: count('escalation_step'),
     previous_assignee: typeof previous === 'string' ? previous : null,
@@ -152,8 +166,10 @@ export interface EscalateInput {
  * lead never leaves without an outcome).
  */
 export async function escalate(input: EscalateInput): Promise<EscalationResult> {
-  const { policy, routing, lead, store } = input;
+  const { policy, lead, store } = input;
   const now = toInstant(input.now);
+  // Touches of earlier links kept while the lead waited; a store that fails here fails the steps below too, with the reason.
+  const routing = await withLateTouches(store, input.routing).catch(() => input.routing);
   const at = isoUtc(now);
   const breached: RoutingEvent = { event: 'breached', at, assignee: routing.assignee, queue: routing.queue, due: routing.sla?.due ?? null, attempt: routing.attempt };
   const history = [...routing.history, breached];
@@ -183,10 +199,12 @@ export async function escalate(input: EscalateInput): Promise<EscalationResult> 
       why.push(`${texts[i]} is the fallback queue`);
       break;
     }
+    const attempt = routing.attempt + 1;
     const next: RoutingRecord = {
       ...decision,
-      resume_url: routing.resume_url,
-      attempt: routing.attempt + 1,
+      resume_url: assignmentLink(resumeUrlOf(routing.resume_url), { link_secret: routing.link_secret, attempt, assignee: decision.assignee, queue: decision.queue }),
+      link_secret: routing.link_secret,
+      attempt,
       escalation_step: steps[i].kind === 'next' ? i : i + 1,
       previous_assignee: routing.assignee,
       history: [
@@ -206,6 +224,8 @@ export async function escalate(input: EscalateInput): Promise<EscalationResult> 
     candidates: [],
     sla: null,
     reason,
+    // Nobody's SLA is left to stop: no link.
+    resume_url: null,
     attempt: routing.attempt + 1,
     escalation_step: steps.length,
     previous_assignee: routing.assignee,

@@ -1,14 +1,15 @@
 // SLA Wait: parks the execution with n8n's own waiting until the lead's SLA is due, and wakes it
-// early when the resume URL is called (the rep touched the lead). n8n resumes a deadline by
-// sending the node's INPUT items to output 0 without running execute() again, so output 0 is
-// Breached and the breach is recorded downstream (Escalate); a call of the resume URL runs
-// webhook(), which returns the items for both outputs: none on Breached, all on Worked with a
-// `worked` event.
+// early when the current assignee's link is called (the rep touched the lead). n8n resumes a
+// deadline by sending the node's INPUT items to output 0 without running execute() again, so
+// output 0 is Breached and the breach is recorded downstream (Escalate); a call of the resume
+// URL runs webhook(), which checks the link first (routing/links.ts): the current link returns
+// the items for both outputs (none on Breached, all on Worked with a `worked` event); an earlier
+// attempt's link returns no items, which leaves the execution waiting, and keeps a `late_touch`
+// in the state store.
 
 import {
   NodeConnectionTypes,
   NodeOperationError,
-  type IDataObject,
   type IExecuteFunctions,
   type INodeExecutionData,
   type INodeType,
@@ -16,9 +17,11 @@ import {
   type IWebhookFunctions,
   type IWebhookResponseData,
 } from 'n8n-workflow';
-import { readRoutingRecord, recordWorked } from '../../routing/escalate';
+import { readRoutingRecord, recordWorked, type RoutingRecord } from '../../routing/escalate';
+import { callData, checkLink, movedOnAnswer, recordLateTouch, withLateTouches, type LinkCheck } from '../../routing/links';
 import { dueFrom, slaClock, slaDeadline, SlaSettingError, type SlaClock } from '../../routing/sla';
 import { forEachItem, ownField, routingFieldName, routingFieldProperty, withField } from '../shared/items';
+import { nodeStateStore, stateStoreMethods, stateStoreProperties } from '../shared/store';
 
 type DeadlineSource = 'decision' | 'duration';
 
@@ -54,6 +57,8 @@ export class SlaWait implements INodeType {
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
     outputNames: ['Breached', 'Worked'],
+    // Written out, not shared: n8n's lint reads the credential and its test from the node file.
+    credentials: [{ name: 'leadRoutingRedis', required: true, testedBy: 'leadRoutingRedisConnectionTest', displayOptions: { show: { stateStore: ['redis'] } } }],
     webhooks: [
       { name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'The lead is marked as worked.', path: '', restartWebhook: true },
       { name: 'default', httpMethod: 'GET', responseMode: 'onReceived', responseData: 'The lead is marked as worked.', path: '', restartWebhook: true },
@@ -61,7 +66,7 @@ export class SlaWait implements INodeType {
     properties: [
       {
         displayName:
-          'The execution resumes on Worked when its resume URL is called (GET or POST): Route puts it on each item as <code>routing.resume_url</code> ($execution.resumeUrl), so the notification before this node can carry a "mark as contacted" link. Otherwise it resumes on Breached when the deadline passes; n8n checks deadlines about once a minute, so a breach may come out up to a minute late.',
+          'The execution resumes on Worked when the current assignee’s link is called (GET or POST): Route and Escalate put it on each item as <code>routing.resume_url</code>, one link per assignment, so the notification before this node can carry a "mark as contacted" link. A link of an earlier assignee answers that the lead has moved on and leaves the wait running. Otherwise it resumes on Breached when the deadline passes; n8n checks deadlines about once a minute, so a breach may come out up to a minute late.',
         name: 'notice',
         type: 'notice',
         default: '',
@@ -87,6 +92,7 @@ export class SlaWait implements INodeType {
         displayOptions: { show: { deadline: ['duration'] } },
       },
       routingFieldProperty,
+      ...stateStoreProperties.map((p) => (p.name === 'stateStore' ? { ...p, description: 'Where late touches (calls of an earlier assignee’s link) are kept until the next step of the lead: the same store as the Route node’s' } : p)),
       {
         displayName: 'Options',
         name: 'options',
@@ -138,21 +144,44 @@ export class SlaWait implements INodeType {
     },
   };
 
+  methods = stateStoreMethods;
+
   async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
     const field = this.getNodeParameter('routingField', 'routing') as string;
     const request = this.getRequestObject();
-    const data: unknown = (request.method === 'GET' ? this.getQueryData() : this.getBodyData()) ?? {};
+    const query = this.getQueryData() as Record<string, unknown>;
+    const data = callData(request.method, query, this.getBodyData());
     // The items the execution waits with (how n8n's own Form node reads them in a webhook).
     const waiting = this.evaluateExpression('{{ $input.all() }}') as INodeExecutionData[];
+    let found: { index: number; routing: RoutingRecord; check: Exclude<LinkCheck, { kind: 'invalid' }> } | null = null;
+    let why = 'no lead is waiting here';
+    for (let i = 0; i < waiting.length && found === null; i++) {
+      const routing = readRoutingRecord(ownField(waiting[i].json, field));
+      if (typeof routing === 'string') continue;
+      const check = checkLink(routing, query);
+      if (check.kind === 'invalid') why = check.why;
+      else found = { index: i, routing, check };
+    }
+    // Answered here and no items returned: n8n then leaves the execution waiting.
+    const answer = (status: number, body: object): IWebhookResponseData => {
+      this.getResponseObject().status(status).json(body);
+      return { noWebhookResponse: true };
+    };
+    if (found === null) return answer(403, { status: 'invalid', message: `This link does not stop the lead's SLA: ${why}.` });
     const at = Date.now();
-    const worked = waiting.map((item, i): INodeExecutionData => {
-      const routing = readRoutingRecord(ownField(item.json, field));
-      const json: IDataObject = typeof routing === 'string' ? item.json : withField(item.json, field, recordWorked(routing, at, data));
-      const out: INodeExecutionData = { json, pairedItem: { item: i } };
+    const store = await nodeStateStore(this);
+    if (found.check.kind === 'earlier') {
+      await recordLateTouch(store, found.routing, found.check, at, data);
+      return answer(200, movedOnAnswer(found.routing));
+    }
+    const worked = recordWorked(await withLateTouches(store, found.routing), at, data);
+    // One execution waits once: the other items (route one lead per execution) leave with it, unchanged.
+    const items = waiting.map((item, i): INodeExecutionData => {
+      const out: INodeExecutionData = { json: i === found.index ? withField(item.json, field, worked) : item.json, pairedItem: { item: i } };
       if (item.binary !== undefined) out.binary = item.binary;
       return out;
     });
-    return { workflowData: [[], worked] };
+    return { workflowData: [[], items] };
   }
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

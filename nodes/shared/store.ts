@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { ICredentialsDecrypted, IExecuteFunctions, INodeCredentialDescription, INodeCredentialTestResult, INodeProperties, INodeType } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IExecuteFunctions, INodeCredentialDescription, INodeCredentialTestResult, INodeProperties, INodeType, IWebhookFunctions } from 'n8n-workflow';
 import { openStore, redisOptionsFromCredentials, testRedisConnection, type StateStore, type StateValue } from '../../state';
 
 export type StoreKind = 'sqlite' | 'redis' | 'memory';
@@ -47,7 +47,8 @@ export const stateStoreProperties: INodeProperties[] = [
     name: 'databaseFile',
     type: 'string',
     default: '',
-    placeholder: '/home/node/.n8n/leadroute-state.sqlite',
+    // The real default of this n8n, read when n8n loads the node.
+    placeholder: defaultDatabaseFile(),
     description: 'Path of the SQLite file. Empty: leadroute-state.sqlite in the n8n user folder (N8N_USER_FOLDER/.n8n).',
     displayOptions: { show: { stateStore: ['sqlite'] } },
   },
@@ -127,14 +128,16 @@ class UnavailableStore implements StateStore {
  * The store the node's parameters choose, opened once per process and configuration. It never
  * throws: a store that cannot be opened is returned as one whose transactions fail.
  */
-export async function nodeStateStore(ctx: IExecuteFunctions): Promise<StateStore> {
-  const kind = ctx.getNodeParameter('stateStore', 0, 'sqlite') as StoreKind;
+export async function nodeStateStore(ctx: IExecuteFunctions | IWebhookFunctions): Promise<StateStore> {
+  // A webhook (SLA Wait's resume call) reads parameters without an item index.
+  const parameter = (name: string): unknown => ('getInputData' in ctx ? ctx.getNodeParameter(name, 0, '') : ctx.getNodeParameter(name, ''));
+  const kind = (parameter('stateStore') || 'sqlite') as StoreKind;
   try {
     switch (kind) {
       case 'memory':
         return await cached('memory', async () => openStore({ kind: 'memory' }));
       case 'sqlite': {
-        const chosen = (ctx.getNodeParameter('databaseFile', 0, '') as string).trim();
+        const chosen = String(parameter('databaseFile')).trim();
         const file = resolve(chosen === '' ? defaultDatabaseFile() : chosen);
         return await cached(`sqlite:${file}`, async () => {
           mkdirSync(dirname(file), { recursive: true });

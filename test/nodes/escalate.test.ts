@@ -20,7 +20,7 @@ function loop(policy: string, escalate: IDataObject = {}): WorkflowSpec {
     nodes: [
       { name: 'Input', type: INPUT },
       { name: 'Route', type: ROUTE, parameters: { policy, stateStore: 'memory' } },
-      { name: 'SLA Wait', type: SLA_WAIT, parameters: {} },
+      { name: 'SLA Wait', type: SLA_WAIT, parameters: { stateStore: 'memory' } },
       { name: 'Escalate', type: ESCALATE, parameters: { policy: "={{ $('Route').params.policy }}", stateStore: 'memory', ...escalate } },
       { name: 'Worked', type: INPUT },
       { name: 'Exhausted', type: INPUT },
@@ -49,6 +49,63 @@ type Routing = {
 };
 const routingOf = (json: IDataObject): Routing => json.routing as Routing;
 const reassigned = (run: HarnessRun): Routing => routingOf(run.json('Escalate', 0)[0]);
+
+describe('one link per assignment', () => {
+  it("an earlier assignee's link answers that the lead moved on and leaves the wait running; the current one ends it, naming who worked it", async () => {
+    const start = await runWorkflow(loop(policyNamed('links')), { node: 'Input', items: [{ type: 'demo', email: 'link@x.com' }] });
+    const first = routingOf(start.json('Route', 0)[0]) as Routing & { resume_url: string };
+    expect(first.assignee).toBe('alice');
+    const escalated = await resumeAtDeadline(start);
+    const second = reassigned(escalated) as Routing & { resume_url: string };
+    expect(second.assignee).toBe('bob');
+    // Two links on n8n's one resume URL: the same execution, another attempt and key.
+    expect(second.resume_url).not.toBe(first.resume_url);
+    const [aliceUrl, bobUrl] = [new URL(first.resume_url), new URL(second.resume_url)];
+    expect(bobUrl.pathname).toBe(aliceUrl.pathname);
+    expect([aliceUrl.searchParams.get('attempt'), bobUrl.searchParams.get('attempt')]).toEqual(['0', '1']);
+
+    const late = await resumeByWebhook(escalated, { method: 'GET', link: first.resume_url, query: { outcome: 'voicemail' } });
+    expect(late.answer).toEqual({ status: 200, body: { status: 'moved_on', message: 'This lead has moved on to bob; your link no longer stops its SLA.', assignee: 'bob', queue: null } });
+    expect(late.status).toBe('waiting');
+    expect(late.waitTill?.toISOString()).toBe(second.sla?.due);
+
+    const worked = await resumeByWebhook(late, { link: second.resume_url, body: { by: 'bob' } });
+    expect(worked.status).toBe('success');
+    const history = routingOf(worked.json('Worked')[0]).history;
+    expect(history.map((e) => e.event)).toEqual(['assigned', 'breached', 'reassigned', 'late_touch', 'worked']);
+    expect(history[3]).toMatchObject({ assignee: 'alice', attempt: 0, current_assignee: 'bob', data: { outcome: 'voicemail' } });
+    expect(history[4]).toMatchObject({ assignee: 'bob', attempt: 1, data: { by: 'bob' } });
+  });
+
+  it('a link with a wrong key, or none, is refused and resumes nothing', async () => {
+    const start = await runWorkflow(loop(policyNamed('bad-links')), { node: 'Input', items: [{ type: 'demo' }] });
+    const link = new URL((routingOf(start.json('Route', 0)[0]) as Routing & { resume_url: string }).resume_url);
+    link.searchParams.set('attempt', '1');
+    const forged = await resumeByWebhook(start, { link: link.toString() });
+    expect(forged.answer).toEqual({ status: 403, body: { status: 'invalid', message: 'This link does not stop the lead\'s SLA: the lead has no attempt "1".' } });
+    expect(forged.status).toBe('waiting');
+    link.searchParams.set('attempt', '0');
+    link.searchParams.set('key', 'x'.repeat(32));
+    expect((await resumeByWebhook(start, { link: link.toString() })).answer?.status).toBe(403);
+    link.searchParams.delete('key');
+    expect((await resumeByWebhook(start, { link: link.toString() })).answer?.body).toMatchObject({ message: "This link does not stop the lead's SLA: the link has no attempt or key." });
+  });
+
+  it('a GET click records its query without the signature, attempt or key', async () => {
+    const start = await runWorkflow(loop(policyNamed('get-links')), { node: 'Input', items: [{ type: 'demo' }] });
+    const link = new URL((routingOf(start.json('Route', 0)[0]) as Routing & { resume_url: string }).resume_url);
+    link.searchParams.set('signature', 'n8n-token');
+    const worked = await resumeByWebhook(start, { method: 'GET', link: link.toString(), query: { outcome: 'booked' } });
+    expect(routingOf(worked.json('Worked')[0]).history[1]).toMatchObject({ event: 'worked', data: { outcome: 'booked' } });
+    expect(JSON.stringify(routingOf(worked.json('Worked')[0]).history)).not.toMatch(/n8n-token|"key"|signature/);
+  });
+
+  it('an exhausted lead carries no link', async () => {
+    let run = await runWorkflow(loop(policyNamed('no-link')), { node: 'Input', items: [{ type: 'demo' }] });
+    while (run.status === 'waiting') run = await resumeAtDeadline(run);
+    expect(routingOf(run.json('Exhausted')[0])).toMatchObject({ status: 'exception', resume_url: null });
+  });
+});
 
 describe('Escalate node', () => {
   it('hands a breached lead down the cascade, then to the fallback queue (the default `next`, then fallback)', async () => {

@@ -118,9 +118,18 @@ export interface Feed {
 /** An HTTP call of the execution's resume URL. */
 export interface ResumeRequest {
   method?: 'GET' | 'POST';
+  /** The link called: its query is the request's (default: the first waiting item's `routing.resume_url`). */
+  link?: string;
   body?: IDataObject;
+  /** More query parameters, after the link's. */
   query?: IDataObject;
   headers?: Record<string, string>;
+}
+
+/** What the resume webhook answered when it wrote the response itself (it then resumes nothing). */
+export interface WebhookAnswer {
+  status: number;
+  body: unknown;
 }
 
 const BASE = 'http://localhost:5678';
@@ -198,6 +207,8 @@ export class HarnessRun {
     readonly spec: WorkflowSpec,
     readonly executionId: string,
     readonly run: IRun,
+    /** Set by resumeByWebhook when the webhook answered the call itself. */
+    readonly answer?: WebhookAnswer,
   ) {}
 
   get status(): IRun['status'] {
@@ -335,20 +346,33 @@ export async function resumeByWebhook(run: HarnessRun, request: ResumeRequest = 
   const stack = data.executionData?.nodeExecutionStack[0];
   const nodeName = data.resultData.lastNodeExecuted;
   if (stack === undefined || nodeName === undefined) throw new Error('the execution has no waiting node');
+  const link = request.link ?? ((stack.data.main[0]?.[0]?.json.routing as IDataObject | undefined)?.resume_url as string | undefined);
+  const query: IDataObject = { ...(link === undefined ? {} : Object.fromEntries(new URL(link).searchParams)), ...request.query };
+  const method: IHttpRequestMethods = request.method ?? 'POST';
+  const base = workflowData(run.spec);
+  const workflow = buildWorkflow(run.spec, base);
+  const additional = additionalData(run.spec, run.executionId, base);
+  const node = workflow.getNode(nodeName) as INode;
+  const type = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+  const description = type.description.webhooks?.find((w) => w.restartWebhook === true && w.httpMethod === method);
+  if (description === undefined || type.webhook === undefined) throw new Error(`${nodeName} has no ${method} resume webhook`);
+  let answer: WebhookAnswer | undefined;
+  const res = {
+    status(code: number) {
+      return { json: (body: unknown) => void (answer = { status: code, body }) };
+    },
+  };
+  additional.httpRequest = { method, body: request.body ?? {}, query, headers: request.headers ?? {}, params: {} } as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
+  additional.httpResponse = res as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
+  const webhookData: IWebhookData = { httpMethod: method, node: nodeName, path: '', webhookDescription: description, workflowId: workflow.id, workflowExecuteAdditionalData: additional };
+  const context = new WebhookContext(workflow, node, additional, 'webhook', webhookData, [], data);
+  const response = await type.webhook.call(context);
+  // No items: n8n runs nothing and the execution stays as it was, waiting.
+  if (response.workflowData === undefined) return new HarnessRun(run.spec, run.executionId, run.run, answer);
   stack.node.disabled = true;
   data.waitTill = undefined;
   data.resultData.runData[nodeName]?.pop();
-  const method: IHttpRequestMethods = request.method ?? 'POST';
-  return await execute(run.spec, run.executionId, data, async (workflow, additional) => {
-    const node = workflow.getNode(nodeName) as INode;
-    const type = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-    const description = type.description.webhooks?.find((w) => w.restartWebhook === true && w.httpMethod === method);
-    if (description === undefined || type.webhook === undefined) throw new Error(`${nodeName} has no ${method} resume webhook`);
-    additional.httpRequest = { method, body: request.body ?? {}, query: request.query ?? {}, headers: request.headers ?? {}, params: {} } as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
-    const webhookData: IWebhookData = { httpMethod: method, node: nodeName, path: '', webhookDescription: description, workflowId: workflow.id, workflowExecuteAdditionalData: additional };
-    const context = new WebhookContext(workflow, node, additional, 'webhook', webhookData, [], data);
-    const response = await type.webhook.call(context);
-    stack.data.main = response.workflowData ?? [];
-    stack.metadata = { ...stack.metadata, forwardAllOutputs: true };
-  });
+  stack.data.main = response.workflowData;
+  stack.metadata = { ...stack.metadata, forwardAllOutputs: true };
+  return await execute(run.spec, run.executionId, data);
 }
