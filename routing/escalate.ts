@@ -10,7 +10,7 @@ import type { Decision } from '../compiler/decision';
 import type { RuleIR } from '../compiler/ir';
 import { isoUtc, toInstant } from '../core/time';
 import type { StateStore } from '../state/store';
-import { assignmentLink, newLinkSecret, resumeUrlOf, withLateTouches } from './links';
+import { assignmentLink, newLinkSecret, publicView, resumeUrlOf, withLateTouches, type PublicDecision } from './links';
 import { settle, STORE_FAILURE } from './route';
 
 /** One entry of `routing.history`. Times are ISO 8601 UTC; `attempt` counts escalations before the event (0: the first assignment). */
@@ -36,8 +36,10 @@ export interface RoutingRecord extends Decision {
    * and once the lead is exhausted. Secret: never answer a caller with it (publicView).
    */
   resume_url: string | null;
-  /** The secret the links are keyed with; null when the record was not made by routingRecord(). */
+  /** The secret the links are keyed with; null outside n8n. */
   link_secret: string | null;
+  /** What the lead's sender may be answered with: status, who will contact them, by when (no link, no secret). */
+  public: PublicDecision;
   /** Escalations so far (0 after routing). */
   attempt: number;
   /** Index into `escalation` of the step the next breach applies. */
@@ -63,6 +65,7 @@ export function routingRecord(decision: Decision, resumeUrl: string | null): Rou
     ...decision,
     resume_url: assignmentLink(resumeUrl, { link_secret, attempt: 0, assignee: decision.assignee, queue: decision.queue }),
     link_secret,
+    public: publicView(decision),
     attempt: 0,
     escalation_step: 0,
     previous_assignee: null,
@@ -126,6 +129,7 @@ export function readRoutingRecord(value: unknown): RoutingRecord | string {
     sla: sla as Decision['sla'],
     resume_url: typeof resumeUrl === 'string' ? resumeUrl : null,
     link_secret: typeof secret === 'string' && secret !== '' ? secret : null,
+    public: publicView({ status: status as Decision['status'], assignee, queue, sla: sla as Decision['sla'] }),
     attempt: count('attempt'),
     escalation_step: count('escalation_step'),
     previous_assignee: typeof previous === 'string' ? previous : null,
@@ -204,6 +208,7 @@ export async function escalate(input: EscalateInput): Promise<EscalationResult> 
       ...decision,
       resume_url: assignmentLink(resumeUrlOf(routing.resume_url), { link_secret: routing.link_secret, attempt, assignee: decision.assignee, queue: decision.queue }),
       link_secret: routing.link_secret,
+      public: publicView(decision),
       attempt,
       escalation_step: steps[i].kind === 'next' ? i : i + 1,
       previous_assignee: routing.assignee,
@@ -226,6 +231,7 @@ export async function escalate(input: EscalateInput): Promise<EscalationResult> 
     reason,
     // Nobody's SLA is left to stop: no link.
     resume_url: null,
+    public: publicView({ status: 'exception', assignee: null, queue: fallback, sla: null }),
     attempt: routing.attempt + 1,
     escalation_step: steps.length,
     previous_assignee: routing.assignee,

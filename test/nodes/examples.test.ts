@@ -39,7 +39,7 @@ class StandIn implements INodeType {
     outputs: [NodeConnectionTypes.Main],
     // The parameters the examples give these nodes: n8n keeps only parameters a node type declares.
     properties: [
-      ...['httpMethod', 'path', 'responseMode', 'respondWith', 'mode', 'jsonOutput', 'content', 'color'].map((name) => ({ displayName: name, name, type: 'string' as const, default: '' })),
+      ...['httpMethod', 'path', 'responseMode', 'respondWith', 'responseBody', 'mode', 'jsonOutput', 'content', 'color'].map((name) => ({ displayName: name, name, type: 'string' as const, default: '' })),
       ...['height', 'width'].map((name) => ({ displayName: name, name, type: 'number' as const, default: 0 })),
       { displayName: 'Include Other Fields', name: 'includeOtherFields', type: 'boolean', default: false },
       { displayName: 'Fields to Set', name: 'assignments', type: 'assignmentCollection', default: {} },
@@ -117,7 +117,10 @@ describe.each(['inbound-demo.json', 'agency-template.json'])('example workflow %
     expect(started.status).toBe('waiting');
     const routed = routingOf(started.json('Route', 0)[0]);
     expect(routed).toMatchObject({ status: 'assigned', priority: 'high' });
-    expect(started.json('Respond with decision')[0]).toMatchObject(lead);
+    // The caller is answered with the public view only: no link, no secret (the e2e test reads the real response).
+    const responders = workflow.nodes.filter((n) => n.type === 'n8n-nodes-base.respondToWebhook');
+    expect(responders.map((n) => n.parameters)).toEqual(responders.map(() => ({ respondWith: 'json', responseBody: '={{ JSON.stringify($json.routing.public) }}', options: {} })));
+    expect(routed.public).toEqual({ status: 'assigned', assignee: routed.assignee, queue: null, due: (routed.sla as IDataObject).due });
     expect(started.waitTill?.toISOString()).toBe((routed.sla as IDataObject).due);
 
     const escalated = await resumeAtDeadline(started);

@@ -7,3 +7,5 @@ import { join } from 'node:path';
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'leadroute-n8n-'));
 process.env.N8N_ENCRYPTION_KEY ??= 'leadroute-node-tests';
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
+// n8n logs every node error it catches; the tests assert those errors themselves.
+process.env.N8N_LOG_LEVEL = 'silent';
