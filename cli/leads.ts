@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { text as streamText } from 'node:stream/consumers';
 import { parse as parseCsv, type CsvError, type Info } from 'csv-parse';
+import { leadLimitProblem, MAX_LEAD_DEPTH, MAX_LEAD_VALUES } from '../core/lead-limits';
 import { CliError, EXIT_FAILED, errorMessage, stripBom } from './io';
 
 export type LeadFormat = 'jsonl' | 'json' | 'csv';
@@ -25,6 +26,72 @@ export interface LeadRecord {
   where: string;
   /** Why this record is not a usable lead, naming where it is; null for a good lead. */
   problem: string | null;
+  /** Numbers of the lead that a double does not hold as written (see keepExactNumbers). */
+  exactNumbers?: readonly ExactNumber[];
+}
+
+/** A number as written in the input (`12345678901234567890`, `1e400`) and where the lead holds its double. */
+export interface ExactNumber {
+  holder: object;
+  key: string;
+  value: number;
+  text: string;
+}
+
+/** Text that may hold such a number: 16 digits or more, or an exponent. Other text skips the slower reviving parse. */
+const INEXACT_CANDIDATE = /\d[\d.]{15}|\d[eE]/;
+
+const rawJson = (text: string): unknown => (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(text);
+
+/**
+ * Whether the double `value` read from `text` does not hold what was written: it overflowed or
+ * underflowed, or more digits were written than a double keeps (15) and its own printing differs.
+ * `1.50` holds 1.5 exactly and prints as `1.5`, as before.
+ */
+function inexact(value: number, text: string): boolean {
+  const digits = text.split(/[eE]/)[0].replace(/[-.]/g, '').replace(/^0+/, '');
+  if (!Number.isFinite(value) || (value === 0 && digits !== '' && /[1-9]/.test(digits))) return true;
+  return digits.length > 15 && JSON.stringify(value) !== text;
+}
+
+/**
+ * JSON.parse, and for every object the numbers inside it that a double does not hold as
+ * written. Routing reads the doubles (a CRM id still compares as a number); keepExactNumbers
+ * puts the written text back for output.
+ */
+function parseJson(text: string): { value: unknown; exact: WeakMap<object, ExactNumber[]> | null } {
+  if (!INEXACT_CANDIDATE.test(text)) return { value: JSON.parse(text) as unknown, exact: null };
+  const exact = new WeakMap<object, ExactNumber[]>();
+  // The reviver runs on children before their parent: an object takes the numbers seen since the
+  // previous object closed, and its child objects' lists.
+  let pending: ExactNumber[] = [];
+  const value = JSON.parse(text, function (this: object, key: string, v: unknown, context?: { source?: string }): unknown {
+    if (typeof v === 'number') {
+      if (context?.source !== undefined && inexact(v, context.source)) pending.push({ holder: this, key, value: v, text: context.source });
+    } else if (typeof v === 'object' && v !== null) {
+      let owned = pending;
+      for (const child of Array.isArray(v) ? (v as unknown[]) : Object.values(v)) {
+        const theirs = typeof child === 'object' && child !== null ? exact.get(child) : undefined;
+        if (theirs !== undefined) owned = owned.concat(theirs);
+      }
+      if (owned.length > 0) exact.set(v, owned);
+      pending = [];
+    }
+    return v;
+  }) as unknown;
+  return { value, exact };
+}
+
+/**
+ * Puts the numbers of `record` back as they were written (JSON.rawJSON) into `target`, the lead
+ * about to be written (the record's own lead, or a cleaned copy of it), where it still holds the
+ * value read: CRM ids and other long numbers survive byte for byte.
+ */
+export function keepExactNumbers(record: LeadRecord, target: Lead): void {
+  for (const n of record.exactNumbers ?? []) {
+    const holder = (n.holder === record.lead ? target : n.holder) as Record<string, unknown>;
+    if (holder[n.key] === n.value) holder[n.key] = rawJson(n.text);
+  }
 }
 
 /** The format a file name implies (`-` is standard input, read as JSON Lines), or null. */
@@ -64,23 +131,31 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-/** A record for a parsed JSON value: a lead when it is an object. `label` reads `line 17` or `index 2`. */
-function jsonRecord(value: unknown, label: string): LeadRecord {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return { lead: value as Lead, where: label, problem: null };
-  return { lead: null, where: label, problem: `lead on ${label} is not a JSON object but ${kindOf(value)}` };
+/**
+ * A record for a parsed JSON value: a lead when it is an object within the limits of
+ * core/lead-limits.ts. `label` reads `line 17` or `index 2`.
+ */
+function jsonRecord(value: unknown, label: string, exact: WeakMap<object, ExactNumber[]> | null): LeadRecord {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { lead: null, where: label, problem: `lead on ${label} is not a JSON object but ${kindOf(value)}` };
+  }
+  const tooBig = leadLimitProblem(value);
+  if (tooBig !== null) return { lead: null, where: label, problem: `lead on ${label} is ${tooBig}` };
+  const exactNumbers = exact?.get(value);
+  return exactNumbers === undefined ? { lead: value as Lead, where: label, problem: null } : { lead: value as Lead, where: label, problem: null, exactNumbers };
 }
 
 function jsonLineRecord(line: string, lineNo: number): LeadRecord | null {
   const text = line.endsWith('\r') ? line.slice(0, -1) : line;
   if (text.trim() === '') return null;
   const where = `line ${lineNo}`;
-  let value: unknown;
+  let parsed;
   try {
-    value = JSON.parse(text);
+    parsed = parseJson(text);
   } catch (err) {
     return { lead: null, where, problem: `invalid JSON on ${where}: ${shortJsonError(err)}` };
   }
-  return jsonRecord(value, where);
+  return jsonRecord(parsed.value, where, parsed.exact);
 }
 
 /** Decodes bytes as UTF-8 across chunk boundaries; passes strings through. */
@@ -141,8 +216,9 @@ const ARRAY_BATCH = 1024;
 /** A JSON array of leads. The whole text is read and parsed at once (use JSON Lines for big inputs). */
 export async function* readJsonArray(input: Readable, source: string): AsyncGenerator<LeadRecord[]> {
   let value: unknown;
+  let exact: WeakMap<object, ExactNumber[]> | null;
   try {
-    value = JSON.parse(stripBom(await streamText(input)));
+    ({ value, exact } = parseJson(stripBom(await streamText(input))));
   } catch (err) {
     throw new CliError(`${source}: invalid JSON: ${shortJsonError(err)}`, EXIT_FAILED);
   }
@@ -158,7 +234,7 @@ export async function* readJsonArray(input: Readable, source: string): AsyncGene
   const close = wrapper === null ? '' : ']';
   for (let i = 0; i < leads.length; i += ARRAY_BATCH) {
     const batch: LeadRecord[] = [];
-    for (let j = i; j < Math.min(leads.length, i + ARRAY_BATCH); j++) batch.push(jsonRecord(leads[j], `${at}${j}${close}`));
+    for (let j = i; j < Math.min(leads.length, i + ARRAY_BATCH); j++) batch.push(jsonRecord(leads[j], `${at}${j}${close}`, exact));
     yield batch;
   }
 }
@@ -181,11 +257,16 @@ export type CsvColumn = string[] | null;
  * (`account..status`), or a name that is both a value and a parent (`account` and `account.owner`).
  */
 export function csvColumns(header: string[], source: string): CsvColumn[] {
+  if (header.length > MAX_LEAD_VALUES) throw new CliError(`${source}:1: the header has ${header.length} columns; a lead holds at most ${MAX_LEAD_VALUES} values`, EXIT_FAILED);
   const names = new Map<string, number>();
   const columns = header.map((raw, i): CsvColumn => {
     const name = raw.trim();
     if (name === '') return null;
     const segments = name.split('.');
+    // Every row would be too deep to route: refused once, here, rather than lead by lead.
+    if (segments.length > MAX_LEAD_DEPTH) {
+      throw new CliError(`${source}:1: column ${i + 1} header has ${segments.length} dotted parts; a lead nests at most ${MAX_LEAD_DEPTH} levels`, EXIT_FAILED);
+    }
     if (segments.some((s) => s.trim() === '')) {
       throw new CliError(`${source}:1: column ${i + 1} header '${name}' has an empty part between dots`, EXIT_FAILED);
     }

@@ -15,7 +15,7 @@ import { SchemaError, type JsonSchema } from '../../normalize/schema';
 import { isRecord, type Problem } from '../../fields/text';
 import { MemoryStore } from '../../state';
 import { checkReadable, CliError, errorMessage, EXIT_FAILED, EXIT_OK, parseCommandArgs, parseNow, readInputText, usageError, write, type CliIO } from '../io';
-import { LEAD_FORMATS, leadFormatOf, readLeads, type LeadFormat } from '../leads';
+import { keepExactNumbers, LEAD_FORMATS, leadFormatOf, readLeads, type LeadFormat } from '../leads';
 import { ChunkedWriter, isBrokenPipe, Progress } from '../output';
 
 export const NORMALIZE_HELP = `Usage: leadroute normalize LEADS [options]
@@ -107,6 +107,7 @@ export async function normalizeCommand(argv: string[], io: CliIO): Promise<numbe
         } else {
           const result = await flagDuplicate(normalizer.normalize(record.lead), duplicates);
           summary.add(result);
+          keepExactNumbers(record, result.lead);
           line = { ...result.lead, normalization: { status: result.status, problems: result.problems, warnings: result.warnings } };
         }
         if (writer.push(`${JSON.stringify(line)}\n`)) await writer.flush();
