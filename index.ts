@@ -14,7 +14,7 @@ export { checkLink, publicView, type LinkCheck, type PublicDecision } from './ro
 export { dueFrom, slaClock, slaDeadline, SlaSettingError, type SlaClock } from './routing/sla';
 
 // The routing state: opening a store, the three stores, and changing or reading the state by hand.
-export { openStore, parseStoreSpec, STORE_SPEC_FORMS, type StoreSpec } from './state/open';
+export { checkStore, openStore, parseStoreSpec, STORE_SPEC_FORMS, type StoreSpec } from './state/open';
 export { MemoryStore, type MemoryStoreOptions } from './state/memory';
 export { SqliteStore, type SqliteStoreOptions } from './state/sqlite';
 export { RedisStore, type RedisStoreOptions } from './state/redis';

@@ -6,6 +6,7 @@ import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { text as streamText } from 'node:stream/consumers';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import type { Readable, Writable } from 'node:stream';
+import { escapeControls } from '../core/terminal';
 import { parseInstant } from '../core/time';
 
 export interface CliIO {
@@ -14,12 +15,22 @@ export interface CliIO {
   stderr: Writable;
   /** Whether stderr is a terminal: then `route` shows a progress line. Default: `stderr.isTTY`. */
   stderrIsTTY?: boolean;
+  /**
+   * Takes over Ctrl-C (SIGINT) and SIGTERM: `stop` is called on the first one instead of the
+   * process ending, so that `route` can stop taking new leads and end cleanly. Returns the
+   * function that gives them back. Absent: nothing interrupts.
+   */
+  onInterrupt?: (stop: () => void) => () => void;
+  /** Environment variables (`--state-password-env`). Default: `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export const EXIT_OK = 0;
 /** Policy errors, or a run that failed. */
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it). */
+export const EXIT_INTERRUPTED = 130;
 
 /** A failure to report in one message (already naming the file, line or option) and exit with `exitCode`. */
 export class CliError extends Error {
@@ -122,6 +133,8 @@ export function parseNow(command: string, value: string | undefined, option = '-
   return new Date(ms);
 }
 
+/** Writes text for people, ending it with a new line; control characters in it are shown escaped (core/terminal.ts). */
 export function write(out: Writable, text: string): void {
-  out.write(text.endsWith('\n') ? text : `${text}\n`);
+  const shown = escapeControls(text);
+  out.write(shown.endsWith('\n') ? shown : `${shown}\n`);
 }

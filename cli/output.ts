@@ -1,14 +1,24 @@
-// Output for long runs: text gathered into large chunks and written with backpressure (wait for
-// 'drain' when the stream says it is full, so a slow reader never makes us buffer everything),
-// and a progress line on a terminal.
+// Output for long runs: text gathered into large chunks and written with backpressure (each
+// chunk waited for, so a slow reader never makes us buffer everything), an output file that
+// replaces the old one only when the run ends well, and a progress line on a terminal.
 
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, openSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 
 const CHUNK_CHARS = 64 * 1024;
 
-export class ChunkedWriter {
+/**
+ * Text gathered into chunks, each handed to the stream and waited for before the next. `Tag`
+ * names what a pushed text stands for (a lead): after a failed flush, `unwritten` lists the tags
+ * whose text never reached the stream, so a caller can say which leads have no output line.
+ */
+export class ChunkedWriter<Tag = never> {
   private parts: string[] = [];
   private size = 0;
+  private tags: Tag[] = [];
   private failure: Error | null = null;
 
   constructor(private readonly out: Writable) {
@@ -19,41 +29,103 @@ export class ChunkedWriter {
   }
 
   /** Adds text; when this returns true, await flush() before adding more. */
-  push(text: string): boolean {
+  push(text: string, tag?: Tag): boolean {
     this.parts.push(text);
     this.size += text.length;
+    if (tag !== undefined) this.tags.push(tag);
     return this.size >= CHUNK_CHARS;
   }
 
-  /** Writes what is gathered, and waits while the stream is full. Throws the stream's error if it failed. */
+  /**
+   * Writes what is gathered and waits until the stream has taken it (its write callback, which
+   * also waits while the stream is full). Throws the stream's error if it failed.
+   */
   async flush(): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.size === 0) return;
     const text = this.parts.length === 1 ? this.parts[0] : this.parts.join('');
     this.parts = [];
     this.size = 0;
-    if (!this.out.write(text)) await drained(this.out);
-    if (this.failure) throw this.failure;
+    await new Promise<void>((resolve, reject) => {
+      this.out.write(text, (err) => (err ? reject(err) : resolve()));
+    });
+    this.tags = [];
+  }
+
+  /** The tags of text pushed and not written: after a failed flush, what the output lacks. */
+  get unwritten(): readonly Tag[] {
+    return this.tags;
   }
 }
 
-/** Resolves on 'drain'; rejects if the stream errors or closes first. */
-function drained(out: Writable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const settle = (err: Error | null) => {
-      out.off('drain', onDrain);
-      out.off('error', onError);
-      out.off('close', onClose);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onDrain = () => settle(null);
-    const onError = (err: Error) => settle(err);
-    const onClose = () => settle(Object.assign(new Error('output closed'), { code: 'EPIPE' }));
-    out.on('drain', onDrain);
-    out.on('error', onError);
-    out.on('close', onClose);
-  });
+/**
+ * `-o FILE`: the lines go to a temporary file beside FILE, renamed over it when the run ends
+ * well, so a run that fails or is refused leaves an existing FILE as it was. A FILE that exists
+ * and is not a regular file (/dev/null, a named pipe) is written directly.
+ */
+export class OutputFile {
+  private constructor(
+    readonly file: string,
+    /** The temporary file, or null when writing to `file` directly. */
+    private readonly temporary: string | null,
+    readonly stream: Writable,
+    /** Whether the stream is ours to end (not standard output). */
+    private readonly owned = true,
+  ) {}
+
+  /** A stream that stays open after the run (standard output), named `name` in messages. */
+  static borrow(name: string, stream: Writable): OutputFile {
+    return new OutputFile(name, null, stream, false);
+  }
+
+  /** Opens it; throws the error of the file system (the caller names the option). */
+  static open(file: string): OutputFile {
+    let existing: Stats | null = null;
+    try {
+      existing = statSync(file);
+    } catch {
+      // A new file.
+    }
+    if (existing !== null && !existing.isFile()) return new OutputFile(file, null, createWriteStream('', { fd: openSync(file, 'w') }));
+    const temporary = join(dirname(file), `.${basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    return new OutputFile(file, temporary, createWriteStream('', { fd: openSync(temporary, 'wx', existing?.mode ?? 0o666) }));
+  }
+
+  /** Ends the stream and puts the file in place. */
+  async finish(): Promise<void> {
+    if (!this.owned) return;
+    this.stream.end();
+    await finished(this.stream);
+    if (this.temporary !== null) renameSync(this.temporary, this.file);
+  }
+
+  /**
+   * Gives up on a failed run: FILE stays as it was. What was written is kept in the temporary
+   * file, whose name is returned, when `keep` says it matters (leads were routed); otherwise it
+   * is removed and null returned.
+   */
+  async abandon(keep: boolean): Promise<string | null> {
+    if (!this.owned) return null;
+    if (!this.stream.destroyed) {
+      this.stream.end();
+      await finished(this.stream).catch(() => undefined);
+    }
+    if (this.temporary === null) return null;
+    if (keep) return this.temporary;
+    rmSync(this.temporary, { force: true });
+    return null;
+  }
+}
+
+/** Whether two paths name the same existing file (links included). */
+export function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether an error is the reader of our output going away (`| head`): stop quietly. */

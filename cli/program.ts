@@ -59,7 +59,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 /** Runs main() on this process's arguments and streams, and sets its exit code. */
 export function runFromProcess(): void {
-  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
+  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, onInterrupt: onProcessInterrupt }).then(
     (code) => {
       process.exitCode = code;
     },
@@ -68,4 +68,21 @@ export function runFromProcess(): void {
       process.exitCode = EXIT_FAILED;
     },
   );
+}
+
+/**
+ * Ctrl-C (SIGINT) and SIGTERM call `stop` once, instead of ending the process; a second signal
+ * ends it as usual, since the listeners are gone by then.
+ */
+function onProcessInterrupt(stop: () => void): () => void {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const release = () => {
+    for (const signal of signals) process.off(signal, onSignal);
+  };
+  const onSignal = () => {
+    release();
+    stop();
+  };
+  for (const signal of signals) process.on(signal, onSignal);
+  return release;
 }

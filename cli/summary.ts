@@ -105,7 +105,7 @@ function ruleLabel(d: Decision): string {
 }
 
 /** `anna@bluepeak.de (line 17)`: the lead's email, else its id, and where it was read. */
-function describeLead(lead: Lead | null, where: string): string {
+export function describeLead(lead: Lead | null, where: string): string {
   const own = (key: string): unknown => (lead !== null && Object.prototype.hasOwnProperty.call(lead, key) ? lead[key] : undefined);
   const name = [own('email'), own('id')].find((v) => (typeof v === 'string' && v.trim() !== '') || typeof v === 'number');
   return name === undefined ? where : `${clip(String(name).trim(), 80)} (${where})`;

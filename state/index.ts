@@ -4,7 +4,7 @@ export * from './store';
 export { MemoryStore, type MemoryStoreOptions } from './memory';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite';
 export { RedisStore, testRedisConnection, type ConnectionTestResult, type RedisStoreOptions } from './redis';
-export { openStore, parseStoreSpec, redisOptionsFromCredentials, STORE_SPEC_FORMS, type StoreSpec } from './open';
+export { checkStore, openStore, parseStoreSpec, redisOptionsFromCredentials, STORE_SPEC_FORMS, type StoreSpec } from './open';
 export * from './strategies';
 export { assign, assignMany, ASSIGN_BATCH, exceptionDecision } from './assign';
 export { markAway, markBack, resetState } from './admin';

@@ -4,7 +4,7 @@
 import { MemoryStore } from './memory';
 import { RedisStore, type RedisStoreOptions } from './redis';
 import { SqliteStore } from './sqlite';
-import type { StateStore } from './store';
+import { withStore, type StateStore } from './store';
 
 export type StoreSpec = { kind: 'memory' } | { kind: 'sqlite'; file: string } | ({ kind: 'redis' } & RedisStoreOptions);
 
@@ -78,6 +78,19 @@ export function openStore(spec: string | StoreSpec | RedisStoreOptions): StateSt
     case 'redis':
       return new RedisStore(parsed);
   }
+}
+
+/** A key no routing state uses: the reachability check reads it and writes nothing. */
+const PROBE_KEY = 'leadroute:probe';
+
+/**
+ * Whether the store answers now: one transaction that reads a key and writes nothing, so a
+ * Redis server that is down or refuses the password, or a SQLite file locked past its timeout,
+ * fails here, before a run reads its first lead, rather than as an exception on every lead.
+ * Rejects with a StateStoreError naming the store (never its password).
+ */
+export async function checkStore(store: StateStore): Promise<void> {
+  await withStore(store, () => store.transact([PROBE_KEY], () => ({ writes: [], result: null })));
 }
 
 function text(data: Readonly<Record<string, unknown>>, name: string): string | undefined {

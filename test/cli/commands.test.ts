@@ -196,7 +196,7 @@ describe('route', () => {
     expect(r.stderr).toMatch(/broken\.csv:\d+: cannot read CSV: /);
   });
 
-  test('a reader that goes away (EPIPE) ends the run quietly', async () => {
+  test('a reader that goes away (EPIPE) stops the run, which lists the leads it assigned and could not write', async () => {
     const stdout = new Writable({
       write(_chunk, _enc, done) {
         done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
@@ -205,8 +205,12 @@ describe('route', () => {
     const stderr = new PassThrough();
     const many = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ email: `l${i}@x.com`, country: 'US' })).join('\n');
     const code = await main(['route', POLICY, '-', '--now', NOW], { stdin: Readable.from([many]), stdout, stderr, stderrIsTTY: false });
-    expect(code).toBe(0);
-    expect(stderr.read()).toBeNull();
+    expect(code).toBe(1);
+    const lines = String(stderr.read()).trimEnd().split('\n');
+    expect(lines[0]).toBe('leadroute route: cannot write standard output: the reader closed the pipe; the run stopped');
+    const [, count] = /^leadroute route: (\d+) leads were assigned in the state with no output line:$/.exec(lines[1]) ?? [];
+    expect(lines.slice(2)).toHaveLength(Number(count));
+    expect(lines[2]).toBe('  l0@x.com (line 1)');
   });
 });
 

@@ -51,18 +51,13 @@ describe('route --state', () => {
     }
   });
 
-  test('a store that cannot be reached: every lead an exception saying so, no credentials shown', async () => {
+  test('a store that cannot be reached when the run starts: a usage error naming it, before any lead, no credentials shown', async () => {
     const port = await freePort();
     const lead = scratch.file('one.jsonl', '{"email":"a@x.com","employees":5,"country":"US"}\n{"email":"b@x.com","employees":5000,"country":"US"}\n');
     const r = await runCli(['route', POLICY, lead, '--now', NOW, '--state', `redis://router:s3cr3t-pw@127.0.0.1:${port}?timeout=200`]);
-    expect(r.code).toBe(0);
-    const ds = decisions(r);
-    expect(ds).toHaveLength(2);
-    for (const d of ds) {
-      expect(d.status).toBe('exception');
-      expect(d.queue).toBe('exceptions');
-      expect(d.reason).toMatch(new RegExp(`^state store unavailable: routing state store redis 127\\.0\\.0\\.1:${port}: unreachable`));
-    }
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(new RegExp(`^leadroute route: --state: routing state store redis 127\\.0\\.0\\.1:${port}: unreachable`));
     expect(r.stdout + r.stderr).not.toContain('s3cr3t-pw');
     expect(r.stdout + r.stderr).not.toContain('router');
   });
