@@ -1,5 +1,6 @@
 import { checkPolicy } from '../../dsl/checker';
 import { parsePolicy } from '../../dsl/parse';
+import { cpuSeconds } from '../hostile/cpu';
 import { lowerPolicy, nameText } from '../../compiler/lower';
 import type { CondIR, PolicyIR, TestIR } from '../../compiler/ir';
 import { holds, prepareTest } from '../../compiler/values';
@@ -291,18 +292,16 @@ describe('targets, modifiers, escalation text', () => {
   });
 });
 
-test('checking and lowering a 1,000-rule policy takes well under 100 ms', () => {
+// A guard against superlinear checking or lowering, in CPU time with a wide margin (about 30 ms is usual): speed itself is in `npm run bench`.
+test('checking and lowering a 1,000-rule policy takes no pathological time', () => {
   const rules = Array.from({ length: 1000 }, (_, i) => `when product = p${i} and employees >= ${i} route round_robin(team) or queue q${i} sla ${i + 1}m priority high tag t${i}`).join('\n');
   const src = `${HEADER}fields {\n  product: text\n  employees: number\n}\npool team = [a, b]\n${rules}\nelse queue rest`;
   const { ast, diagnostics } = parsePolicy(src);
   expect(diagnostics).toEqual([]);
-  let best = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
+  const { seconds, result: ir } = cpuSeconds(() => {
     const { checked } = checkPolicy(ast);
-    const ir = lowerPolicy(checked as NonNullable<typeof checked>);
-    best = Math.min(best, performance.now() - t);
-    expect(ir.rules).toHaveLength(1001);
-  }
-  expect(best).toBeLessThan(100);
+    return lowerPolicy(checked as NonNullable<typeof checked>);
+  });
+  expect(ir.rules).toHaveLength(1001);
+  expect(seconds).toBeLessThan(2);
 });

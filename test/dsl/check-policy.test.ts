@@ -1,5 +1,6 @@
 import { checkPolicy } from '../../dsl/checker';
 import { parsePolicy } from '../../dsl/parse';
+import { cpuSeconds } from '../hostile/cpu';
 import { HEADER, TYPED, check, codes, expectDiagnostic, LANGUAGE_POLICY } from './check-helpers';
 
 describe('policies that check clean', () => {
@@ -440,18 +441,14 @@ describe('policy-level checks', () => {
 });
 
 describe('performance', () => {
-  test('checking a 1,000-rule policy is linear (well under 100 ms)', () => {
+  // A guard against a superlinear checker, in CPU time with a wide margin (about 20 ms is usual): speed itself is in `npm run bench`.
+  test('checking a 1,000-rule policy takes no pathological time', () => {
     const rules = Array.from({ length: 1000 }, (_, i) => `when product = p${i} and employees >= ${i} route round_robin(team) or queue q${i} sla ${i + 1}m priority high tag t${i}`).join('\n');
     const src = `${HEADER}fields {\n  product: text\n  employees: number\n}\npool team = [a, b]\n${rules}\nelse queue rest`;
     const { ast, diagnostics } = parsePolicy(src);
     expect(diagnostics).toEqual([]);
-    let best = Infinity;
-    for (let i = 0; i < 3; i++) {
-      const t = performance.now();
-      const result = checkPolicy(ast);
-      best = Math.min(best, performance.now() - t);
-      expect(result.diagnostics).toEqual([]);
-    }
-    expect(best).toBeLessThan(100);
+    const { seconds, result } = cpuSeconds(() => checkPolicy(ast));
+    expect(result.diagnostics).toEqual([]);
+    expect(seconds).toBeLessThan(2);
   });
 });
