@@ -36,6 +36,18 @@ export const evaluatorOption: INodeProperties = {
   description: 'How the compiled policy runs; both give the same decisions',
 };
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Text as n8n's error panel should show it. The panel renders a description as sanitized HTML
+ * (its allowed tags include `code` with a `style`), where line breaks and runs of spaces
+ * collapse; in a code block that keeps white space, each diagnostic keeps its own lines and
+ * the caret stays under its spot.
+ */
+export function panelText(text: string): string {
+  return `<code style="white-space: pre-wrap">${text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c])}</code>`;
+}
+
 /** A policy that does not compile: the count and the first error in the message, every diagnostic (line, column, caret) in the description. */
 export function policyFailure(ctx: IExecuteFunctions, error: PolicyError, itemIndex: number): NodeOperationError {
   const errors = error.diagnostics.filter((d) => d.severity === 'error');
@@ -43,7 +55,7 @@ export function policyFailure(ctx: IExecuteFunctions, error: PolicyError, itemIn
   const where = first === undefined ? '' : `: line ${first.span.line}, column ${first.span.column}: ${first.message}`;
   return new NodeOperationError(ctx.getNode(), `The routing policy has ${errors.length} error${errors.length === 1 ? '' : 's'}${where}`, {
     itemIndex,
-    description: error.message,
+    description: panelText(error.message),
   });
 }
 
