@@ -35,7 +35,7 @@ export interface CompileOptions {
 
 export interface CompiledPolicy {
   readonly name: string;
-  /** `sha256:` of source, compiler version and options. */
+  /** `sha256:` of source, compiler version and column map: the same for both evaluators, which decide alike. */
   readonly hash: string;
   readonly source: string;
   readonly evaluator: EvaluatorKind;
@@ -75,9 +75,9 @@ function lower(source: string): { diagnostics: Diagnostic[]; ir: PolicyIR | null
 const cache = new Map<string, CompiledPolicy>();
 const CACHE_LIMIT = 64;
 
-export function policyHash(source: string, evaluator: EvaluatorKind, columns: CompileOptions['columns'] = {}): string {
+export function policyHash(source: string, columns: CompileOptions['columns'] = {}): string {
   const mapped = Object.keys(columns).sort().map((field) => [field, columns[field]]);
-  const hash = createHash('sha256').update(`${COMPILER_VERSION}\0${evaluator}\0${source}`);
+  const hash = createHash('sha256').update(`${COMPILER_VERSION}\0${source}`);
   if (mapped.length > 0) hash.update(`\0${JSON.stringify(mapped)}`);
   return `sha256:${hash.digest('hex')}`;
 }
@@ -99,8 +99,10 @@ function withColumns(ir: PolicyIR, columns: NonNullable<CompileOptions['columns'
 /** Compiles a policy, or throws a PolicyError that carries every diagnostic. */
 export function compilePolicy(source: string, options: CompileOptions = {}): CompiledPolicy {
   const evaluator = options.evaluator ?? 'codegen';
-  const hash = policyHash(source, evaluator, options.columns);
-  const hit = cache.get(hash);
+  const hash = policyHash(source, options.columns);
+  // The cache keeps one compiled policy per evaluator.
+  const key = `${evaluator}:${hash}`;
+  const hit = cache.get(key);
   if (hit) return hit;
 
   const { diagnostics, ir: lowered } = lower(source);
@@ -110,6 +112,6 @@ export function compilePolicy(source: string, options: CompileOptions = {}): Com
   const { decide, decideStep } = createDecider(ir, evaluate, { name: ir.name, hash });
   const compiled: CompiledPolicy = { name: ir.name, hash, source, evaluator, ir, warnings: diagnostics, decide, decideStep };
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(hash, compiled);
+  cache.set(key, compiled);
   return compiled;
 }

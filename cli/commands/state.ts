@@ -30,6 +30,8 @@ POLICY is the policy's name (policy "acme-inbound") or a .route file, whose name
 Options:
   --state STORE   sqlite:FILE or redis://[USER:PASSWORD@]HOST[:PORT][/DB][?prefix=P&tls=1]
                   (rediss:// for TLS): the store to read or change. Required.
+  --state-password-env VAR
+                  Read the Redis password from the environment variable VAR, not the URL.
   --now ISO       The clock: show counts the periods current then, away starts then. Default:
                   now.
   --json          show: print the report as JSON.
@@ -53,7 +55,7 @@ export async function stateCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals, help } = parseCommandArgs(
     `state ${action}`,
     rest,
-    { state: { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' }, pool: { type: 'string' }, until: { type: 'string' } },
+    { state: { type: 'string' }, 'state-password-env': { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' }, pool: { type: 'string' }, until: { type: 'string' } },
     [action === 'show' || action === 'reset' ? 'POLICY' : 'MEMBER'],
   );
   if (help) {
@@ -66,7 +68,7 @@ export async function stateCommand(argv: string[], io: CliIO): Promise<number> {
     if ((values as Record<string, unknown>)[name] !== undefined && !allowed[action as Action].includes(name)) throw usageError(command, `--${name} does not apply to ${action}`);
   }
   if (values.state === undefined) throw usageError(command, '--state is required (sqlite:FILE or redis://...)');
-  const spec = parseStateOption(command, values.state);
+  const spec = parseStateOption(command, values.state, values['state-password-env'], io);
   if (spec.kind === 'memory') throw usageError(command, '--state memory holds nothing between runs: use sqlite:FILE or redis://...');
   const now = parseNow(command, values.now) ?? new Date();
   const until = parseNow(command, values.until, '--until');
