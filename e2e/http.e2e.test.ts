@@ -1,12 +1,15 @@
 // The example workflows over HTTP in a started n8n 2.41.1 with leadroute installed as a
-// community package: a lead POSTed to a published workflow's webhook comes back routed; the
-// execution then waits on SLA Wait, and either the rep's resume URL ends the wait on Worked, or
-// the deadline passes, the lead leaves on Breached and Escalate hands it to the next candidate.
+// community package: a lead POSTed to a published workflow's webhook comes back with the public
+// view of its decision only (no link, no signature); the execution then waits on SLA Wait, and
+// either the assignee's link ends the wait on Worked, or the deadline passes, the lead leaves on
+// Breached and Escalate hands it to the next candidate with a link of their own; the first
+// assignee's link then only answers that the lead moved on. The links are read from the
+// execution, as a notification node would read them.
 // n8n's leader looks for due waiting executions once a minute, so a breach of a 5 s SLA comes out
 // up to about 65 s after its deadline: the breach test allows 3 minutes.
 
 import { resolve } from 'node:path';
-import { createPublicApi, waitForExecution, type Execution, type PublicApi } from './api.ts';
+import { createPublicApi, listExecutions, waitForExecution, type Execution, type PublicApi } from './api.ts';
 import { outputItems, startN8n, waitUntilReady, webhookRegistered, type N8nServer } from './n8n.ts';
 import { prepareN8n, readExampleWorkflow, type PreparedN8n } from './prepare.ts';
 import { exampleVariant, webhookPath } from './workflows.ts';
@@ -23,6 +26,9 @@ fallback queue exceptions`;
 
 const SLA_WORKFLOW = 'lrE2eSla';
 const SLA_PATH = 'leadroute-e2e-sla';
+// The first wait is the decision's SLA; after a reassignment 10 minutes, so that the test has
+// time to call both links before n8n's next poll could breach the second assignee too.
+const SLA_WAIT = { deadline: 'duration', duration: '={{ $json.routing.attempt === 0 ? $json.routing.sla.duration : "10m" }}' };
 
 interface RoutingEvent {
   event: string;
@@ -47,6 +53,14 @@ interface RoutedLead {
   routing: Routing;
 }
 
+/** What a caller is answered with: the decision's public view. */
+interface PublicDecision {
+  status: string;
+  assignee: string | null;
+  queue: string | null;
+  due: string | null;
+}
+
 let n8n: PreparedN8n;
 let server: N8nServer;
 let api: PublicApi;
@@ -56,7 +70,7 @@ const INBOUND_PATH = webhookPath(inbound);
 const AGENCY_PATH = webhookPath(agency);
 
 beforeAll(async () => {
-  const slaVariant = exampleVariant(inbound, { id: SLA_WORKFLOW, name: 'e2e: inbound demo with a 5 s SLA', path: SLA_PATH, policy: SLA_POLICY });
+  const slaVariant = exampleVariant(inbound, { id: SLA_WORKFLOW, name: 'e2e: inbound demo with a 5 s SLA', path: SLA_PATH, policy: SLA_POLICY, slaWait: SLA_WAIT });
   n8n = await prepareN8n({ repoRoot, tag: 'http', workflows: [slaVariant], publish: [inbound.id, agency.id, SLA_WORKFLOW] });
   server = startN8n(n8n.home);
   const paths = [INBOUND_PATH, AGENCY_PATH, SLA_PATH];
@@ -69,26 +83,47 @@ afterAll(async () => {
   n8n?.cleanup();
 });
 
-async function postLead(path: string | null, lead: object): Promise<RoutedLead> {
+/** POSTs a lead; the answer must be the public view, without any link or signature. */
+async function postLead(path: string | null, lead: object): Promise<PublicDecision> {
   if (path === null) throw new Error('the workflow has no webhook');
   const response = await fetch(`${n8n.home.baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(lead) });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`POST /webhook/${path}: HTTP ${response.status}: ${text}`);
-  return JSON.parse(text) as RoutedLead;
+  expect(text).not.toMatch(/webhook-waiting|signature|resume_url|link_secret|[?&]key=/);
+  const answer = JSON.parse(text) as PublicDecision;
+  expect(Object.keys(answer).sort()).toEqual(['assignee', 'due', 'queue', 'status']);
+  return answer;
 }
 
-/** The execution behind a resume URL (`/webhook-waiting/<execution id>?signature=...`). */
-function executionIdOf(resumeUrl: string): string {
-  const id = new URL(resumeUrl).pathname.split('/').pop();
-  if (id === undefined || !/^\d+$/.test(id)) throw new Error(`not a resume URL: ${resumeUrl}`);
-  return id;
+/** The execution that routed the lead with this email (newest first), once Route has run in it. */
+async function executionOf(workflowId: string, email: string): Promise<{ id: string; routed: RoutedLead }> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    for (const execution of await listExecutions(api, workflowId)) {
+      const ran = execution.data?.resultData.runData.Route !== undefined;
+      const routed = (ran && execution.data !== undefined ? outputItems({ data: execution.data }, 'Route').flat() : []) as unknown as RoutedLead[];
+      const mine = routed.find((item) => item.email === email);
+      if (mine !== undefined) return { id: execution.id, routed: mine };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`no execution of ${workflowId} routed ${email} within 30 s`);
 }
 
-async function resume(resumeUrl: string, body: object): Promise<void> {
-  const response = await fetch(resumeUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function call(link: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(link, init);
   const text = await response.text();
-  if (!response.ok) throw new Error(`POST ${resumeUrl}: HTTP ${response.status}: ${text}`);
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // A plain-text answer (n8n's own "The lead is marked as worked.").
+  }
+  return { status: response.status, body };
 }
+
+const postTo = (link: string, body: object): Promise<{ status: number; body: unknown }> =>
+  call(link, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 function routedItems(execution: Execution, node: string, output: number, runIndex = 0): RoutedLead[] {
   if (execution.data === undefined) throw new Error(`execution ${execution.id} came without data`);
@@ -105,34 +140,34 @@ test('n8n loads the pack without an error or a warning about it', () => {
   expect(aboutPack).toEqual([]);
 });
 
-test('a lead POSTed to the inbound example comes back routed, with its resume URL, and the execution waits', async () => {
+test('a lead POSTed to the inbound example is answered with the public view; the execution carries the link and waits', async () => {
   const demo = await postLead(INBOUND_PATH, { email: 'ada@bigcorp.example', type: 'demo', employees: 5000 });
-  expect(demo.email).toBe('ada@bigcorp.example');
-  expect(demo.routing).toMatchObject({ status: 'assigned', assignee: 'alice', pool: 'enterprise', priority: 'high', sla: { duration: '15m' } });
-  expect(demo.routing.candidates).toEqual(['bob', 'carol']);
-  expect(demo.routing.history.map((event) => event.event)).toEqual(['assigned']);
-  expect(demo.routing.resume_url).toMatch(new RegExp(`^${n8n.home.baseUrl}/webhook-waiting/\\d+`));
-  await waitForExecution(api, executionIdOf(demo.routing.resume_url ?? ''), (execution) => execution.status === 'waiting', 30_000);
-
-  const support = await postLead(INBOUND_PATH, { email: 'bo@smallco.example', type: 'support', employees: 12 });
-  expect(support.routing).toMatchObject({ status: 'queued', queue: 'support', assignee: null });
-});
-
-test('the agency template routes by the policy in its Client policy node', async () => {
-  const first = await postLead(AGENCY_PATH, { email: 'cy@client.example', type: 'demo' });
-  const second = await postLead(AGENCY_PATH, { email: 'di@client.example', type: 'demo' });
-  expect([first.routing.assignee, second.routing.assignee]).toEqual(['rep_one', 'rep_two']);
-  expect(first.routing).toMatchObject({ status: 'assigned', priority: 'high', sla: { duration: '10m' } });
-});
-
-test('calling the resume URL of a waiting execution ends the wait on Worked, with the call recorded', async () => {
-  const routed = await postLead(SLA_PATH, { email: 'worked@example.com', type: 'contact' });
-  expect(routed.routing).toMatchObject({ status: 'assigned', assignee: 'alice', sla: { duration: '10m' } });
-  const resumeUrl = routed.routing.resume_url ?? '';
-  const id = executionIdOf(resumeUrl);
+  expect(demo).toMatchObject({ status: 'assigned', assignee: 'alice', queue: null });
+  const { id, routed } = await executionOf(inbound.id, 'ada@bigcorp.example');
+  expect(routed.routing).toMatchObject({ status: 'assigned', assignee: 'alice', pool: 'enterprise', priority: 'high', sla: { duration: '15m', due: demo.due } });
+  expect(routed.routing.candidates).toEqual(['bob', 'carol']);
+  expect(routed.routing.history.map((event) => event.event)).toEqual(['assigned']);
+  expect(routed.routing.resume_url).toMatch(new RegExp(`^${n8n.home.baseUrl}/webhook-waiting/${id}\\?signature=.+&attempt=0&key=`));
   await waitForExecution(api, id, (execution) => execution.status === 'waiting', 30_000);
 
-  await resume(resumeUrl, { contacted_by: 'alice' });
+  const support = await postLead(INBOUND_PATH, { email: 'bo@smallco.example', type: 'support', employees: 12 });
+  expect(support).toMatchObject({ status: 'queued', queue: 'support', assignee: null });
+});
+
+test('the agency template routes by the policy in its Client policy node, answering with the public view', async () => {
+  const first = await postLead(AGENCY_PATH, { email: 'cy@client.example', type: 'demo' });
+  const second = await postLead(AGENCY_PATH, { email: 'di@client.example', type: 'demo' });
+  expect([first.assignee, second.assignee]).toEqual(['rep_one', 'rep_two']);
+  expect(first.status).toBe('assigned');
+});
+
+test("the assignee's link ends the wait on Worked, with the call recorded", async () => {
+  const answer = await postLead(SLA_PATH, { email: 'worked@example.com', type: 'contact' });
+  expect(answer).toMatchObject({ status: 'assigned', assignee: 'alice' });
+  const { id, routed } = await executionOf(SLA_WORKFLOW, 'worked@example.com');
+  await waitForExecution(api, id, (execution) => execution.status === 'waiting', 30_000);
+
+  expect(await postTo(routed.routing.resume_url ?? '', { contacted_by: 'alice' })).toMatchObject({ status: 200 });
   const done = await waitForExecution(api, id, (execution) => execution.status === 'success', 30_000);
   const [worked] = routedItems(done, 'Worked', 0);
   expect(worked.email).toBe('worked@example.com');
@@ -142,39 +177,38 @@ test('calling the resume URL of a waiting execution ends the wait on Worked, wit
   expect(done.data?.resultData.runData.Escalate).toBeUndefined();
 });
 
-test('left alone, the lead leaves on Breached after its deadline, Escalate hands it to the next candidate, and the loop waits again', async () => {
-  const routed = await postLead(SLA_PATH, { email: 'late@example.com', type: 'demo' });
+test("a breach hands the lead to B with B's own link; A's link then answers 'moved on' and B's SLA keeps running until B's link ends it", async () => {
+  await postLead(SLA_PATH, { email: 'late@example.com', type: 'demo' });
+  const { id, routed } = await executionOf(SLA_WORKFLOW, 'late@example.com');
   const first = routed.routing;
   expect(first).toMatchObject({ status: 'assigned', assignee: 'bob', sla: { duration: '5s' } });
-  expect(first.candidates.length).toBeGreaterThan(0);
-  const resumeUrl = first.resume_url ?? '';
-  const id = executionIdOf(resumeUrl);
+  const a = first.assignee as string;
+  const b = first.candidates[0];
 
   const escalated = await waitForExecution(api, id, ranNode('Escalate'), 180_000);
-  const breachSeen = Date.now();
-  console.log(`e2e: the 5 s SLA was due at ${first.sla?.due}; the breach was seen ${((breachSeen - Date.parse(first.sla?.due ?? '')) / 1000).toFixed(1)} s after it`);
-
+  console.log(`e2e: the 5 s SLA was due at ${first.sla?.due}; the breach was seen ${((Date.now() - Date.parse(first.sla?.due ?? '')) / 1000).toFixed(1)} s after it`);
   // What leaves on Breached is the item as it came in (n8n resumes a deadline with the node's input).
-  const [breached] = routedItems(escalated, 'SLA Wait', 0);
-  expect(breached.email).toBe('late@example.com');
-  expect(breached.routing.assignee).toBe('bob');
-  expect(routedItems(escalated, 'SLA Wait', 1)).toEqual([]);
-
+  expect(routedItems(escalated, 'SLA Wait', 0).map((item) => item.routing.assignee)).toEqual([a]);
   const [reassigned] = routedItems(escalated, 'Escalate', 0);
-  expect(routedItems(escalated, 'Escalate', 1)).toEqual([]);
-  expect(reassigned.routing).toMatchObject({ status: 'assigned', assignee: first.candidates[0], previous_assignee: 'bob', attempt: 1 });
+  expect(reassigned.routing).toMatchObject({ status: 'assigned', assignee: b, previous_assignee: a, attempt: 1 });
   expect(reassigned.routing.history.map((event) => event.event)).toEqual(['assigned', 'breached', 'reassigned']);
-  expect(reassigned.routing.history[1]).toMatchObject({ assignee: 'bob', due: first.sla?.due });
-  expect(reassigned.routing.history[2]).toMatchObject({ from: 'bob', to: first.candidates[0], step: 'next', attempt: 1 });
-
-  // Around the loop: the reassigned lead waits on SLA Wait again, and the same resume URL ends that wait.
+  expect(reassigned.routing.history[2]).toMatchObject({ from: a, to: b, step: 'next', attempt: 1 });
+  const bLink = reassigned.routing.resume_url ?? '';
+  expect(bLink).not.toBe(first.resume_url);
   await waitForExecution(api, id, (execution) => execution.status === 'waiting' && ranNode('SLA Wait', 2)(execution), 30_000);
-  await resume(resumeUrl, { contacted_by: first.candidates[0] });
+
+  // A's link, clicked late (a GET with an outcome): answered, not resumed.
+  const late = await call(`${first.resume_url}&outcome=voicemail`);
+  expect(late).toEqual({ status: 200, body: { status: 'moved_on', message: `This lead has moved on to ${b}; your link no longer stops its SLA.`, assignee: b, queue: null } });
+  expect((await waitForExecution(api, id, () => true, 5_000)).status).toBe('waiting');
+
+  expect(await postTo(bLink, { contacted_by: b })).toMatchObject({ status: 200 });
   const done = await waitForExecution(api, id, (execution) => execution.status === 'success', 30_000);
   // The second run of SLA Wait (after the loop) is the one that sent the lead to Worked.
   expect(routedItems(done, 'SLA Wait', 1, 1).map((item) => item.email)).toEqual(['late@example.com']);
   const [worked] = routedItems(done, 'Worked', 0);
-  expect(worked.routing).toMatchObject({ assignee: first.candidates[0], previous_assignee: 'bob', attempt: 1 });
-  expect(worked.routing.history.map((event) => event.event)).toEqual(['assigned', 'breached', 'reassigned', 'worked']);
-  expect(worked.routing.history[3]).toMatchObject({ assignee: first.candidates[0], data: { contacted_by: first.candidates[0] } });
+  expect(worked.routing).toMatchObject({ assignee: b, previous_assignee: a, attempt: 1 });
+  expect(worked.routing.history.map((event) => event.event)).toEqual(['assigned', 'breached', 'reassigned', 'late_touch', 'worked']);
+  expect(worked.routing.history[3]).toMatchObject({ assignee: a, attempt: 0, current_assignee: b, data: { outcome: 'voicemail' } });
+  expect(worked.routing.history[4]).toMatchObject({ assignee: b, attempt: 1, data: { contacted_by: b } });
 });

@@ -130,6 +130,8 @@ export interface VariantChanges {
   path: string;
   /** The policy text of the Route node (the example's Escalate reads the Route node's policy). */
   policy: string;
+  /** Parameters of the SLA Wait node that replace the example's. */
+  slaWait?: Record<string, unknown>;
 }
 
 /** An example workflow as it ships, under another id, name and webhook path, with another policy (a short SLA). */
@@ -141,6 +143,7 @@ export function exampleVariant(example: WorkflowJson, changes: VariantChanges): 
   };
   const webhook = only('Webhook', (node) => node.type === 'n8n-nodes-base.webhook');
   const route = only('Route', (node) => node.type.endsWith('.route'));
+  const slaWait = only('SLA Wait', (node) => node.type.endsWith('.slaWait'));
   return {
     ...example,
     id: changes.id,
@@ -149,6 +152,7 @@ export function exampleVariant(example: WorkflowJson, changes: VariantChanges): 
     nodes: example.nodes.map((node) => {
       if (node === webhook) return { ...node, webhookId: randomUUID(), parameters: { ...node.parameters, path: changes.path } };
       if (node === route) return { ...node, parameters: { ...node.parameters, policy: changes.policy } };
+      if (node === slaWait && changes.slaWait !== undefined) return { ...node, parameters: { ...node.parameters, ...changes.slaWait } };
       return node;
     }),
   };
