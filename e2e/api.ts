@@ -8,11 +8,14 @@ import type { ExecutionRun } from './n8n.ts';
 
 const OWNER = { email: 'owner@leadroute.test', firstName: 'Lead', lastName: 'Route', password: 'E2e-leadroute-1' };
 
-const BROWSER_ID = 'leadroute-e2e';
+/** The `browser-id` the login token is bound to (the editor keeps it in localStorage as `n8n-browserId`). */
+export const BROWSER_ID = 'leadroute-e2e';
 
 export interface PublicApi {
   baseUrl: string;
   apiKey: string;
+  /** The owner's login cookies (`name=value; ...`), valid with BROWSER_ID: for the editor tests. */
+  cookie: string;
 }
 
 async function expectOk(response: Response, what: string): Promise<unknown> {
@@ -21,14 +24,30 @@ async function expectOk(response: Response, what: string): Promise<unknown> {
   return text === '' ? null : (JSON.parse(text) as unknown);
 }
 
+/**
+ * Sets up the owner of a fresh n8n; the answer carries the login cookie. n8n registers its REST
+ * routes after the production webhooks answer, so a 404 is retried for up to a minute.
+ */
+export async function setUpOwner(baseUrl: string): Promise<Response> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const setup = await fetch(`${baseUrl}/rest/owner/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
+      body: JSON.stringify(OWNER),
+    });
+    if (setup.status !== 404 || Date.now() > deadline) {
+      if (!setup.ok) await expectOk(setup, 'owner setup');
+      return setup;
+    }
+    await setup.text();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /** Sets up the owner of a fresh n8n and creates an API key with every scope the owner may grant. */
 export async function createPublicApi(baseUrl: string): Promise<PublicApi> {
-  const setup = await fetch(`${baseUrl}/rest/owner/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
-    body: JSON.stringify(OWNER),
-  });
-  await expectOk(setup, 'owner setup');
+  const setup = await setUpOwner(baseUrl);
   const cookie = setup.headers
     .getSetCookie()
     .map((line) => line.split(';')[0])
@@ -39,7 +58,7 @@ export async function createPublicApi(baseUrl: string): Promise<PublicApi> {
     await fetch(`${baseUrl}/rest/api-keys`, { method: 'POST', headers, body: JSON.stringify({ label: 'leadroute e2e', scopes: scopes.data, expiresAt: null }) }),
     'API key',
   )) as { data: { rawApiKey: string } };
-  return { baseUrl, apiKey: created.data.rawApiKey };
+  return { baseUrl, apiKey: created.data.rawApiKey, cookie };
 }
 
 /** One execution as the public API returns it (`includeData=true`). */
