@@ -5,7 +5,7 @@
 // Only damage that makes the rest of the input unreadable (a CSV quote never closed, a JSON
 // array that does not parse, an unusable CSV header) stops the run.
 
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { text as streamText } from 'node:stream/consumers';
 import { parse as parseCsv, type CsvError, type Info } from 'csv-parse';
@@ -323,11 +323,64 @@ function setOwn(target: Lead, key: string, value: unknown): void {
   else target[key] = value;
 }
 
-/** CSV with a header row; quoted cells may hold commas, quotes and new lines. */
-export async function* readCsv(input: Readable, source: string): AsyncGenerator<LeadRecord[]> {
+/** Stands in the first cell of a record that boundedCsvRecords cut out. */
+const OVERSIZE_MARK = '\u0000leadroute:oversize\u0000';
+
+/**
+ * CSV text with every record longer than `maxChars` replaced by a one-cell record holding
+ * OVERSIZE_MARK (and as many new lines, so that line numbers stay true): one huge cell becomes
+ * one unreadable lead, as an overlong JSON line does, instead of a parser error that stops the
+ * run. A record in progress is held until it ends or passes the bound; quotes are followed to
+ * tell a record's end from a new line inside a quoted cell.
+ */
+export async function* boundedCsvRecords(chunks: AsyncIterable<string>, maxChars: number): AsyncGenerator<string> {
+  let record = '';
+  let quoted = false;
+  /** New lines of the record being dropped, or -1 when none is. */
+  let dropped = -1;
+  const mark = (lines: number) => `"${OVERSIZE_MARK}${'\n'.repeat(lines)}"\n`;
+  const newlines = (text: string) => text.split('\n').length - 1;
+  for await (const chunk of chunks) {
+    let out = '';
+    let start = 0;
+    for (let at = 0; ; ) {
+      const quote = chunk.indexOf('"', at);
+      const newline = chunk.indexOf('\n', at);
+      if (newline === -1 && quote === -1) break;
+      if (quote !== -1 && (newline === -1 || quote < newline)) {
+        quoted = !quoted;
+        at = quote + 1;
+      } else if (quoted) {
+        if (dropped >= 0) dropped++;
+        at = newline + 1;
+      } else {
+        const whole = dropped >= 0 ? '' : record + chunk.slice(start, newline + 1);
+        out += dropped >= 0 ? mark(dropped) : whole.length - 1 > maxChars ? mark(newlines(whole) - 1) : whole;
+        record = '';
+        dropped = -1;
+        start = at = newline + 1;
+      }
+    }
+    if (dropped < 0) {
+      record += chunk.slice(start);
+      if (record.length > maxChars) {
+        dropped = newlines(record);
+        record = '';
+      }
+    }
+    if (out !== '') yield out;
+  }
+  if (dropped >= 0) yield mark(dropped);
+  else if (record !== '') yield record;
+}
+
+/** CSV with a header row; quoted cells may hold commas, quotes and new lines. A record past `maxRecordChars` is one unreadable lead. */
+export async function* readCsv(input: Readable, source: string, maxRecordChars = MAX_LINE_CHARS): AsyncGenerator<LeadRecord[]> {
   const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
   input.on('error', (err) => parser.destroy(err));
-  input.pipe(parser);
+  const text = Readable.from(boundedCsvRecords(textChunks(input), maxRecordChars));
+  text.on('error', (err) => parser.destroy(err));
+  text.pipe(parser);
 
   let columns: CsvColumn[] | null = null;
   // Where the previous record ended, and the empty lines skipped so far: a record starts on the line after.
@@ -345,9 +398,11 @@ export async function* readCsv(input: Readable, source: string): AsyncGenerator<
       }
       const where = `line ${startLine}`;
       batch.push(
-        record.length > columns.length
-          ? { lead: null, where, problem: `CSV row on ${where} has ${record.length} cells, the header has ${columns.length}` }
-          : { lead: csvRowToLead(columns, record), where, problem: null },
+        record[0]?.startsWith(OVERSIZE_MARK)
+          ? { lead: null, where, problem: `CSV row on ${where} is longer than ${maxRecordChars} characters` }
+          : record.length > columns.length
+            ? { lead: null, where, problem: `CSV row on ${where} has ${record.length} cells, the header has ${columns.length}` }
+            : { lead: csvRowToLead(columns, record), where, problem: null },
       );
       // Yield when the parser has nothing more buffered: big batches under load, no wait on a slow pipe.
       if (parser.readableLength === 0 || batch.length >= ARRAY_BATCH) {
@@ -360,7 +415,7 @@ export async function* readCsv(input: Readable, source: string): AsyncGenerator<
     const lines = (err as Partial<CsvError>).lines;
     throw new CliError(`${source}${typeof lines === 'number' ? `:${lines}` : ''}: cannot read CSV: ${errorMessage(err)}`, EXIT_FAILED);
   } finally {
-    input.unpipe(parser);
+    text.unpipe(parser);
   }
   if (batch.length > 0) yield batch;
 }

@@ -33,8 +33,8 @@ LEADS is read by its extension:
   -                 standard input, JSON Lines unless --format says otherwise
 
 A lead that cannot be read (invalid JSON, not an object, a CSV row with more cells than the
-header, a line over 16 MiB, a lead nested deeper than 64 levels or holding more than 100,000
-values) is reported on stderr and still gets an output line: an exception decision whose
+header, a line or CSV record over 16 MiB, a lead nested deeper than 64 levels or holding more
+than 100,000 values) is reported on stderr and still gets an output line: an exception decision whose
 reason names its line. The run goes on. Numbers that a double cannot hold exactly
 (12345678901234567890, 1e400) are written out as they were read.
 
