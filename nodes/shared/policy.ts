@@ -36,16 +36,23 @@ export const evaluatorOption: INodeProperties = {
   description: 'How the compiled policy runs; both give the same decisions',
 };
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+// Backticks too: the panel turns `text` into a code element, which would drop them from a source line.
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
 /**
  * Text as n8n's error panel should show it. The panel renders a description as sanitized HTML
- * (its allowed tags include `code` with a `style`), where line breaks and runs of spaces
- * collapse; in a code block that keeps white space, each diagnostic keeps its own lines and
- * the caret stays under its spot.
+ * (tags such as `code` and `br`, no styles), where line breaks and runs of spaces collapse. So
+ * each line ends in a break and the spaces that align a caret (at the start of a line, or
+ * several together) are non-breaking, all inside a code element for its fixed-width font: each
+ * diagnostic keeps its own lines and the caret stays under its spot.
  */
 export function panelText(text: string): string {
-  return `<code style="white-space: pre-wrap">${text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c])}</code>`;
+  const lines = text.split('\n').map((line) =>
+    line
+      .replace(/[&<>"'`]/g, (c) => HTML_ESCAPES[c])
+      .replace(/^ +| {2,}/g, (spaces) => '&nbsp;'.repeat(spaces.length)),
+  );
+  return `<code>${lines.join('<br>')}</code>`;
 }
 
 /** A policy that does not compile: the count and the first error in the message, every diagnostic (line, column, caret) in the description. */
