@@ -194,12 +194,3 @@ describe('compile errors', () => {
     expect((error as PolicyError).message).toMatch(/\n\s+\^+/);
   });
 });
-
-describe('README', () => {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const blocks = [...readme.matchAll(/```route\n([\s\S]*?)```/g)].map((m) => m[1]);
-  test('has policies', () => expect(blocks.length).toBeGreaterThanOrEqual(3));
-  test.each(blocks.map((b, i) => [i, b]))('policy %i compiles without errors', (_i, block) => {
-    expect(() => compilePolicy(block as string)).not.toThrow();
-  });
-});
