@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { readLeads, type Lead } from '../cli/leads';
 import { compilePolicy } from '../compiler/compile';
 import { routeMany } from '../routing/route';
@@ -57,6 +57,13 @@ test('the headline policy leaves few exceptions and uses every pool it declares'
   expect(exceptions).toBeLessThan(600 * 0.05);
   const declared = [...headline.matchAll(/^pool\s+(\S+)/gm)].map((m) => m[1]);
   for (const pool of declared) expect({ pool, used: (pools[pool] ?? 0) > 0 }).toEqual({ pool, used: true });
+});
+
+test('links only files inside the repository', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const links = [...readme.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]).filter((target) => !/^[a-z]+:/.test(target));
+  expect(links.length).toBeGreaterThan(0);
+  for (const target of links) expect({ target, inside: !relative(root, join(root, target)).startsWith('..') && existsSync(join(root, target)) }).toEqual({ target, inside: true });
 });
 
 // The README's command-line block, line by line as written, in a folder laid out like a fresh
