@@ -10,9 +10,10 @@
 
 import { resolve } from 'node:path';
 import { createPublicApi, listExecutions, waitForExecution, type Execution, type PublicApi } from './api.ts';
+import { nodeErrorDescription, openEditor, searchNodes, type Editor } from './editor.ts';
 import { outputItems, startN8n, waitUntilReady, webhookRegistered, type N8nServer } from './n8n.ts';
-import { prepareN8n, readExampleWorkflow, type PreparedN8n } from './prepare.ts';
-import { exampleVariant, webhookPath } from './workflows.ts';
+import { prepareN8n, readExampleWorkflow, readPackedRecord, type PreparedN8n } from './prepare.ts';
+import { exampleVariant, executeRouteWorkflow, webhookPath } from './workflows.ts';
 
 const repoRoot = resolve(__dirname, '..');
 
@@ -25,6 +26,13 @@ else round_robin(sales) sla 5s
 fallback queue exceptions`;
 
 const SLA_WORKFLOW = 'lrE2eSla';
+/** A workflow whose Route policy has two errors, on lines 3 and 4, for the editor's error panel. */
+const BROKEN_WORKFLOW = 'lrE2eBroken';
+const BROKEN_POLICY = `policy "broken"
+pool sales = [alice, bob]
+when type = demo route round_robin(sale) sla 5m
+when type = trial route round_robbin(sales)
+fallback queue exceptions`;
 const SLA_PATH = 'leadroute-e2e-sla';
 // The first wait is the decision's SLA; after a reassignment 10 minutes, so that the test has
 // time to call both links before n8n's next poll could breach the second assignee too.
@@ -70,8 +78,9 @@ const INBOUND_PATH = webhookPath(inbound);
 const AGENCY_PATH = webhookPath(agency);
 
 beforeAll(async () => {
+  const broken = executeRouteWorkflow(BROKEN_WORKFLOW, { packageName: readPackedRecord(repoRoot).name, policy: BROKEN_POLICY }, [{ type: 'demo' }]);
   const slaVariant = exampleVariant(inbound, { id: SLA_WORKFLOW, name: 'e2e: inbound demo with a 5 s SLA', path: SLA_PATH, policy: SLA_POLICY, slaWait: SLA_WAIT });
-  n8n = await prepareN8n({ repoRoot, tag: 'http', workflows: [slaVariant], publish: [inbound.id, agency.id, SLA_WORKFLOW] });
+  n8n = await prepareN8n({ repoRoot, tag: 'http', workflows: [slaVariant, broken], publish: [inbound.id, agency.id, SLA_WORKFLOW] });
   server = startN8n(n8n.home);
   const paths = [INBOUND_PATH, AGENCY_PATH, SLA_PATH];
   await waitUntilReady(server, async () => (await Promise.all(paths.map((path) => path !== null && webhookRegistered(n8n.home.baseUrl, path)))).every(Boolean));
@@ -211,4 +220,54 @@ test("a breach hands the lead to B with B's own link; A's link then answers 'mov
   expect(worked.routing.history.map((event) => event.event)).toEqual(['assigned', 'breached', 'reassigned', 'late_touch', 'worked']);
   expect(worked.routing.history[3]).toMatchObject({ assignee: a, attempt: 0, current_assignee: b, data: { outcome: 'voicemail' } });
   expect(worked.routing.history[4]).toMatchObject({ assignee: b, attempt: 1, data: { contacted_by: b } });
+});
+
+describe('in the editor (headless Chromium)', () => {
+  const shots = resolve(repoRoot, '.e2e', 'screenshots');
+  let editor: Editor;
+
+  beforeAll(async () => {
+    editor = await openEditor(api, shots);
+    console.log(`e2e: editor screenshots in ${shots}`);
+  });
+
+  afterAll(async () => {
+    await editor?.close();
+  });
+
+  // What a builder types, and the leadroute nodes that must be among the first five results.
+  const SEARCHES: Array<[string, string[]]> = [
+    ['lead', ['Lead Router', 'Lead Normalize', 'Lead Escalate', 'Lead SLA Wait']],
+    ['round robin', ['Lead Router']],
+    ['assign', ['Lead Router', 'Lead Escalate']],
+    ['territory', ['Lead Router']],
+    ['SLA', ['Lead SLA Wait', 'Lead Escalate']],
+    ['escalate', ['Lead Escalate']],
+    ['lead distribution', ['Lead Router', 'Lead Escalate']],
+  ];
+
+  test.each(SEARCHES)('searching the node picker for "%s" lists %j among the first five', async (words, expected) => {
+    const names = await searchNodes(editor, n8n.home.baseUrl, BROKEN_WORKFLOW, words);
+    await editor.screenshot(`search-${words.replace(/\W+/g, '-')}`);
+    const firstFive = names.slice(0, 5);
+    for (const name of expected) expect({ words, firstFive, has: firstFive.includes(name) }).toEqual({ words, firstFive, has: true });
+  });
+
+  test("a broken policy shows each diagnostic on its own lines in the node's error panel, the caret under its spot", async () => {
+    const text = await nodeErrorDescription(editor, n8n.home.baseUrl, BROKEN_WORKFLOW, 'Route');
+    await editor.screenshot('route-policy-errors');
+    const lines = text.split('\n');
+    for (const [line, spot] of [
+      [3, 'sale'],
+      [4, 'round_robbin'],
+    ] as const) {
+      const header = lines.findIndex((l) => l.startsWith(`policy:${line}:`));
+      expect(header).toBeGreaterThanOrEqual(0);
+      const source = lines[header + 1];
+      const caret = lines[header + 2];
+      expect(source).toMatch(new RegExp(`^${line} \\| `));
+      // The caret line's first ^ stands under the first character of the spot.
+      expect(caret.indexOf('^')).toBe(source.indexOf(spot));
+    }
+  });
 });

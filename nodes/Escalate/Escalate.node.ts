@@ -14,13 +14,13 @@ const EXHAUSTED = 1;
 
 export class Escalate implements INodeType {
   description: INodeTypeDescription = {
-    displayName: 'Escalate',
+    displayName: 'Lead Escalate',
     name: 'escalate',
     icon: { light: 'file:escalate.svg', dark: 'file:escalate.dark.svg' },
     group: ['transform'],
     version: 1,
     subtitle: 'next step of the escalation',
-    description: 'Hand a lead whose SLA passed to the next candidate, another target or the fallback queue',
+    description: 'Reassign a lead whose SLA passed to the next candidate, another target or the fallback queue',
     defaults: { name: 'Escalate' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],

@@ -22,7 +22,7 @@ const ACCOUNTS_INPUT = 1;
 
 export class NormalizeLead implements INodeType {
   description: INodeTypeDescription = {
-    displayName: 'Normalize Lead',
+    displayName: 'Lead Normalize',
     name: 'normalizeLead',
     icon: { light: 'file:normalizeLead.svg', dark: 'file:normalizeLead.dark.svg' },
     group: ['transform'],

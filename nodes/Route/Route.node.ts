@@ -48,13 +48,13 @@ function resumeUrl(ctx: IExecuteFunctions): string | null {
 
 export class Route implements INodeType {
   description: INodeTypeDescription = {
-    displayName: 'Route',
+    displayName: 'Lead Router',
     name: 'route',
     icon: { light: 'file:route.svg', dark: 'file:route.dark.svg' },
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["stateStore"] === "memory" ? "in-memory state" : $parameter["stateStore"] === "redis" ? "Redis state" : "SQLite state" }}',
-    description: 'Route leads with a leadroute policy: assign a rep or a queue, with SLA and escalation',
+    description: 'Assign each lead to a rep or a queue by a routing policy: round robin, territories, caps, SLA and escalation',
     defaults: { name: 'Route' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],

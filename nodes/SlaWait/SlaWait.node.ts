@@ -45,13 +45,13 @@ function nodeClock(ctx: IExecuteFunctions, duration: string, durationName: strin
 
 export class SlaWait implements INodeType {
   description: INodeTypeDescription = {
-    displayName: 'SLA Wait',
+    displayName: 'Lead SLA Wait',
     name: 'slaWait',
     icon: { light: 'file:slaWait.svg', dark: 'file:slaWait.dark.svg' },
     group: ['organization'],
     version: 1,
     subtitle: '={{ $parameter["deadline"] === "duration" ? "wait " + $parameter["duration"] : "until the SLA is due" }}',
-    description: 'Wait until a routed lead’s SLA is due, or until the rep works it (its resume URL is called)',
+    description: 'Wait until a routed lead’s SLA is due, or until its assignee works it (calls their own link)',
     defaults: { name: 'SLA Wait' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
