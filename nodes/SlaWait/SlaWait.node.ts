@@ -37,7 +37,7 @@ function nodeClock(ctx: IExecuteFunctions, duration: string, durationName: strin
   try {
     return slaClock(duration, { hours: options.businessHours ?? '', tz });
   } catch (error) {
-    if (!(error instanceof SlaSettingError)) throw error;
+    if (!(error instanceof SlaSettingError)) throw new NodeOperationError(ctx.getNode(), error as Error);
     const name = error.setting === 'duration' ? durationName : error.setting === 'hours' ? 'Business Hours' : 'Time Zone';
     throw new NodeOperationError(ctx.getNode(), `${name}: ${error.message}`);
   }
