@@ -4,30 +4,21 @@
 // then see a lead made of the read values only: a value that cannot be read is blank there, and
 // the decision says so in `warnings`. A policy without a `fields` block never comes here.
 
-import { isBlank, readPath } from '../core/values';
 import { Picklist } from '../fields/picklists';
-import { defaultReading, readValue, type FieldReading, type Read, type ReadContext } from '../fields/read';
+import { defaultReading, fieldSources, firstValue, readValue, type FieldReading, type FieldSource, type Read, type ReadContext } from '../fields/read';
 import type { FieldWarning, TraceEntry } from './decision';
 import type { FieldIR } from './ir';
 import { putKey, showValue, traceValue } from './reference';
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
 interface PreparedField {
   ir: FieldIR;
   reading: FieldReading;
-  /** Where the value may be: the field's own path, then each `from` name, with the name shown for it. */
-  sources: { name: string; segments: readonly string[]; exact: boolean }[];
+  /** Where the value may be: the field's own path, then each `from` name. */
+  sources: FieldSource[];
 }
 
 /** A lead of only the read values, in objects without a prototype (so `__proto__` is a plain key). */
 type View = Record<string, unknown>;
-
-/** The value at a source: a `from` name is a key exactly as written first, then a dotted path. */
-function readSource(lead: unknown, source: PreparedField['sources'][number]): unknown {
-  if (source.exact && lead !== null && typeof lead === 'object' && hasOwn.call(lead, source.name)) return (lead as Record<string, unknown>)[source.name];
-  return readPath(lead, source.segments);
-}
 
 function setIn(view: View, segments: readonly string[], value: unknown): void {
   let at = view;
@@ -53,7 +44,7 @@ export class FieldReader {
       (f): PreparedField => ({
         ir: f,
         reading: defaultReading(f.type, f.type === 'enum' ? new Picklist(f.name, f.values) : null),
-        sources: [{ name: f.name, segments: f.segments, exact: false }, ...f.from.map((name) => ({ name, segments: name.split('.'), exact: true }))],
+        sources: fieldSources(f.name, f.from),
       }),
     );
     // Countries first: phones are read in the lead's country.
@@ -65,13 +56,7 @@ export class FieldReader {
     const view = Object.create(null) as View;
     const context: ReadContext = { country: null };
     for (const f of this.fields) {
-      let raw: unknown = undefined;
-      let from = f.sources[0];
-      for (const source of f.sources) {
-        raw = readSource(lead, source);
-        from = source;
-        if (!isBlank(raw)) break;
-      }
+      const { raw, from } = firstValue(lead, f.sources);
       let read = readValue(f.reading, raw, context);
       // A list of several values (a multi-select) keeps the language's list rules: each element is read.
       if (!read.ok && read.problem === 'multiple_values' && Array.isArray(raw)) read = readList(f.reading, raw, context);
@@ -97,7 +82,7 @@ function readList(reading: FieldReading, list: readonly unknown[], context: Read
   return { ok: true, value: values.length === 0 ? null : values };
 }
 
-function traceEntry(f: PreparedField, from: PreparedField['sources'][number], raw: unknown, value: unknown, problem: string | null): TraceEntry {
+function traceEntry(f: PreparedField, from: FieldSource, raw: unknown, value: unknown, problem: string | null): TraceEntry {
   const name = f.ir.name;
   const values: Record<string, unknown> = {};
   putKey(values, from.name, traceValue(raw));

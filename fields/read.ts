@@ -5,6 +5,7 @@
 // with the problem in words.
 
 import { isoUtc } from '../core/time';
+import { isBlank, readPath } from '../core/values';
 import { DEFAULT_BLANK_WORDS, type BlankWords } from './blank';
 import { normalizeCountry, normalizeRegion } from './country';
 import { parseDatetime } from './datetime';
@@ -40,6 +41,32 @@ export function defaultReading(kind: FieldKind, picklist: Picklist | null = null
 /** What the reading of one value knows of the lead: its country (ISO alpha-2), in which phones and regions are read. */
 export interface ReadContext {
   country: string | null;
+}
+
+/** A place a field's value may be: its own path, or a `from` name (a key exactly as written first, then a dotted path). */
+export interface FieldSource {
+  name: string;
+  segments: readonly string[];
+  exact: boolean;
+}
+
+/** Where a field is looked for, in order: its own path, then each `from` name. */
+export function fieldSources(path: string, from: readonly string[]): FieldSource[] {
+  return [{ name: path, segments: path.split('.'), exact: false }, ...from.map((name) => ({ name, segments: name.split('.'), exact: true }))];
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** The value of the first source that is not blank (else the last one's), and that source. */
+export function firstValue(lead: unknown, sources: readonly FieldSource[]): { raw: unknown; from: FieldSource } {
+  let raw: unknown = undefined;
+  let from = sources[0];
+  for (const source of sources) {
+    from = source;
+    raw = source.exact && lead !== null && typeof lead === 'object' && hasOwn.call(lead, source.name) ? (lead as Record<string, unknown>)[source.name] : readPath(lead, source.segments);
+    if (!isBlank(raw)) break;
+  }
+  return { raw, from };
 }
 
 /** A value read: `value` null is blank; an email also gives its domain facts. */

@@ -5,11 +5,11 @@
 // cleaned the same way, but a problem there is a warning and the lead stays clean (an invalid
 // phone does not stop a lead that is routed by country and size).
 
-import type { FieldType, PolicyAst } from '../dsl/ast';
+import type { FieldDecl, FieldType, PolicyAst } from '../dsl/ast';
 import { checkPolicy, type CheckedPolicy } from '../dsl/checker';
 import { PolicyError } from '../dsl/diagnostics';
 import { parsePolicy } from '../dsl/parse';
-import { FIELD_KINDS, type FieldKind } from '../fields/read';
+import { FIELD_KINDS, fieldSources, type FieldKind, type FieldSource } from '../fields/read';
 
 
 export interface FieldSpec {
@@ -23,6 +23,8 @@ export interface FieldSpec {
   mobile: boolean;
   /** Declared by the policy or the caller: problems send the lead to review (else they are warnings). */
   declared: boolean;
+  /** Where the value is looked for: the path, then the policy's `from` names (fields/read.ts). */
+  sources: readonly FieldSource[];
 }
 
 /** How a caller declares a field: a kind, or a kind with enum values or the mobile requirement. */
@@ -77,12 +79,14 @@ export const CONVENTIONAL_FIELDS: Readonly<Record<string, FieldKind>> = {
   City: 'text',
 };
 
-function spec(path: string, kind: FieldKind, declared: boolean, values: readonly string[] = [], mobile = false): FieldSpec {
-  return { path, segments: path.split('.'), kind, values, mobile, declared };
+export function spec(path: string, kind: FieldKind, declared: boolean, values: readonly string[] = [], mobile = false, from: readonly string[] = []): FieldSpec {
+  return { path, segments: path.split('.'), kind, values, mobile, declared, sources: fieldSources(path, from) };
 }
 
-function fromType(path: string, type: FieldType): FieldSpec {
-  return type.kind === 'enum' ? spec(path, 'enum', true, type.values.map((v) => v.text)) : spec(path, type.kind, true);
+function fromDecl(f: FieldDecl): FieldSpec {
+  const type = f.type as FieldType;
+  const from = f.from.map((n) => n.text);
+  return type.kind === 'enum' ? spec(f.path.text, 'enum', true, type.values.map((v) => v.text), false, from) : spec(f.path.text, type.kind, true, [], false, from);
 }
 
 /**
@@ -103,12 +107,12 @@ export function fieldsFromPolicy(policy: string | CheckedPolicy | PolicyAst, fil
     const specs: FieldSpec[] = [];
     for (const st of policy.statements) {
       if (st.kind !== 'fields') continue;
-      for (const f of st.fields) if (f.type !== null) specs.push(fromType(f.path.text, f.type));
+      for (const f of st.fields) if (f.type !== null) specs.push(fromDecl(f));
     }
     return specs;
   }
   if (policy.fields === null) return [];
-  return [...policy.fields.values()].filter((f) => f.type !== null).map((f) => fromType(f.path.text, f.type as FieldType));
+  return [...policy.fields.values()].filter((f) => f.type !== null).map(fromDecl);
 }
 
 const fieldsByText = new Map<string, FieldSpec[]>();

@@ -14,13 +14,13 @@ import { BlankWords, DEFAULT_BLANK_WORDS } from '../fields/blank';
 import type { CleanEmail } from '../fields/email';
 import type { RangePoint } from '../fields/numbers';
 import { Picklist, type SynonymMap } from '../fields/picklists';
-import { readValue, type FieldReading } from '../fields/read';
+import { firstValue, readValue, type FieldReading } from '../fields/read';
 import { isOwn, isRecord, kindOf, makeProblem, MAX_SHORT_CHARS, MAX_TEXT_CHARS, nfc, setOwn, type Problem } from '../fields/text';
 import { StateStoreError } from '../state/store';
 import { AccountIndex, readAccounts, type AccountFieldPaths, type AccountMatch } from './accounts';
 import { campaignContext, sameContext } from './campaign';
 import { checkDuplicate, type DuplicateOf, type DuplicateOptions } from './duplicates';
-import { fieldsFromPolicy, resolveFields, type FieldDeclaration, type FieldSpec } from './fields';
+import { fieldsFromPolicy, resolveFields, spec, type FieldDeclaration, type FieldSpec } from './fields';
 import { compileSchema, fieldValues, schemaFromFields, schemaProblems, type JsonSchema } from './schema';
 
 export type Lead = Record<string, unknown>;
@@ -195,7 +195,7 @@ export class Normalizer {
     for (const path of Object.keys(synonyms)) {
       if (this.picklists.has(path)) continue;
       this.picklists.set(path, new Picklist(path, [], synonyms[path]));
-      extra.push({ path, segments: path.split('.'), kind: 'text', values: [], mobile: false, declared: false });
+      extra.push(spec(path, 'text', false));
     }
     if (extra.length > 0) this.fields = [...this.fields, ...extra];
     const blank = options.blankWords === undefined ? DEFAULT_BLANK_WORDS : new BlankWords(options.blankWords);
@@ -212,7 +212,9 @@ export class Normalizer {
     }
     for (const f of this.fields) if (f.kind === 'email') this.emailFacts.set(f, emailFactPaths(f));
     this.fields.forEach((f, i) => {
-      for (const key of f.segments.length > 1 ? [f.segments[0], f.path] : [f.path]) {
+      // Under each key a source of the field may start with (its path, its `from` names), once.
+      const keys = new Set(f.sources.flatMap((s) => (s.segments.length > 1 ? [s.segments[0], s.name] : [s.name])));
+      for (const key of keys) {
         const list = this.fieldsByKey.get(key);
         if (list === undefined) this.fieldsByKey.set(key, [i]);
         else list.push(i);
@@ -269,7 +271,9 @@ export class Normalizer {
 
   private normalizeField(draft: Draft, i: number, context: FieldContext, report: Report): void {
     const f = this.fields[i];
-    const raw = draft.read(f.segments);
+    const { raw, from } = firstValue(draft.lead, f.sources);
+    // A value read from a `from` column is written to the field's path: nothing is there to compare with.
+    const here = from === f.sources[0] ? raw : undefined;
     // Missing, null and "" are blank already: nothing to clean, nothing to report.
     if (raw === undefined || raw === null || raw === '') return;
     const read = readValue(this.readings[i], raw, context);
@@ -281,10 +285,10 @@ export class Normalizer {
     // The first country field is the lead's country: phones and regions are read in it.
     if (f.kind === 'country' && context.country === null) context.country = read.value as string;
     if (read.email !== undefined) {
-      if (setClean(draft, f, raw, read.value)) this.setEmailFacts(draft, f, read.email, context);
+      if (setClean(draft, f, here, read.value)) this.setEmailFacts(draft, f, read.email, context);
       return;
     }
-    if (!setClean(draft, f, raw, read.value)) this.fieldProblem(report, f, raw, 'not_an_object', 'cannot be written: a parent on the path is not an object');
+    if (!setClean(draft, f, here, read.value)) this.fieldProblem(report, f, raw, 'not_an_object', 'cannot be written: a parent on the path is not an object');
   }
 
   private fieldProblem(report: Report, f: FieldSpec, value: unknown, code: string, message: string): void {
