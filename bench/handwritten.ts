@@ -4,7 +4,7 @@
 // before timing): first matching rule, dimensions, pool lookup with the wildcard fallback, member
 // eligibility (the smb pool's hours in New York), sticky key, SLA due, priority, escalation.
 // What a person would do by hand is allowed: switches instead of sets, constants inlined, the
-// time-zone offset cached per UTC hour, ISO times formatted by arithmetic. The declared fields are
+// time-zone offset cached per UTC hour. The declared fields are
 // read as their types (LANGUAGE.md v1.1) by calling the library's reader of each field's type
 // directly, as a person would. Lead values are taken to be scalars, as the generated leads are:
 // list values (multi-select picklists) are not handled.
