@@ -24,3 +24,6 @@ export { readState, type StateReport } from './state/report';
 
 // Clean leads before routing: Normalize Lead as a library.
 export { normalizeLead, createNormalizer, type NormalizeOptions, type NormalizeResult, type Change, type Lead } from './normalize/normalize';
+
+// Live routing measured: the figures of `leadroute report` from the ledger's entries.
+export { reportFigures, type ReportEntry, type ReportDecisionEntry, type ReportEventEntry, type ReportFigures, type ReportOptions, type ReportSummary, type GroupFigures, type QueueNow, type QueuePeriod, type Share, type Spread, type WeekFigures } from './analysis/report';

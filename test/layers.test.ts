@@ -14,9 +14,10 @@ const LAYERS: Record<string, readonly string[]> = {
   state: ['core', 'fields', 'dsl', 'compiler'],
   normalize: ['core', 'fields', 'dsl', 'compiler', 'state'],
   routing: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize'],
+  analysis: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize', 'routing'],
   credentials: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize', 'routing'],
-  cli: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize', 'routing'],
-  nodes: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize', 'routing', 'credentials'],
+  cli: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize', 'routing', 'analysis'],
+  nodes: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize', 'routing', 'credentials', 'analysis'],
 };
 
 function sources(folder: string): string[] {
