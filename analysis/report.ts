@@ -8,34 +8,36 @@
 
 import { isoUtc } from '../core/time';
 
-/** One entry of the ledger as the report reads it: the decision, or an event after it. Times are ms since epoch. */
+/**
+ * What the report reads of a ledger entry (state/ledger.ts's LedgerEntry has all of it): the
+ * decision, or an event after it. Times are ms since epoch.
+ */
 export type ReportEntry = ReportDecisionEntry | ReportEventEntry;
 
 export interface ReportDecisionEntry {
-  kind: 'decision';
+  type: 'decision';
   /** The routing id (`routing.id`). */
   id: string;
+  /** The lead's key: a later decision with the same key is a duplicate. */
+  key: string | null;
   at: number;
   status: 'assigned' | 'queued' | 'exception';
   assignee: string | null;
   queue: string | null;
   pool: string | null;
   rule: { line: number; source: string } | null;
+  /** The dimension values of the decision: the lead's source is `path.source`. */
+  path: Record<string, string | null>;
   /** The SLA's due time, ms; null without an SLA. */
-  slaDue: number | null;
-  /** Where the lead came from (its `source`), when the ledger knows it. */
-  source: string | null;
-  /** Whether the lead was a duplicate of an earlier one. */
-  duplicate: boolean;
+  due: number | null;
 }
 
 export interface ReportEventEntry {
-  kind: 'event';
+  /** `worked`, `late_touch`, `breached`, `reassigned`, `exhausted`, `taken`, or an outcome (`first_touch`, `meeting_booked`, ...). */
+  type: string;
   /** The routing id the event is about. */
   id: string;
   at: number;
-  /** `worked`, `late_touch`, `breached`, `reassigned`, `exhausted`, `taken`, or an outcome (`first_touch`, `meeting_booked`, ...). */
-  event: string;
   /** Who holds the lead after the event (`reassigned` to a person, `taken` by a person); null when it went to a queue. */
   assignee: string | null;
   /** The queue that holds the lead after the event (`reassigned` to a queue, `exhausted`). */
@@ -115,7 +117,7 @@ export interface ReportFigures extends ReportSummary {
   byOwner: GroupFigures[];
   byRule: GroupFigures[];
   byPool: GroupFigures[];
-  /** Per lead source: leads, and how many of them were duplicates of an earlier lead. */
+  /** Per lead source (the decision's `source` dimension): leads, and how many had a lead key decided before (in the entries read). */
   duplicates: { source: string | null; leads: number; duplicates: number }[];
   /** Week by week (UTC weeks from Monday) when the period's leads span more than one week; else empty. */
   weeks: WeekFigures[];
@@ -145,6 +147,8 @@ interface QueueStay {
 /** One routed lead followed through its entries. */
 interface Track {
   decision: ReportDecisionEntry;
+  /** Whether an earlier decision had the same lead key. */
+  duplicate: boolean;
   /** The person holding the lead at the end (the last one who held it). */
   owner: string | null;
   firstPersonAt: number | null;
@@ -176,12 +180,17 @@ export function reportFigures(entries: Iterable<ReportEntry>, options: ReportOpt
 
 /** The tracks of the leads decided before `until`, by routing id; events after `until`, or about no known decision, are left out. */
 function followLeads(entries: Iterable<ReportEntry>, until: number): Map<string, Track> {
-  const sorted = [...entries].filter((e) => e.at <= until).sort((a, b) => a.at - b.at || (a.kind === b.kind ? 0 : a.kind === 'decision' ? -1 : 1));
+  const isDecision = (e: ReportEntry): e is ReportDecisionEntry => e.type === 'decision';
+  // Decisions first at equal times: an event refers to a decision made no later than itself.
+  const sorted = [...entries].filter((e) => e.at <= until).sort((a, b) => a.at - b.at || Number(isDecision(b)) - Number(isDecision(a)));
   const tracks = new Map<string, Track>();
+  const keys = new Set<string>();
   for (const entry of sorted) {
-    if (entry.kind === 'decision') {
+    if (isDecision(entry)) {
       if (entry.at >= until || tracks.has(entry.id)) continue;
-      const track: Track = { decision: entry, owner: null, firstPersonAt: null, firstTouchAt: null, reassigned: false, exception: entry.status === 'exception', events: new Set(), stays: [] };
+      const duplicate = entry.key !== null && keys.has(entry.key);
+      if (entry.key !== null) keys.add(entry.key);
+      const track: Track = { decision: entry, duplicate, owner: null, firstPersonAt: null, firstTouchAt: null, reassigned: false, exception: entry.status === 'exception', events: new Set(), stays: [] };
       if (entry.status === 'assigned') holdBy(track, entry.assignee, entry.at);
       else holdIn(track, entry.queue, entry.at);
       tracks.set(entry.id, track);
@@ -189,9 +198,9 @@ function followLeads(entries: Iterable<ReportEntry>, until: number): Map<string,
     }
     const track = tracks.get(entry.id);
     if (track === undefined) continue;
-    track.events.add(entry.event);
-    if (TOUCHES.has(entry.event) && track.firstTouchAt === null) track.firstTouchAt = entry.at;
-    switch (entry.event) {
+    track.events.add(entry.type);
+    if (TOUCHES.has(entry.type) && track.firstTouchAt === null) track.firstTouchAt = entry.at;
+    switch (entry.type) {
       case 'reassigned':
         track.reassigned = true;
         if (entry.assignee !== null) holdBy(track, entry.assignee, entry.at);
@@ -241,8 +250,8 @@ function summary(tracks: readonly Track[], until: number): ReportSummary {
 
 /** Leads touched by their SLA's due, of those with an SLA that were touched or are past due (a lead still inside its SLA is not judged yet). */
 function slaShare(tracks: readonly Track[], until: number): Share {
-  const judged = tracks.filter((t) => t.decision.slaDue !== null && (t.firstTouchAt !== null || t.decision.slaDue <= until));
-  return share(judged.filter((t) => t.firstTouchAt !== null && t.firstTouchAt <= (t.decision.slaDue as number)).length, judged.length);
+  const judged = tracks.filter((t) => t.decision.due !== null && (t.firstTouchAt !== null || t.decision.due <= until));
+  return share(judged.filter((t) => t.firstTouchAt !== null && t.firstTouchAt <= (t.decision.due as number)).length, judged.length);
 }
 
 function groups(tracks: readonly Track[], nameOf: (t: Track) => string | null, until: number, outcomes: ReadonlySet<string>): GroupFigures[] {
@@ -306,10 +315,11 @@ function queuesOverPeriod(tracks: Iterable<Track>, since: number, until: number)
 function duplicates(tracks: readonly Track[]): ReportFigures['duplicates'] {
   const bySource = new Map<string | null, { leads: number; duplicates: number }>();
   for (const t of tracks) {
-    const s = bySource.get(t.decision.source) ?? { leads: 0, duplicates: 0 };
+    const source = t.decision.path.source ?? null;
+    const s = bySource.get(source) ?? { leads: 0, duplicates: 0 };
     s.leads++;
-    if (t.decision.duplicate) s.duplicates++;
-    bySource.set(t.decision.source, s);
+    if (t.duplicate) s.duplicates++;
+    bySource.set(source, s);
   }
   return [...bySource].map(([source, s]) => ({ source, ...s })).sort((a, b) => b.duplicates - a.duplicates || b.leads - a.leads || compareNames(a.source, b.source));
 }
