@@ -5,12 +5,13 @@
 // Only damage that makes the rest of the input unreadable (a CSV quote never closed, a JSON
 // array that does not parse, an unusable CSV header) stops the run.
 
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { text as streamText } from 'node:stream/consumers';
 import { parse as parseCsv, type CsvError, type Info } from 'csv-parse';
 import { leadLimitProblem, MAX_LEAD_DEPTH, MAX_LEAD_VALUES } from '../core/lead-limits';
-import { CliError, EXIT_FAILED, errorMessage, stripBom } from './io';
+import { checkReadable, CliError, EXIT_FAILED, errorMessage, stripBom, usageError, type CliIO } from './io';
 
 export type LeadFormat = 'jsonl' | 'json' | 'csv';
 
@@ -102,6 +103,34 @@ export function leadFormatOf(file: string): LeadFormat | null {
   if (lower.endsWith('.json')) return 'json';
   if (lower.endsWith('.csv')) return 'csv';
   return null;
+}
+
+/** `--format`, else the format LEADS's name implies; either unknown is a usage error of `command`. */
+export function chooseLeadFormat(command: string, leadsFile: string, format: string | undefined): LeadFormat {
+  if (format !== undefined) {
+    if (!(LEAD_FORMATS as readonly string[]).includes(format)) throw usageError(command, `--format ${format}: unknown format (use ${LEAD_FORMATS.join(', ')})`);
+    return format as LeadFormat;
+  }
+  const implied = leadFormatOf(leadsFile);
+  if (implied === null) throw usageError(command, `cannot tell the format of '${leadsFile}' from its name (use .jsonl, .ndjson, .json or .csv, or --format)`);
+  return implied;
+}
+
+/** A lead export opened for reading (`-`: standard input), its format from `--format` or its name; `close` when done. */
+export interface LeadInput {
+  batches: AsyncGenerator<LeadRecord[]>;
+  /** How messages name it: the file, or `stdin`. */
+  source: string;
+  close(): void;
+}
+
+/** Opens LEADS after checking it can be read and its format known: both usage errors of `command` otherwise. */
+export function openLeads(command: string, leadsFile: string, io: CliIO, format?: string): LeadInput {
+  const chosen = chooseLeadFormat(command, leadsFile, format);
+  if (leadsFile === '-') return { batches: readLeads(io.stdin, chosen, 'stdin'), source: 'stdin', close: () => undefined };
+  checkReadable(command, 'leads', leadsFile);
+  const input = createReadStream(leadsFile);
+  return { batches: readLeads(input, chosen, leadsFile), source: leadsFile, close: () => input.destroy() };
 }
 
 /** Reads leads in the given format; `source` names the input in fatal errors (`leads.csv`, `standard input`). */

@@ -7,6 +7,7 @@ import { createWriteStream, openSync, renameSync, rmSync, statSync, type Stats }
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { CliError, errorMessage, EXIT_FAILED, usageError } from './io';
 
 const CHUNK_CHARS = 64 * 1024;
 
@@ -170,4 +171,27 @@ export class Progress {
 
 function rate(count: number, ms: number): string {
   return Math.round((count * 1000) / Math.max(1, ms)).toLocaleString('en-US');
+}
+
+/**
+ * `--json FILE`: the figures as indented JSON, put in place whole (a failed write leaves an
+ * existing FILE as it was). A file that cannot be opened is a usage error, one that cannot be
+ * written a failed run, each naming FILE.
+ */
+export async function writeJsonFile(command: string, file: string, value: unknown): Promise<void> {
+  let output: OutputFile;
+  try {
+    output = OutputFile.open(file);
+  } catch (err) {
+    throw usageError(command, `cannot write --json file '${file}': ${errorMessage(err)}`);
+  }
+  const writer = new ChunkedWriter(output.stream);
+  try {
+    writer.push(`${JSON.stringify(value, null, 2)}\n`);
+    await writer.flush();
+    await output.finish();
+  } catch (err) {
+    await output.abandon(false);
+    throw new CliError(`leadroute ${command}: cannot write --json file '${file}': ${errorMessage(err)}`, EXIT_FAILED);
+  }
 }

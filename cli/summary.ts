@@ -130,15 +130,25 @@ function moreLine(rest: number[], width: number): string[] {
 }
 
 /** A titled table, counts first so that they line up (`   452  75.3%  assigned`), top rows first; nothing when empty. */
-function table(title: string, entries: [string, number][], total: number, style: 'percent' | 'plain'): string[] {
+export function table(title: string, entries: [string, number][], total: number, style: 'percent' | 'plain'): string[] {
   if (entries.length === 0) return [];
   const width = countWidth(entries.map(([, n]) => n));
   const lines = [title];
   for (const [label, n] of entries.slice(0, SHOWN_ROWS)) {
-    const share = style === 'percent' ? `  ${((100 * n) / Math.max(1, total)).toFixed(1).padStart(5)}%` : '';
+    const share = style === 'percent' ? `  ${percent(n, total).padStart(6)}` : '';
     lines.push(`  ${pad(n, width)}${share}  ${label}`);
   }
   lines.push(...moreLine(entries.slice(SHOWN_ROWS).map(([, n]) => n), width));
   lines.push('');
   return lines;
+}
+
+/** `1,200`. */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** `42.9%` of `total` (0 of nothing is 0.0%). */
+export function percent(n: number, total: number): string {
+  return `${((100 * n) / Math.max(1, total)).toFixed(1)}%`;
 }

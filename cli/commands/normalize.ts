@@ -15,7 +15,7 @@ import { SchemaError, type JsonSchema } from '../../normalize/schema';
 import { isRecord, type Problem } from '../../fields/text';
 import { MemoryStore } from '../../state';
 import { checkReadable, CliError, errorMessage, EXIT_FAILED, EXIT_OK, parseCommandArgs, parseNow, readInputText, usageError, write, type CliIO } from '../io';
-import { keepExactNumbers, LEAD_FORMATS, leadFormatOf, readLeads, type LeadFormat } from '../leads';
+import { chooseLeadFormat, keepExactNumbers, readLeads } from '../leads';
 import { ChunkedWriter, isBrokenPipe, Progress } from '../output';
 
 export const NORMALIZE_HELP = `Usage: leadroute normalize LEADS [options]
@@ -81,7 +81,7 @@ export async function normalizeCommand(argv: string[], io: CliIO): Promise<numbe
   }
   const [leadsFile] = positionals;
   const now = parseNow(COMMAND, values.now) ?? new Date();
-  const format = chooseFormat(leadsFile, values.format);
+  const format = chooseLeadFormat(COMMAND, leadsFile, values.format);
   const windowMs = chooseWindow(values.window);
   if (values.ranges !== undefined && !(RANGE_POINTS as readonly string[]).includes(values.ranges)) {
     throw usageError(COMMAND, `--ranges ${values.ranges}: use ${RANGE_POINTS.join(', ')}`);
@@ -179,16 +179,6 @@ function accountRecords(json: unknown, file: string): unknown[] {
   const list = accountList(json);
   if (list === null) throw new CliError(`${file}: expected a JSON array of accounts, or an object with one under ${ACCOUNT_LIST_KEYS.map((k) => `"${k}"`).join(', ')}`, EXIT_FAILED);
   return list;
-}
-
-function chooseFormat(leadsFile: string, format: string | undefined): LeadFormat {
-  if (format !== undefined) {
-    if (!(LEAD_FORMATS as readonly string[]).includes(format)) throw usageError(COMMAND, `--format ${format}: unknown format (use ${LEAD_FORMATS.join(', ')})`);
-    return format as LeadFormat;
-  }
-  const implied = leadFormatOf(leadsFile);
-  if (implied === null) throw usageError(COMMAND, `cannot tell the format of '${leadsFile}' from its name (use .jsonl, .ndjson, .json or .csv, or --format)`);
-  return implied;
 }
 
 function chooseWindow(window: string | undefined): number | undefined {

@@ -11,7 +11,7 @@ import type { CompiledPolicy } from '../../compiler/compile';
 import type { Decision } from '../../compiler/decision';
 import { checkStore, openStore, parseStoreSpec, type StateStore, type StoreSpec } from '../../state';
 import { checkReadable, errorMessage, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
-import { keepExactNumbers, LEAD_FORMATS, leadFormatOf, readLeads, type LeadFormat, type LeadRecord } from '../leads';
+import { chooseLeadFormat, keepExactNumbers, readLeads, type LeadRecord } from '../leads';
 import { ChunkedWriter, isBrokenPipe, OutputFile, Progress, sameFile } from '../output';
 import { chooseEvaluator, formatWarnings, loadPolicy, parseColumnMap } from '../policy';
 import { routeMany, STORE_FAILURE, unreadableDecision, type RouteOptions } from '../../routing/route';
@@ -112,7 +112,7 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
   const [policyFile, leadsFile] = positionals;
   const now = parseNow('route', values.now) ?? new Date();
   const stateSpec = parseStateOption('route', values.state, values['state-password-env'], io);
-  const format = chooseFormat(leadsFile, values.format);
+  const format = chooseLeadFormat('route', leadsFile, values.format);
   const evaluator = chooseEvaluator('route', values.evaluator);
   if (policyFile === '-' && leadsFile === '-') throw usageError('route', 'POLICY and LEADS cannot both be standard input (-)');
   if (leadsFile !== '-') checkReadable('route', 'leads', leadsFile);
@@ -305,20 +305,6 @@ export async function reachStateStore(command: string, spec: StoreSpec): Promise
     throw usageError(command, `--state: ${errorMessage(err)}`);
   }
   return store;
-}
-
-function chooseFormat(leadsFile: string, format: string | undefined): LeadFormat {
-  if (format !== undefined) {
-    if (!(LEAD_FORMATS as readonly string[]).includes(format)) {
-      throw usageError('route', `--format ${format}: unknown format (use ${LEAD_FORMATS.join(', ')})`);
-    }
-    return format as LeadFormat;
-  }
-  const implied = leadFormatOf(leadsFile);
-  if (implied === null) {
-    throw usageError('route', `cannot tell the format of '${leadsFile}' from its name (use .jsonl, .ndjson, .json or .csv, or --format)`);
-  }
-  return implied;
 }
 
 /** Opens the --output file now, so that a bad path is a usage error before any lead is read. */
