@@ -1,0 +1,94 @@
+// What the figures of audit and diff share: leads as the command line reads them (a batch at a
+// time, each with the place it was read), routed through the front door with a fresh in-memory
+// state, an unreadable one given its exception decision so that it is counted too; tallies whose
+// number of distinct keys is bounded; and a destination written as one word.
+
+import type { CompiledPolicy } from '../compiler/compile';
+import type { Decision } from '../compiler/decision';
+import { routeMany, unreadableDecision } from '../routing/route';
+import { MemoryStore } from '../state/memory';
+
+/** A lead as read from an export: `lead` null when it could not be read (`problem` says why). */
+export interface ReadLead {
+  lead: unknown;
+  /** Where it was read: `line 17`, `index 2`. */
+  where: string;
+  problem: string | null;
+}
+
+export interface ReplayOptions {
+  /** The instant every lead is routed at: a Date, epoch ms or ISO 8601 text. */
+  now: Date | number | string;
+}
+
+/** A policy routing a stream of batches, each lead in input order, in a state of its own that starts empty. */
+export class FreshRouting {
+  private readonly store = new MemoryStore();
+
+  constructor(
+    readonly policy: CompiledPolicy,
+    private readonly options: ReplayOptions,
+  ) {}
+
+  /** The decisions of one batch, in its order; an unreadable lead gets the fallback with its problem as reason. */
+  async route(batch: readonly ReadLead[]): Promise<Decision[]> {
+    const readable = batch.filter((r) => r.lead !== null).map((r) => r.lead);
+    const decided = await routeMany(this.policy, readable, { store: this.store, now: this.options.now });
+    let next = 0;
+    return batch.map((r) => (r.lead === null ? unreadableDecision(this.policy, this.options.now, r.problem ?? `unreadable lead on ${r.where}`) : decided[next++]));
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+}
+
+/**
+ * Where a decision sends the lead, in one word: `rep:NAME` for a person, `queue:NAME` for a
+ * named queue, `exception:QUEUE` for the fallback.
+ */
+export function destinationOf(decision: Decision): string {
+  if (decision.status === 'assigned') return `rep:${decision.assignee ?? ''}`;
+  return `${decision.status === 'queued' ? 'queue' : 'exception'}:${decision.queue ?? ''}`;
+}
+
+/** The number in `line 17` or `index 2` (or `records[3]`): the lead's line in JSON Lines and CSV, its index in a JSON array. */
+export function lineOf(where: string): number {
+  const match = /(\d+)\D*$/.exec(where);
+  return match === null ? 0 : Number(match[1]);
+}
+
+/** Distinct keys a table keeps before counting the rest in one OTHERS row: bounds memory on any export. */
+export const MAX_KEYS = 10_000;
+/** The row that counts what came after MAX_KEYS distinct keys. */
+export const OTHERS = '(others)';
+
+/** Rows by key, at most `max` of them: a new key past that shares the OTHERS row, and `cut` says so. */
+export class BoundedTable<Row> {
+  readonly rows = new Map<string, Row>();
+  cut = false;
+
+  /** `others` makes the OTHERS row. */
+  constructor(
+    private readonly others: () => Row,
+    private readonly max = MAX_KEYS,
+  ) {}
+
+  /** The row of `key`, made by `make` when new, or the OTHERS row when the table is full. */
+  row(key: string, make: () => Row): Row {
+    let row = this.rows.get(key);
+    if (row !== undefined) return row;
+    if (this.rows.size >= this.max) {
+      this.cut = true;
+      row = this.rows.get(OTHERS);
+      if (row === undefined) this.rows.set(OTHERS, (row = this.others()));
+      return row;
+    }
+    row = make();
+    this.rows.set(key, row);
+    return row;
+  }
+}
+
+/** Batches of leads from an array or a stream, as a stream. */
+export type LeadBatches = AsyncIterable<readonly ReadLead[]> | Iterable<readonly ReadLead[]>;
