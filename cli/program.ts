@@ -2,7 +2,9 @@
 // enough. main() takes its arguments and streams as parameters and returns the exit code, so
 // tests run it in-process; only runFromProcess() touches `process`.
 
+import { auditCommand } from './commands/audit';
 import { checkCommand } from './commands/check';
+import { diffCommand } from './commands/diff';
 import { explainCommand } from './commands/explain';
 import { normalizeCommand } from './commands/normalize';
 import { routeCommand } from './commands/route';
@@ -20,6 +22,10 @@ Commands:
                              show, reset, away, back.
   normalize LEADS            Clean a lead export (countries, phones, emails, numbers, picklists,
                              blanks, accounts, duplicates) and print it as JSON Lines.
+  audit POLICY EXPORT --owner COLUMN
+                             Compare the owners leads actually got with the policy's, with
+                             outcome rates by owner and by routing path.
+  diff OLD NEW LEADS         Tell which leads would change destination if NEW replaced OLD.
 
 Run 'leadroute COMMAND --help' for a command's options.
 
@@ -32,6 +38,8 @@ const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> =
   explain: explainCommand,
   state: stateCommand,
   normalize: normalizeCommand,
+  audit: auditCommand,
+  diff: diffCommand,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
