@@ -4,7 +4,7 @@
 
 import type { CompiledPolicy } from '../compiler/compile';
 import type { Decision } from '../compiler/decision';
-import { BoundedTable, destinationOf, OTHERS, FreshRouting, lineOf, type LeadBatches, type ReadLead, type ReplayOptions } from './records';
+import { BoundedTable, destinationOf, OTHERS, FreshRouting, lineOf, type LeadBatches, type ReadLead, type ReplayOptions, type UnreadableLeads } from './records';
 
 /** Example lines kept per move. */
 export const DIFF_EXAMPLES = 5;
@@ -29,6 +29,8 @@ export interface DiffFigures {
   moves_cut: boolean;
   old: { name: string; hash: string };
   new: { name: string; hash: string };
+  /** Leads that could not be read (each went to both fallbacks). */
+  unreadable: UnreadableLeads;
 }
 
 /** The diff's figures, fed one lead at a time. */
@@ -49,7 +51,7 @@ export class DiffTally {
     if (move.examples.length < DIFF_EXAMPLES) move.examples.push(lineOf(where));
   }
 
-  result(oldPolicy: CompiledPolicy, newPolicy: CompiledPolicy): DiffFigures {
+  result(oldPolicy: CompiledPolicy, newPolicy: CompiledPolicy, unreadable: UnreadableLeads): DiffFigures {
     const moves = [...this.moves.rows.values()];
     moves.sort((a, b) => b.leads - a.leads || compare(a.from, b.from) || compare(a.to, b.to));
     return {
@@ -59,6 +61,7 @@ export class DiffTally {
       moves_cut: this.moves.cut,
       old: { name: oldPolicy.name, hash: oldPolicy.hash },
       new: { name: newPolicy.name, hash: newPolicy.hash },
+      unreadable,
     };
   }
 }
@@ -80,5 +83,5 @@ export async function diffPolicies(oldPolicy: CompiledPolicy, newPolicy: Compile
   } finally {
     await Promise.all([before.close(), after.close()]);
   }
-  return tally.result(oldPolicy, newPolicy);
+  return tally.result(oldPolicy, newPolicy, before.unreadable);
 }

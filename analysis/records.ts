@@ -21,9 +21,19 @@ export interface ReplayOptions {
   now: Date | number | string;
 }
 
+/** Leads that could not be read: how many, and the first problems, each naming the lead's line. */
+export interface UnreadableLeads {
+  leads: number;
+  first: string[];
+}
+
+/** Problems kept by name in UnreadableLeads. */
+export const SHOWN_PROBLEMS = 20;
+
 /** A policy routing a stream of batches, each lead in input order, in a state of its own that starts empty. */
 export class FreshRouting {
   private readonly store = new MemoryStore();
+  readonly unreadable: UnreadableLeads = { leads: 0, first: [] };
 
   constructor(
     readonly policy: CompiledPolicy,
@@ -35,7 +45,12 @@ export class FreshRouting {
     const readable = batch.filter((r) => r.lead !== null).map((r) => r.lead);
     const decided = await routeMany(this.policy, readable, { store: this.store, now: this.options.now });
     let next = 0;
-    return batch.map((r) => (r.lead === null ? unreadableDecision(this.policy, this.options.now, r.problem ?? `unreadable lead on ${r.where}`) : decided[next++]));
+    return batch.map((r) => {
+      if (r.lead !== null) return decided[next++];
+      const problem = r.problem ?? `unreadable lead on ${r.where}`;
+      if (this.unreadable.leads++ < SHOWN_PROBLEMS) this.unreadable.first.push(problem);
+      return unreadableDecision(this.policy, this.options.now, problem);
+    });
   }
 
   async close(): Promise<void> {

@@ -11,7 +11,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { text as streamText } from 'node:stream/consumers';
 import { parse as parseCsv, type CsvError, type Info } from 'csv-parse';
 import { leadLimitProblem, MAX_LEAD_DEPTH, MAX_LEAD_VALUES } from '../core/lead-limits';
-import { checkReadable, CliError, EXIT_FAILED, errorMessage, stripBom, usageError, type CliIO } from './io';
+import { checkReadable, CliError, EXIT_FAILED, errorMessage, stripBom, usageError, write, type CliIO } from './io';
 
 export type LeadFormat = 'jsonl' | 'json' | 'csv';
 
@@ -131,6 +131,13 @@ export function openLeads(command: string, leadsFile: string, io: CliIO, format?
   checkReadable(command, 'leads', leadsFile);
   const input = createReadStream(leadsFile);
   return { batches: readLeads(input, chosen, leadsFile), source: leadsFile, close: () => input.destroy() };
+}
+
+/** The leads of an export that could not be read, on stderr: each problem names its line; past the first few, a count. */
+export function reportUnreadable(command: string, source: string, unreadable: { leads: number; first: readonly string[] }, io: CliIO): void {
+  for (const problem of unreadable.first) write(io.stderr, `leadroute ${command}: ${source}: ${problem}`);
+  const more = unreadable.leads - unreadable.first.length;
+  if (more > 0) write(io.stderr, `leadroute ${command}: ${source}: ${more} more leads could not be read`);
 }
 
 /** Reads leads in the given format; `source` names the input in fatal errors (`leads.csv`, `standard input`). */

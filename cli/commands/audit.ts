@@ -6,7 +6,7 @@
 import { auditExport, outcomeLabel, SMALL_GROUP, type AuditFigures, type OutcomeGroup, type OutcomeSpec } from '../../analysis/audit';
 import { didYouMean } from '../../dsl/diagnostics';
 import { EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
-import { openLeads } from '../leads';
+import { openLeads, reportUnreadable } from '../leads';
 import { writeJsonFile } from '../output';
 import { formatWarnings, loadPolicy } from '../policy';
 import { count, percent, table } from '../summary';
@@ -75,6 +75,7 @@ export async function auditCommand(argv: string[], io: CliIO): Promise<number> {
   } finally {
     leads.close();
   }
+  reportUnreadable(COMMAND, leads.source, figures.unreadable, io);
   checkColumns(figures, owner, outcomes);
   if (values.json !== undefined) await writeJsonFile(COMMAND, values.json, figures);
   write(io.stdout, auditText(figures, { owner, leads: leads.source, now }));

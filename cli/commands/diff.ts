@@ -4,7 +4,7 @@
 
 import { diffPolicies, type DiffFigures } from '../../analysis/diff';
 import { EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
-import { openLeads } from '../leads';
+import { openLeads, reportUnreadable } from '../leads';
 import { writeJsonFile } from '../output';
 import { formatWarnings, loadPolicy } from '../policy';
 import { count, percent, table } from '../summary';
@@ -55,6 +55,7 @@ export async function diffCommand(argv: string[], io: CliIO): Promise<number> {
   } finally {
     leads.close();
   }
+  reportUnreadable(COMMAND, leads.source, figures.unreadable, io);
   if (values.json !== undefined) await writeJsonFile(COMMAND, values.json, figures);
   write(io.stdout, diffText(figures, { old: oldFile, new: newFile, leads: leads.source, now }));
   return EXIT_OK;

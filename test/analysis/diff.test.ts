@@ -35,7 +35,7 @@ test('moving a threshold moves exactly the leads between the old and the new one
   const newFile = folder.file('new.route', policy(200, 'helpdesk'));
   const leadsFile = folder.file('leads.jsonl', leads);
   const run = await runCli(['diff', oldFile, newFile, leadsFile, '--now', '2026-11-23T15:00:00Z', '--json', folder.path('diff.json')]);
-  expect(run.stderr).toBe('');
+  expect(run.stderr).toMatch(/^leadroute diff: \S+leads\.jsonl: invalid JSON on line 4: .*\n$/);
   expect(run.code).toBe(0);
   const figures = JSON.parse(readFileSync(folder.path('diff.json'), 'utf8')) as Record<string, unknown>;
   expect(figures).toMatchObject({
@@ -46,6 +46,7 @@ test('moving a threshold moves exactly the leads between the old and the new one
       { from: 'queue:support', to: 'queue:helpdesk', leads: 2, examples: [6, 10] },
     ],
     moves_cut: false,
+    unreadable: { leads: 1, first: [expect.stringContaining('invalid JSON on line 4') as unknown] },
   });
   expect(run.stdout).toContain('10 leads from');
   expect(run.stdout).toContain(': 5 (50.0%) would change destination if');
