@@ -1,13 +1,16 @@
 // The codegen evaluator must answer exactly as the reference evaluator: random IR policies (every
 // kind of test, dimensions over paths and over earlier dimensions, member `when`s) against random
 // leads (missing paths, blanks, mixed case, numeric strings, lists, nested objects, own
-// `__proto__` keys, inherited properties, huge strings). On failure fast-check prints the seed and
+// `__proto__` keys, inherited properties, huge strings), and the same policies with declared
+// fields (random types and `from` columns) against dirty values (separators, currency, k/M,
+// ranges, country names, blank words, garbage): whole decisions must be equal. On failure fast-check prints the seed and
 // path; replay with FC_SEED=<seed> FC_PATH=<path> npx jest test/compiler/equivalence.
 
 import fc from 'fast-check';
 import { createCodegenEvaluator } from '../../compiler/codegen/generate';
 import { createReferenceEvaluator } from '../../compiler/reference';
-import type { CondIR, DimensionIR, PolicyIR, PoolIR, RuleIR, TestIR, ValueRef } from '../../compiler/ir';
+import { createDecider } from '../../compiler/decide';
+import type { CondIR, DimensionIR, FieldIR, PolicyIR, PoolIR, RuleIR, TestIR, ValueRef } from '../../compiler/ir';
 import type { Evaluator } from '../../compiler/decision';
 import { toNumber } from '../../core/values';
 import { acmePolicy } from './acme-ir';
@@ -20,13 +23,16 @@ const HUGE = 'x'.repeat(100_000);
 const HUGE_PADDED = `${' '.repeat(50_000)}US${' '.repeat(50_000)}`;
 const HOSTILE = ['"', '\\', '${process.exit()}', '</script>', "'); process.exit(1); ('", 'a\u2028b\u2029c'];
 
-const TEXTS = ['us', 'de', 'ca', 'demo', 'high', 'low', 'a', 'b', '1200', '12.5', '1e3', '0', '-3', 'true', 'false', '', 'a b', '__proto__', 'constructor', 'é', 'ß', ...HOSTILE];
+/** Values as exports and forms write them, for the declared fields to read. */
+const DIRTY = ['1,200', ' 1 200 ', '$1.2M', '10k', '51-200', '1.000.000', 'EUR 3 Mio', 'United States', 'U.K.', 'Deutschland', 'usa', 'GBR', 'Atlantis', 'n/a', 'N/A', '-', 'none', 'lots', '??', 'yes', 'No', 'on', 'Content Download', 'HIGH', 'de-mo', '15 Apr, 2021 00:03:00', '2021-04-15T00:03:00.000+0000', '04/15/2021 12:03 AM', '(415) 555-2671', '+44 20 7946 0018', 'Kim@BigCo.COM', ' mailto:a@b.de ', 'kim at bigco'];
+
+const TEXTS = ['us', 'de', 'ca', 'gb', 'content_download', 'demo', 'high', 'low', 'a', 'b', '1200', '12.5', '1e3', '0', '-3', 'true', 'false', '', 'a b', '__proto__', 'constructor', 'é', 'ß', ...HOSTILE];
 /** Half the literals come from a few texts the leads often hold, so that tests pass as well as fail. */
 const textLiteral = fc.oneof(fc.constantFrom('us', 'de', 'a', 'b', '1200'), fc.constantFrom(...TEXTS));
-const finiteNumber = fc.constantFrom(0, -0, 1, -3, 12.5, 200, 1000, 1200, 0.1, 1e21);
+const finiteNumber = fc.constantFrom(0, -0, 1, -3, 12.5, 51, 200, 1000, 1200, 10_000, 1_200_000, 0.1, 1e21);
 /** Literals as the checker makes them are finite; the others test that codegen falls back safely. */
 const numberLiteral = fc.oneof({ weight: 12, arbitrary: finiteNumber }, { weight: 1, arbitrary: fc.constantFrom(Infinity, -Infinity, NaN) });
-const TIMES = ['2025-06-30', '2026-01-01', '2026-01-01T10:00:00Z', '2026-01-01T10:00:00+02:00'].map((t) => Date.parse(t));
+const TIMES = ['2021-04-15T00:03:00Z', '2025-06-30', '2026-01-01', '2026-01-01T10:00:00Z', '2026-01-01T10:00:00+02:00'].map((t) => Date.parse(t));
 const timeLiteral = fc.constantFrom(...TIMES);
 const PATTERNS = ['^a', 'b$', '[0-9]+', 'a|b', '(?i)DE', '^$', 'x*', '.', '^\\s*$', 'é', '^1200$', 'demo', '"', '\\$\\{', '</script>'];
 
@@ -67,6 +73,8 @@ const rawCond: fc.Arbitrary<RawCond> = fc.letrec<{ cond: RawCond }>((tie) => ({
   ),
 })).cond;
 
+/** Column names as exports write them, for `from`. */
+const FROM_NAMES = ['Country', 'No. of Employees', 'a.b', '__proto__', 'constructor', 'c'];
 const PATH_SEGMENTS = ['a', 'b', 'c', 'country', '__proto__', 'constructor', 'toString', '0', 'a.b'];
 const DIM_VALUES = ['a', 'b', 'high', 'low', 'us', 'Mixed Case', ' pad ', '1200', '', '__proto__', 'constructor', ...HOSTILE];
 
@@ -175,6 +183,30 @@ function buildPolicy(raw: RawPolicy): PolicyIR {
   return { name: 'random', fields: null, paths: raw.paths, dimensions, pools, sticky: null, rules, fallback: 'unrouted' };
 }
 
+const FIELD_TYPES = ['text', 'number', 'boolean', 'email', 'phone', 'country', 'datetime', 'enum'] as const;
+const rawField = fc.record({
+  type: fc.constantFrom(...FIELD_TYPES, 'number', 'country'),
+  values: fc.uniqueArray(fc.constantFrom('demo', 'high', 'low', 'a b', 'content_download', 'us', '__proto__', 'constructor'), { minLength: 1, maxLength: 4 }),
+  from: fc.uniqueArray(fc.constantFrom(...FROM_NAMES), { maxLength: 2 }),
+});
+type RawField = typeof rawField extends fc.Arbitrary<infer T> ? T : never;
+
+/**
+ * The policy with declared fields, one per path as the checker allows them: a path whose segments
+ * hold a `.`, or that lies inside another declared field, stays undeclared (blank for the rules).
+ */
+function withFields(ir: PolicyIR, raw: (RawField | null)[]): PolicyIR {
+  const fields: FieldIR[] = [];
+  ir.paths.forEach((segments, i) => {
+    const f = raw[i % Math.max(raw.length, 1)];
+    if (f === undefined || f === null || segments.some((s) => s.includes('.'))) return;
+    const name = segments.join('.');
+    if (fields.some((d) => name === d.name || name.startsWith(`${d.name}.`) || d.name.startsWith(`${name}.`))) return;
+    fields.push({ name, segments, type: f.type, values: f.type === 'enum' ? f.values : [], from: f.from });
+  });
+  return { ...ir, fields };
+}
+
 /** An object whose keys are all own data properties, as JSON.parse makes them (`__proto__` included). */
 function plainObject(entries: [string, unknown][]): Record<string, unknown> {
   const o: Record<string, unknown> = {};
@@ -182,7 +214,11 @@ function plainObject(entries: [string, unknown][]): Record<string, unknown> {
   return o;
 }
 
-const leadKey = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...COMMON_KEYS) }, { weight: 2, arbitrary: fc.constantFrom(...PATH_SEGMENTS, 'a.b.c', 'b.c', 'Country') });
+const leadKey = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...COMMON_KEYS) },
+  { weight: 2, arbitrary: fc.constantFrom(...PATH_SEGMENTS, 'a.b.c', 'b.c') },
+  { weight: 1, arbitrary: fc.constantFrom(...FROM_NAMES) },
+);
 const leafValue = fc.oneof(
   {
     weight: 6,
@@ -191,6 +227,7 @@ const leafValue = fc.oneof(
       'abc', 'a b', 'A B', 'true', 'FALSE', 'é', 'É', 'ß', 'SS', '2026-01-01', '2026-01-01T10:00:00Z', '__proto__', 'constructor', ' Mixed Case ', ...HOSTILE, HUGE, HUGE_PADDED,
     ),
   },
+  { weight: 4, arbitrary: fc.constantFrom<unknown>(...DIRTY) },
   { weight: 3, arbitrary: fc.constantFrom<unknown>(0, -0, 1, 12.5, 200, 199.5, 1000, 1200, 1e21, -3, NaN, Infinity, -Infinity, ...TIMES) },
   { weight: 1, arbitrary: fc.boolean() },
   { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
@@ -256,6 +293,18 @@ function assertSameAnswers(ir: PolicyIR, leads: unknown[], reference: Evaluator 
   });
 }
 
+/** Throws at the first lead whose whole decision (warnings, rule, path, options) differs between the evaluators. */
+function assertSameDecisions(ir: PolicyIR, leads: unknown[]): void {
+  const policy = { name: ir.name, hash: 'sha256:test' };
+  const reference = createDecider(ir, createReferenceEvaluator(ir), policy).decide;
+  const codegen = createDecider(ir, createCodegenEvaluator(ir), policy).decide;
+  leads.forEach((l, i) => {
+    const expected = outcome(() => reference(l, { now: TIMES[3] }));
+    const actual = outcome(() => codegen(l, { now: TIMES[3] }));
+    expect({ lead: i, ...actual }).toEqual({ lead: i, ...expected });
+  });
+}
+
 describe('codegen evaluator equals the reference evaluator', () => {
   test('on random policies and leads', () => {
     fc.assert(
@@ -263,6 +312,15 @@ describe('codegen evaluator equals the reference evaluator', () => {
         assertSameAnswers(buildPolicy(raw), leads);
       }),
       { numRuns: 7000, ...replay },
+    );
+  });
+
+  test('on random policies with declared fields and random dirty values', () => {
+    fc.assert(
+      fc.property(rawPolicy, fc.array(fc.option(rawField, { freq: 5 }), { minLength: 1, maxLength: 5 }), fc.array(lead, { minLength: 1, maxLength: 4 }), (raw, fields, leads) => {
+        assertSameDecisions(withFields(buildPolicy(raw), fields), leads);
+      }),
+      { numRuns: 700, ...replay },
     );
   });
 
