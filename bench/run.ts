@@ -53,6 +53,8 @@ const COMPILE_RUNS = 7;
 const GOAL_CODEGEN_VS_HANDWRITTEN = 0.5;
 const GOAL_REFERENCE_VS_JSONLOGIC = 5;
 const GOAL_SCALING_RATIO = 1.5;
+/** Dirty values may cost at most this much more time per decision than clean ones (issue 13). */
+const GOAL_DIRTY_VS_CLEAN = 1.5;
 const GOAL_COMPILE_MS = 250;
 
 // ---------------------------------------------------------------- agreement
@@ -278,6 +280,35 @@ async function territoriesTable(): Promise<Table> {
   };
 }
 
+/** Table 1d: decide() on the acme policy (its fields block) over dirty values against the same policy over clean ones. */
+async function fieldsTable(): Promise<Table> {
+  const clean = benchLeads(LEAD_COUNT, 0);
+  const dirty = benchLeads(LEAD_COUNT, 1);
+  const codegen = compilePolicy(acmeSource(), { evaluator: 'codegen' });
+  const warned = dirty.leads.filter((lead, i) => codegen.decide(lead, dirty.options[i]).warnings.length > 0).length;
+  const at = (bench: BenchLeads) => (i: number) => codegen.decide(bench.leads[i % bench.leads.length], bench.options[i % bench.leads.length]);
+  const results = await measure([syncSubject('clean', at(clean), digestDecision), syncSubject('dirty', at(dirty), digestDecision)], THROUGHPUT);
+  const cleanNs = (results.get('clean') as Measurement).nsPerOp;
+  const dirtyNs = (results.get('dirty') as Measurement).nsPerOp;
+  const row = (label: string, name: string) => {
+    const m = results.get(name) as Measurement;
+    return [label, formatInt(m.opsPerSec), formatInt(m.nsPerOp), formatRatio(m.nsPerOp / cleanNs)];
+  };
+  return {
+    title: `1d. Declared fields: codegen decide() on the acme-inbound policy, ${formatInt(LEAD_COUNT)} leads with clean values against ${formatInt(LEAD_COUNT)} with dirty ones (median of ${THROUGHPUT.rounds} rounds of ${THROUGHPUT.roundMs} ms, interleaved)`,
+    head: ['values', 'ops/sec', 'ns/op', 'time vs clean'],
+    rows: [row('clean', 'clean'), row('dirty', 'dirty')],
+    notes: [
+      `Goal: dirty <= ${GOAL_DIRTY_VS_CLEAN}x the time of clean: ${formatRatio(dirtyNs / cleanNs)}  ${passFail(dirtyNs / cleanNs <= GOAL_DIRTY_VS_CLEAN)}`,
+      'Both sets come from the lead generator (bench/leads.ts) with one seed: clean leads hold numbers, ISO country codes and',
+      'exact enum values; in the dirty set every field the generator can smudge is written carelessly (thousands separators,',
+      'ranges such as "51-200", padded or spelled-out countries such as "Deutschland", enum values in other case and',
+      `separators, blanks). Every decision reads the policy's declared fields as their types; ${formatInt(warned)} dirty leads carry a warning.`,
+      cpuNote(onCpuShare([...results.values()])),
+    ],
+  };
+}
+
 // ---------------------------------------------------------------- table 2: scaling
 
 async function scalingTable(): Promise<Table> {
@@ -362,6 +393,7 @@ function compileTable(): Table {
 const SECTIONS = new Map<string, () => Promise<Table[]>>([
   ['decide', throughputTables],
   ['territories', async () => [await territoriesTable()]],
+  ['fields', async () => [await fieldsTable()]],
   ['scaling', async () => [await scalingTable()]],
   ['compile', async () => [compileTable()]],
   ['state', () => stateBenchmarks(LEAD_COUNT)],
