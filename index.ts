@@ -33,3 +33,6 @@ export { reportFigures, type ReportEntry, type ReportDecisionEntry, type ReportE
 export { auditExport, type AuditFigures, type AuditMove, type AuditOptions, type AuditPath, type AuditRule, type OutcomeGroup, type OutcomeSpec } from './analysis/audit';
 export { diffPolicies, type DiffFigures, type DiffMove } from './analysis/diff';
 export { destinationOf, type LeadBatches, type ReadLead, type ReplayOptions } from './analysis/records';
+
+// Pages: a policy, and the reports' figures, as self-contained HTML.
+export { policyPage, type PathCount } from './pages/policy-graph';

@@ -2,14 +2,11 @@
 // which downloads no browser), logged in as the owner that api.ts set up: what a builder sees
 // when searching the node picker, and a node's error panel. Screenshots go to the test output.
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { BROWSER_ID, type PublicApi } from './api.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+import { launchChromium } from './chromium.ts';
 
 export interface Editor {
   page: Page;
@@ -21,11 +18,9 @@ export interface Editor {
 /** A logged-in editor page. `shots` is the folder for screenshots (created). */
 export async function openEditor(api: PublicApi, shots: string): Promise<Editor> {
   mkdirSync(shots, { recursive: true });
-  const profile = mkdtempSync(join(tmpdir(), 'leadroute-chromium-'));
-  let context: BrowserContext | null = null;
+  const browser = await launchChromium();
   try {
-    // A fresh profile each time (playwright passes it as --user-data-dir).
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: FLAGS, viewport: { width: 1440, height: 900 } });
+    const { context } = browser;
     const url = new URL(api.baseUrl);
     await context.addCookies(
       api.cookie.split('; ').map((pair) => {
@@ -35,7 +30,6 @@ export async function openEditor(api: PublicApi, shots: string): Promise<Editor>
     );
     await context.addInitScript((id: string) => localStorage.setItem('n8n-browserId', id), BROWSER_ID);
     const page = context.pages()[0] ?? (await context.newPage());
-    const opened = context;
     return {
       page,
       async screenshot(name) {
@@ -43,15 +37,11 @@ export async function openEditor(api: PublicApi, shots: string): Promise<Editor>
         await page.screenshot({ path: file, fullPage: true });
         return file;
       },
-      async close() {
-        await opened.close();
-        rmSync(profile, { recursive: true, force: true });
-      },
+      close: browser.close,
     };
   } catch (error) {
-    await context?.close();
-    rmSync(profile, { recursive: true, force: true });
-    throw new Error(`could not start ${CHROMIUM} (install Debian's chromium; .ci/run does): ${(error as Error).message}`);
+    await browser.close();
+    throw error;
   }
 }
 

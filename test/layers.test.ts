@@ -16,7 +16,8 @@ const LAYERS: Record<string, readonly string[]> = {
   routing: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize'],
   analysis: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize', 'routing'],
   credentials: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize', 'routing'],
-  cli: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize', 'routing', 'analysis'],
+  pages: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize', 'routing', 'analysis'],
+  cli: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize', 'routing', 'analysis', 'pages'],
   nodes: ['core', 'fields', 'dsl', 'compiler', 'state', 'normalize', 'routing', 'credentials', 'analysis'],
 };
 

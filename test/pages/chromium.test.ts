@@ -1,0 +1,61 @@
+// Each page as a reader's browser shows it: Debian's headless Chromium opens the page file, and
+// the test fails on any console error, script error or request (a page loads nothing), checks
+// that the drawings are there with the number of shapes counted by hand from the fixtures, and
+// saves a screenshot under .test-output/pages/.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { launchChromium, type Chromium } from '../../e2e/chromium';
+import { policyPage } from '../../pages/policy-graph';
+import { ACME, HOSTILE } from './fixtures';
+
+const OUT = resolve(__dirname, '../../.test-output/pages');
+let browser: Chromium;
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  browser = await launchChromium({ width: 1280, height: 800 });
+}, 60_000);
+afterAll(async () => browser?.close());
+
+/** Opens `markup` as the file `<name>.html`; returns the page and what went wrong while loading it. */
+async function open(name: string, markup: string): Promise<{ page: Page; problems: string[] }> {
+  const file = join(OUT, `${name}.html`);
+  writeFileSync(file, markup);
+  const page = await browser.context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
+  page.on('request', (r) => {
+    if (r.url() !== pathToFileURL(file).href) problems.push(`request: ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => problems.push(`failed request: ${r.url()}`));
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  return { page, problems };
+}
+
+test('the policy page draws every rule, target, pool, person and queue of the policy', async () => {
+  const { page, problems } = await open('policy-acme', policyPage(ACME.ir, ACME.hash));
+  expect(problems).toEqual([]);
+  // Counted by hand from examples/acme-inbound.route: 5 rules, 6 targets, 6 pools, 16 ends; 32 edges.
+  expect(await page.locator('svg.policy g.node').count()).toBe(33);
+  expect(await page.locator('svg.policy path.edge').count()).toBe(32);
+  expect(await page.locator('svg.policy g.node.rule').count()).toBe(5);
+  const box = await page.locator('svg.policy').boundingBox();
+  expect(box?.width).toBeGreaterThan(600);
+  await page.close();
+}, 60_000);
+
+test('hostile names stay text in the browser: no script runs, no element is injected', async () => {
+  const { page, problems } = await open('policy-hostile', policyPage(HOSTILE.ir, HOSTILE.hash));
+  expect(problems).toEqual([]);
+  expect(await page.locator('script, img, svg svg, b').count()).toBe(0);
+  expect(await page.title()).toBe('Policy <img src=x onerror=alert(1)>');
+  expect(await page.locator('svg.policy g.node.person > title').allTextContents()).toEqual(['<script>alert(1)</script>', `a"b'c`, 'constructor']);
+  await page.close();
+}, 60_000);
