@@ -9,7 +9,8 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Chromium } from '../../e2e/chromium';
 import { policyPage } from '../../pages/policy-graph';
-import { ACME, HOSTILE } from './fixtures';
+import { reportPage } from '../../pages/report';
+import { ACME, HOSTILE, REPORT } from './fixtures';
 
 const OUT = resolve(__dirname, '../../.test-output/pages');
 let browser: Chromium;
@@ -57,5 +58,16 @@ test('hostile names stay text in the browser: no script runs, no element is inje
   expect(await page.locator('script, img, svg svg, b').count()).toBe(0);
   expect(await page.title()).toBe('Policy <img src=x onerror=alert(1)>');
   expect(await page.locator('svg.policy g.node.person > title').allTextContents()).toEqual(['<script>alert(1)</script>', `a"b'c`, 'constructor']);
+  await page.close();
+}, 60_000);
+
+test('the report page draws its bars and keeps hostile owner names as text', async () => {
+  const { page, problems } = await open('report', reportPage(REPORT));
+  expect(problems).toEqual([]);
+  // By hand from the fixture: 2 queues waiting, 4 owners, 2 weeks in each of the two weekly charts.
+  expect(await page.locator('svg rect.bar').count()).toBe(10);
+  expect(await page.locator('figure').count()).toBe(4);
+  expect(await page.locator('script, b').count()).toBe(0);
+  expect(await page.getByRole('cell', { name: '<script>alert(1)</script>' }).count()).toBe(1);
   await page.close();
 }, 60_000);

@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { GroupFigures, ReportFigures, Share, Spread } from '../../analysis/report';
 import { compilePolicy } from '../../compiler/compile';
 
 export const ACME = compilePolicy(readFileSync(join(__dirname, '../../examples/acme-inbound.route'), 'utf8'));
@@ -17,3 +18,31 @@ fallback queue "<b>lost</b>"
 
 /** Text that must never appear in a page's markup unescaped. */
 export const HOSTILE_MARKUP = ['<script', '<img', '<svg onload', '<b>', `"'>`, `a"b'c`];
+
+const share = (count: number, of: number): Share => ({ count, of, percent: of === 0 ? null : (100 * count) / of });
+const spread = (count: number, median: number | null, p90: number | null): Spread => ({ count, median, p90 });
+const group = (name: string | null, leads: number, worked: number): GroupFigures => ({ name, leads, workedWithinSla: share(worked, leads), meetingBooked: share(1, leads), opportunity: null });
+
+/** A report over two weeks: three owners (one of them hostile markup, one `__proto__`), leads never assigned, two queues. */
+export const REPORT: ReportFigures = {
+  period: { since: '2026-11-16T00:00:00.000Z', until: '2026-11-30T00:00:00.000Z' },
+  leads: 20,
+  timeToAssignment: spread(18, 0, 240_000),
+  timeToFirstTouch: spread(12, 600_000, 5_400_000),
+  assignedWithin5m: share(16, 20),
+  workedWithinSla: share(9, 12),
+  reassigned: share(2, 20),
+  exceptions: share(2, 20),
+  queues: {
+    now: [{ queue: 'exceptions', open: 2, waiting: spread(2, 3_600_000, 7_000_000), oldest: 7_200_000 }, { queue: '"><b>support</b>', open: 1, waiting: spread(1, 60_000, 60_000), oldest: 60_000 }],
+    period: [{ queue: 'exceptions', entered: 3, left: 1, wait: spread(1, 1_800_000, 1_800_000) }],
+  },
+  byOwner: [group('alice', 9, 5), group('<script>alert(1)</script>', 6, 3), group('__proto__', 3, 1), group(null, 2, 0)],
+  byRule: [group('line 41: when account.status = customer route owner', 12, 6), group(null, 8, 3)],
+  byPool: [group('enterprise.na', 15, 8), group(null, 5, 1)],
+  duplicates: [{ source: 'web', leads: 14, duplicates: 1 }, { source: null, leads: 6, duplicates: 0 }],
+  weeks: [
+    { week: '2026-11-16', leads: 8, timeToAssignment: spread(8, 0, 120_000), timeToFirstTouch: spread(5, 500_000, 900_000), assignedWithin5m: share(8, 8), workedWithinSla: share(4, 5), reassigned: share(0, 8), exceptions: share(0, 8) },
+    { week: '2026-11-23', leads: 12, timeToAssignment: spread(10, 60_000, 300_000), timeToFirstTouch: spread(7, 700_000, 6_000_000), assignedWithin5m: share(8, 12), workedWithinSla: share(5, 7), reassigned: share(2, 12), exceptions: share(2, 12) },
+  ],
+};
