@@ -24,6 +24,11 @@ export function parseInstant(text: string): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+/** Whether date-time text names its zone (`Z`, `+01:00`); without one it is read as UTC, or in a zone the caller gives. */
+export function saysZone(text: string): boolean {
+  return HAS_ZONE.test(text.trim());
+}
+
 /** The instant a caller gives (a Date, epoch ms or ISO 8601 text, UTC unless it says), or a RangeError that names the value and `what` it is. */
 export function toInstant(value: Date | number | string, what = 'now'): number {
   const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'string' ? (parseInstant(value) ?? Number.NaN) : Number.NaN;

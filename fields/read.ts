@@ -4,6 +4,7 @@
 // form: a number, an ISO country code, an E.164 phone, an ISO date-time...), or not readable,
 // with the problem in words.
 
+import type { IANAZone } from 'luxon';
 import { isoUtc } from '../core/time';
 import { isBlank, readPath } from '../core/values';
 import { DEFAULT_BLANK_WORDS, type BlankWords } from './blank';
@@ -41,6 +42,8 @@ export function defaultReading(kind: FieldKind, picklist: Picklist | null = null
 /** What the reading of one value knows of the lead: its country (ISO alpha-2), in which phones and regions are read. */
 export interface ReadContext {
   country: string | null;
+  /** The zone of date-times written without one (a replay's `tz`); UTC when absent. */
+  zone?: IANAZone | null;
 }
 
 /** A place a field's value may be: its own path, or a `from` name (a key exactly as written first, then a dotted path). */
@@ -88,8 +91,8 @@ function readBoolean(v: unknown): Cleaned<boolean> {
   return failed('not_a_boolean', `${quote(v)} is not yes or no`);
 }
 
-function readDatetime(v: unknown): Cleaned<string> {
-  const ms = typeof v === 'number' ? (Number.isFinite(v) ? v : null) : typeof v === 'string' ? parseDatetime(v) : null;
+function readDatetime(v: unknown, zone: IANAZone | null): Cleaned<string> {
+  const ms = typeof v === 'number' ? (Number.isFinite(v) ? v : null) : typeof v === 'string' ? parseDatetime(v, zone) : null;
   return ms === null ? failed('not_a_datetime', `${quote(v)} is not a date or date-time (write 2026-11-23 or 2026-11-23T15:00:00Z)`) : cleaned(isoUtc(ms));
 }
 
@@ -133,7 +136,7 @@ export function readValue(reading: FieldReading, raw: unknown, context: ReadCont
     case 'boolean':
       return readBoolean(given);
     case 'datetime':
-      return readDatetime(given);
+      return readDatetime(given, context.zone ?? null);
     case 'region':
       return normalizeRegion(given, context.country) ?? cleaned(asText(given));
     case 'enum':

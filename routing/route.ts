@@ -6,6 +6,7 @@
 import type { CompiledPolicy } from '../compiler/compile';
 import type { Decision, PendingDecision } from '../compiler/decision';
 import { toInstant } from '../core/time';
+import { leadClock, leadTime, OutOfTimeOrder, type LeadClock } from './replay';
 import { assignMany, exceptionDecision } from '../state/assign';
 import { MemoryStore } from '../state/memory';
 import { StateStoreError, type StateStore } from '../state/store';
@@ -20,6 +21,17 @@ export interface RouteOptions {
   now?: Date | number | string;
   /** Add `trace` to each decision: every rule tried, the values read, why it held or failed. */
   trace?: boolean;
+  /**
+   * Replay in time: route each lead at its own time, read from this field (a column as written,
+   * `Created Time`, or a dotted path) as a typed `datetime`, in time order, instead of at `now`.
+   * A lead whose time cannot be read gets an exception decision whose reason starts NO_TIME and
+   * names the field and value. An array is routed in time order (then input order) and its
+   * decisions come back in input order; a stream must come in time order (OutOfTimeOrder
+   * otherwise: inTimeOrder sorts a source that can be read again).
+   */
+  at?: string;
+  /** With `at`: the IANA zone of times written without one (`America/New_York`). Default: UTC. */
+  tz?: string;
 }
 
 let processStore: MemoryStore | null = null;
@@ -65,29 +77,77 @@ export function routeMany(policy: CompiledPolicy, leads: readonly unknown[] | As
   return Array.isArray(leads) ? routeBatch(policy, leads, options) : routeStream(policy, leads as AsyncIterable<unknown>, options);
 }
 
-/** Leads decided at one instant (`now`, else the clock) and settled together. Async, so that an invalid `now` or a bug rejects rather than throws. */
+/** Leads decided at one instant (`now`, else the clock), or each at its own (`at`), and settled together. Async, so that an invalid option or a bug rejects rather than throws. */
 async function routeBatch(policy: CompiledPolicy, leads: readonly unknown[], options: RouteOptions): Promise<Decision[]> {
-  const now = options.now === undefined ? Date.now() : toInstant(options.now);
   const trace = options.trace === true;
-  return settle(
-    leads.map((lead) => policy.decide(lead, { now, trace })),
-    storeOf(options),
+  const store = storeOf(options);
+  if (options.at === undefined) {
+    const now = options.now === undefined ? Date.now() : toInstant(options.now);
+    return settle(
+      leads.map((lead) => policy.decide(lead, { now, trace })),
+      store,
+    );
+  }
+  const timed = timesOf(leadClock(options.at, options.tz), leads, options);
+  const order = leads.map((_, i) => i).sort((a, b) => timed[a].at - timed[b].at || a - b);
+  const routable = order.filter((i) => timed[i].reason === null);
+  const settled = await settle(
+    routable.map((i) => policy.decide(leads[i], { now: timed[i].at, trace })),
+    store,
   );
+  const decisions: Decision[] = new Array<Decision>(leads.length);
+  routable.forEach((i, k) => (decisions[i] = settled[k]));
+  timed.forEach((t, i) => {
+    if (t.reason !== null) decisions[i] = unreadableDecision(policy, t.at, t.reason);
+  });
+  return decisions;
+}
+
+/**
+ * Each lead's time, or why it has none; such a lead is placed (and its exception dated) at the
+ * latest time read before it, else at `now`, else the clock.
+ */
+function timesOf(clock: LeadClock, leads: readonly unknown[], options: RouteOptions): { at: number; reason: string | null }[] {
+  let latest = options.now === undefined ? Number.NaN : toInstant(options.now);
+  return leads.map((lead) => {
+    const time = leadTime(clock, lead);
+    if (time.ok) {
+      latest = Number.isNaN(latest) ? time.at : Math.max(latest, time.at);
+      return { at: time.at, reason: null };
+    }
+    return { at: Number.isNaN(latest) ? Date.now() : latest, reason: time.reason };
+  });
 }
 
 async function* routeStream(policy: CompiledPolicy, leads: AsyncIterable<unknown>, options: RouteOptions): AsyncIterable<Decision> {
   // One store for the whole stream, even when the caller leaves it to the default.
   const batchOptions: RouteOptions = { ...options, store: storeOf(options) };
+  const clock = options.at === undefined ? null : leadClock(options.at, options.tz);
+  let latest = Number.NEGATIVE_INFINITY;
+  // A batch's leads without a time are dated at the latest time before them, across batches too.
+  let optionsNow = batchOptions;
+  let seen = 0;
   let pending: unknown[] = [];
   for await (const lead of leads) {
+    if (clock !== null) {
+      const time = leadTime(clock, lead);
+      if (time.ok && time.at < latest) {
+        // The leads before it are routed and given back first: the state holds exactly them.
+        yield* await routeBatch(policy, pending, optionsNow);
+        throw new OutOfTimeOrder(seen, time.at, latest);
+      }
+      if (time.ok) latest = time.at;
+    }
+    seen++;
     pending.push(lead);
     if (pending.length >= STREAM_BATCH) {
       const some = pending;
       pending = [];
-      yield* await routeBatch(policy, some, batchOptions);
+      yield* await routeBatch(policy, some, optionsNow);
+      if (clock !== null && latest > Number.NEGATIVE_INFINITY) optionsNow = { ...batchOptions, now: latest };
     }
   }
-  if (pending.length > 0) yield* await routeBatch(policy, pending, batchOptions);
+  if (pending.length > 0) yield* await routeBatch(policy, pending, optionsNow);
 }
 
 /**

@@ -5,13 +5,13 @@
 // the output fails (a closed pipe, a full disk), is listed on stderr; Ctrl-C finishes the batch
 // in flight and reads no more.
 
-import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
 import type { CompiledPolicy } from '../../compiler/compile';
 import type { Decision } from '../../compiler/decision';
 import { checkStore, openStore, parseStoreSpec, type StateStore, type StoreSpec } from '../../state';
 import { checkReadable, errorMessage, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
-import { chooseLeadFormat, keepExactNumbers, readLeads, type LeadRecord } from '../leads';
+import { chooseLeadFormat, keepExactNumbers, type LeadRecord } from '../leads';
+import { AT_HELP, openLeadSource, parseAtOptions, type LeadSource } from '../replay';
+import { NO_TIME } from '../../routing/replay';
 import { ChunkedWriter, isBrokenPipe, OutputFile, Progress, sameFile } from '../output';
 import { chooseEvaluator, formatWarnings, loadPolicy, parseColumnMap } from '../policy';
 import { routeMany, STORE_FAILURE, unreadableDecision, type RouteOptions } from '../../routing/route';
@@ -42,7 +42,7 @@ Options:
   --now ISO            The routing clock, e.g. 2026-11-23T15:00:00Z (UTC when no offset is
                        given). Default: the time the run starts. Every lead of a run is routed
                        at the same instant, so a run is repeatable with --now.
-  --state STORE        Where rotation, caps, away flags and sticky owners live:
+${AT_HELP}  --state STORE        Where rotation, caps, away flags and sticky owners live:
                          memory              fresh for each run (the default)
                          sqlite:FILE         a SQLite file, kept across runs; several runs at
                                              once stay exact
@@ -102,6 +102,8 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
       format: { type: 'string' },
       evaluator: { type: 'string' },
       map: { type: 'string', multiple: true },
+      at: { type: 'string' },
+      tz: { type: 'string' },
     },
     ['POLICY', 'LEADS'],
   );
@@ -113,6 +115,7 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
   const now = parseNow('route', values.now) ?? new Date();
   const stateSpec = parseStateOption('route', values.state, values['state-password-env'], io);
   const format = chooseLeadFormat('route', leadsFile, values.format);
+  const clock = parseAtOptions('route', values.at, values.tz);
   const evaluator = chooseEvaluator('route', values.evaluator);
   if (policyFile === '-' && leadsFile === '-') throw usageError('route', 'POLICY and LEADS cannot both be standard input (-)');
   if (leadsFile !== '-') checkReadable('route', 'leads', leadsFile);
@@ -131,7 +134,14 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
     throw err;
   }
   const source = leadsFile === '-' ? 'stdin' : leadsFile;
-  const input: Readable = leadsFile === '-' ? io.stdin : createReadStream(leadsFile);
+  let leads: LeadSource;
+  try {
+    leads = await openLeadSource(leadsFile, format, source, clock, io);
+  } catch (err) {
+    await store.close();
+    await output.abandon(false);
+    throw err;
+  }
   const summary = values.summary === true ? new RouteSummary() : null;
   const run: Run = {
     writeLines: summary === null || values.output !== undefined,
@@ -148,8 +158,8 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
     run.interrupted = true;
   });
   try {
-    for await (const batch of readLeads(input, format, source)) {
-      await routeBatch(run, policy, batch, { store, now, trace: values.trace === true }, io, source);
+    for await (const batch of leads.batches) {
+      await routeBatch(run, policy, batch, { store, now, trace: values.trace === true, at: values.at, tz: values.tz }, io, source);
       // Ctrl-C lets the batch in flight finish, every one of its leads written, and reads no more.
       if (run.interrupted) break;
     }
@@ -162,12 +172,12 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
     return EXIT_FAILED;
   } finally {
     giveBack?.();
-    if (input !== io.stdin) input.destroy();
+    leads.close();
     await store.close();
   }
   run.progress.done(run.count);
   if (run.problems > MAX_REPORTED_PROBLEMS) {
-    write(io.stderr, `leadroute route: ${source}: ${run.problems - MAX_REPORTED_PROBLEMS} more leads could not be read; each got an exception decision`);
+    write(io.stderr, `leadroute route: ${source}: ${run.problems - MAX_REPORTED_PROBLEMS} more leads could not be read, or had no time to route at; each got an exception decision`);
   }
   if (summary !== null) write(io.stdout, summary.format({ policy: policy.name, leads: source, now }));
   if (run.firstStoreFailure !== null) {
@@ -212,6 +222,7 @@ async function routeBatch(run: Run, policy: CompiledPolicy, batch: LeadRecord[],
       decision = unreadableDecision(policy, now, reason);
     } else {
       decision = decisions[next++];
+      if (decision.reason?.startsWith(NO_TIME) && ++run.problems <= MAX_REPORTED_PROBLEMS) write(io.stderr, `leadroute route: ${source}: ${record.where}: ${decision.reason}`);
       if (decision.reason?.startsWith(STORE_FAILURE)) {
         run.storeFailures++;
         run.firstStoreFailure ??= decision.reason.slice(STORE_FAILURE.length);
