@@ -17,20 +17,27 @@ interface PreparedField {
   sources: FieldSource[];
 }
 
-/** A lead of only the read values, in objects without a prototype (so `__proto__` is a plain key). */
+/**
+ * A lead of only the read values. Plain objects (V8 keeps them fast, where objects without a
+ * prototype are dictionaries): keys are looked up as own properties and `__proto__` is written as
+ * an own data property, so no key reaches a prototype.
+ */
 type View = Record<string, unknown>;
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 function setIn(view: View, segments: readonly string[], value: unknown): void {
   let at = view;
   for (let i = 0; i < segments.length - 1; i++) {
-    let next = at[segments[i]] as View | undefined;
+    const key = segments[i];
+    let next = hasOwn.call(at, key) ? (at[key] as View) : undefined;
     if (next === undefined) {
-      next = Object.create(null) as View;
-      at[segments[i]] = next;
+      next = {};
+      putKey(at, key, next);
     }
     at = next;
   }
-  at[segments[segments.length - 1]] = value;
+  putKey(at, segments[segments.length - 1], value);
 }
 
 /** `not_a_number` as the decision's warnings say it: `not a number`. */
@@ -53,7 +60,7 @@ export class FieldReader {
 
   /** The lead as the rules see it; each value that cannot be read is added to `warnings`, and with a trace each reading is told. */
   read(lead: unknown, warnings: FieldWarning[], trace: TraceEntry[] | null): View {
-    const view = Object.create(null) as View;
+    const view: View = {};
     const context: ReadContext = { country: null };
     for (const f of this.fields) {
       const { raw, from } = firstValue(lead, f.sources);

@@ -193,3 +193,27 @@ describe.each(EVALUATORS)('reading declared fields as LANGUAGE.md says (%s)', (e
     }
   });
 });
+
+describe.each(EVALUATORS)('declared fields named like prototype keys stay plain data (%s)', (evaluator) => {
+  test('`__proto__`, `constructor` and `prototype` fields are read, routed on, and reach no prototype', () => {
+    const source = [
+      'policy "keys"',
+      'fields {',
+      '  __proto__: text',
+      '  constructor.prototype: number',
+      '  account.__proto__.polluted: text',
+      '}',
+      'when __proto__ = evil and constructor.prototype >= 1000 and account.__proto__.polluted = yes route queue hit',
+      'else queue miss',
+      'fallback queue exceptions',
+    ].join('\n');
+    const lead = JSON.parse('{"__proto__": "evil", "constructor": {"prototype": "1,200"}, "account": {"__proto__": {"polluted": "yes"}}}') as unknown;
+    const d = decideOne(source, lead, evaluator);
+    expect(queueOf(d)).toBe('hit');
+    expect(readAs(d, 'constructor.prototype')).toBe('1200');
+    // Inherited properties are no values: a lead without these keys reads them as blank.
+    expect(queueOf(decideOne(source, {}, evaluator))).toBe('miss');
+    const probe: Record<string, unknown> = {};
+    expect([probe.polluted, Object.getPrototypeOf(probe), typeof probe.constructor]).toEqual([undefined, Object.prototype, 'function']);
+  });
+});
