@@ -38,3 +38,4 @@ export { destinationOf, type LeadBatches, type ReadLead, type ReplayOptions } fr
 // Pages: a policy, and the reports' figures, as self-contained HTML.
 export { policyPage, type PathCount } from './pages/policy-graph';
 export { reportPage } from './pages/report';
+export { auditPage, diffPage } from './pages/audit';

@@ -179,19 +179,24 @@ function rate(count: number, ms: number): string {
  * written a failed run, each naming FILE.
  */
 export async function writeJsonFile(command: string, file: string, value: unknown): Promise<void> {
+  await writeReportFile(command, '--json', file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Writes a report (`--json`, `--html`) to FILE whole, or not at all; errors name the option and the file. */
+export async function writeReportFile(command: string, option: '--json' | '--html', file: string, text: string): Promise<void> {
   let output: OutputFile;
   try {
     output = OutputFile.open(file);
   } catch (err) {
-    throw usageError(command, `cannot write --json file '${file}': ${errorMessage(err)}`);
+    throw usageError(command, `cannot write ${option} file '${file}': ${errorMessage(err)}`);
   }
   const writer = new ChunkedWriter(output.stream);
   try {
-    writer.push(`${JSON.stringify(value, null, 2)}\n`);
+    writer.push(text);
     await writer.flush();
     await output.finish();
   } catch (err) {
     await output.abandon(false);
-    throw new CliError(`leadroute ${command}: cannot write --json file '${file}': ${errorMessage(err)}`, EXIT_FAILED);
+    throw new CliError(`leadroute ${command}: cannot write ${option} file '${file}': ${errorMessage(err)}`, EXIT_FAILED);
   }
 }

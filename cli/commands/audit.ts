@@ -7,7 +7,8 @@ import { auditExport, outcomeLabel, SMALL_GROUP, type AuditFigures, type Outcome
 import { didYouMean } from '../../dsl/diagnostics';
 import { EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
 import { openLeads, reportUnreadable } from '../leads';
-import { writeJsonFile } from '../output';
+import { writeJsonFile, writeReportFile } from '../output';
+import { auditPage } from '../../pages/audit';
 import { formatWarnings, loadPolicy } from '../policy';
 import { count, percent, table } from '../summary';
 
@@ -38,6 +39,8 @@ Options:
   --json FILE            Also write the figures as JSON to FILE: { "leads", "agreement":
                          { "same", "different", "no_owner" }, "by_rule", "by_owner",
                          "by_path", "moves", ... }
+  --html FILE            Also write the figures as one self-contained page to FILE (charts
+                         drawn in the page, nothing loaded from the network).
   -h, --help             Show this help.
 
 A column named by --owner or --outcome that no lead has a value in is an error naming it.
@@ -52,7 +55,7 @@ export async function auditCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals, help } = parseCommandArgs(
     COMMAND,
     argv,
-    { owner: { type: 'string' }, outcome: { type: 'string', multiple: true }, now: { type: 'string' }, json: { type: 'string' } },
+    { owner: { type: 'string' }, outcome: { type: 'string', multiple: true }, now: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' } },
     ['POLICY', 'EXPORT'],
   );
   if (help) {
@@ -78,6 +81,7 @@ export async function auditCommand(argv: string[], io: CliIO): Promise<number> {
   reportUnreadable(COMMAND, leads.source, figures.unreadable, io);
   checkColumns(figures, owner, outcomes);
   if (values.json !== undefined) await writeJsonFile(COMMAND, values.json, figures);
+  if (values.html !== undefined) await writeReportFile(COMMAND, '--html', values.html, auditPage(figures));
   write(io.stdout, auditText(figures, { owner, leads: leads.source, now }));
   return EXIT_OK;
 }

@@ -5,7 +5,8 @@
 import { diffPolicies, type DiffFigures } from '../../analysis/diff';
 import { EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
 import { openLeads, reportUnreadable } from '../leads';
-import { writeJsonFile } from '../output';
+import { writeJsonFile, writeReportFile } from '../output';
+import { diffPage } from '../../pages/audit';
 import { formatWarnings, loadPolicy } from '../policy';
 import { count, percent, table } from '../summary';
 
@@ -25,6 +26,7 @@ Options:
   --json FILE      Also write the figures as JSON to FILE:
                    { "leads", "changed", "moves": [ { "from", "to", "leads", "examples" } ] }
                    where examples are the first lines (a JSON array's indexes) of each move.
+  --html FILE      Also write the figures as one self-contained page to FILE.
   -h, --help       Show this help.
 
 Exit status: 0 when the leads were compared, 1 when a policy has errors or LEADS cannot be read
@@ -34,7 +36,7 @@ on, 2 on a usage error.
 const COMMAND = 'diff';
 
 export async function diffCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals, help } = parseCommandArgs(COMMAND, argv, { now: { type: 'string' }, json: { type: 'string' } }, ['OLD', 'NEW', 'LEADS']);
+  const { values, positionals, help } = parseCommandArgs(COMMAND, argv, { now: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' } }, ['OLD', 'NEW', 'LEADS']);
   if (help) {
     write(io.stdout, DIFF_HELP);
     return EXIT_OK;
@@ -57,6 +59,7 @@ export async function diffCommand(argv: string[], io: CliIO): Promise<number> {
   }
   reportUnreadable(COMMAND, leads.source, figures.unreadable, io);
   if (values.json !== undefined) await writeJsonFile(COMMAND, values.json, figures);
+  if (values.html !== undefined) await writeReportFile(COMMAND, '--html', values.html, diffPage(figures));
   write(io.stdout, diffText(figures, { old: oldFile, new: newFile, leads: leads.source, now }));
   return EXIT_OK;
 }

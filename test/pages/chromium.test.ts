@@ -9,8 +9,9 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Chromium } from '../../e2e/chromium';
 import { policyPage } from '../../pages/policy-graph';
+import { auditPage, diffPage } from '../../pages/audit';
 import { reportPage } from '../../pages/report';
-import { ACME, HOSTILE, REPORT } from './fixtures';
+import { ACME, AUDIT, DIFF, HOSTILE, REPORT } from './fixtures';
 
 const OUT = resolve(__dirname, '../../.test-output/pages');
 let browser: Chromium;
@@ -70,4 +71,15 @@ test('the report page draws its bars and keeps hostile owner names as text', asy
   expect(await page.locator('script, b').count()).toBe(0);
   expect(await page.getByRole('cell', { name: '<script>alert(1)</script>' }).count()).toBe(1);
   await page.close();
+}, 60_000);
+
+test('the audit and diff pages draw their bars and load nothing', async () => {
+  // By hand: audit: 3 agreement bars, 1 disagreement, CONVERTED=Yes for 2 owners; diff: 2 moves.
+  for (const [name, markup, bars] of [['audit', auditPage(AUDIT), 6], ['diff', diffPage(DIFF), 2]] as const) {
+    const { page, problems } = await open(name, markup);
+    expect(problems).toEqual([]);
+    expect(await page.locator('svg rect.bar').count()).toBe(bars);
+    expect(await page.locator('script, img, b').count()).toBe(0);
+    await page.close();
+  }
 }, 60_000);

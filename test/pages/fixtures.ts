@@ -3,6 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AuditFigures, OutcomeGroup } from '../../analysis/audit';
+import type { DiffFigures } from '../../analysis/diff';
 import type { GroupFigures, ReportFigures, Share, Spread } from '../../analysis/report';
 import { compilePolicy } from '../../compiler/compile';
 
@@ -45,4 +47,33 @@ export const REPORT: ReportFigures = {
     { week: '2026-11-16', leads: 8, timeToAssignment: spread(8, 0, 120_000), timeToFirstTouch: spread(5, 500_000, 900_000), assignedWithin5m: share(8, 8), workedWithinSla: share(4, 5), reassigned: share(0, 8), exceptions: share(0, 8) },
     { week: '2026-11-23', leads: 12, timeToAssignment: spread(10, 60_000, 300_000), timeToFirstTouch: spread(7, 700_000, 6_000_000), assignedWithin5m: share(8, 12), workedWithinSla: share(5, 7), reassigned: share(2, 12), exceptions: share(2, 12) },
   ],
+};
+
+const outcomeGroup = (leads: number, same: number, won: number): OutcomeGroup => ({ leads, same, outcomes: { 'CONVERTED=Yes': won }, small: leads < 30 });
+
+/** 40 leads: 30 kept by alice as the policy says, 6 of `<script>`'s the policy gives alice, 4 without an owner. */
+export const AUDIT: AuditFigures = {
+  leads: 40,
+  agreement: { same: 30, different: 6, no_owner: 4 },
+  by_rule: [{ ...outcomeGroup(40, 30, 12), index: 0, line: 3, source: 'else round_robin(team)', different: 6, no_owner: 4 }],
+  by_owner: { alice: outcomeGroup(30, 30, 10), '<script>alert(1)</script>': outcomeGroup(6, 0, 2) },
+  unowned: outcomeGroup(4, 0, 0),
+  by_path: [{ ...outcomeGroup(40, 30, 12), rule: 0, pool: 'team', target: 'pool team' }],
+  moves: [{ from: '<script>alert(1)</script>', to: 'alice', leads: 6, examples: [2, 5, 9] }],
+  outcomes: ['CONVERTED=Yes'],
+  columns: { Owner: 36, CONVERTED: 40 },
+  columns_seen: ['Owner', 'CONVERTED'],
+  cut: [],
+  unreadable: { leads: 0, first: [] },
+  policy: { name: '"><img src=x>', hash: 'sha256:0' },
+};
+
+export const DIFF: DiffFigures = {
+  leads: 10,
+  changed: 3,
+  moves: [{ from: 'rep:mia', to: 'rep:__proto__', leads: 2, examples: [1, 4] }, { from: 'queue:a"b\'c', to: 'exception:<b>lost</b>', leads: 1, examples: [7] }],
+  moves_cut: false,
+  unreadable: { leads: 1, first: ['line 3: <script>bad</script> is not JSON'] },
+  old: { name: 'old', hash: 'sha256:1' },
+  new: { name: 'new', hash: 'sha256:2' },
 };
