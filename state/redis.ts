@@ -9,10 +9,21 @@
 // uncontended transaction is one round trip, and a wrong guess costs one conflict. The script
 // knows nothing of routing: all strategy code stays in strategies.ts and assign.ts.
 //
+// Group commit: a store has at most one script call in flight. Transactions that arrive while
+// it runs wait, and the next call commits all of them at once (up to GROUP_LIMIT): their
+// functions run one after another over one view (overlay.ts), each seeing the writes of the
+// ones before it, exactly as if each had its own transaction, and one script checks and writes
+// them all. So concurrent executions of one n8n worker on one busy pool cost one round trip per
+// group instead of one per execution plus a retry storm among themselves: contention across a
+// cluster is between processes, not executions. A conflict retries the group as one. A function
+// that throws fails only its own transaction. One lane per store rather than per pool: pools of
+// one policy share member keys (counts, away flags), so lanes per pool would conflict with each
+// other inside the process again.
+//
 // Idempotence: a reply can be lost after the script ran (the connection drops, a command times
-// out). Each transaction therefore takes a slot (this store's id and a slot number: a key
-// `tx:<store id>:<slot>` under the prefix) and a sequence number, and each of its attempts a
-// number; the script records `seq:attempt:c` in the slot key when it commits. When an
+// out). Each group therefore has a sequence number in this store's record (a key `tx:<store id>`
+// under the prefix), and each of its attempts a number; the script records `seq:attempt:c` in
+// the record when it commits. When an
 // attempt's outcome is unknown, the client waits for the connection and runs FENCE_SCRIPT,
 // which either finds that attempt (or an earlier one) committed, whose result is then returned,
 // or records `seq:attempt:f`, after which that attempt can never commit (the script refuses it).
@@ -25,6 +36,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
+import { BatchView } from './overlay';
 import { keepUntil, parseStateValue, type StateRead, type StateStore, type StateValue, type TransactionStep } from './store';
 
 export interface RedisStoreOptions {
@@ -57,9 +69,9 @@ export const DEFAULT_KEY_PREFIX = 'leadroute:';
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_COMMAND_TIMEOUT_MS = 3_000;
 const DEFAULT_SETTLE_TIMEOUT_MS = 30_000;
-/** Transactions of one store in flight at once (each holds a slot record); more wait for a slot. */
-const SLOTS = 32;
-/** How long a slot record outlives its last use: far longer than any reply can be in flight. */
+/** Transactions committed by one script call at most; more wait for the next. */
+const GROUP_LIMIT = 128;
+/** How long a store's record outlives its last use: far longer than any reply can be in flight. */
 const SLOT_RECORD_TTL_MS = 86_400_000;
 /** After the first conflicts (retried at once, on the values the script sent back), waits grow at random up to this many ms. */
 const MAX_BACKOFF_MS = 16;
@@ -68,11 +80,11 @@ const REMEMBERED_VALUES = 50_000;
 /** Keys per MGET when listing. */
 const MGET_CHUNK = 500;
 const SCAN_COUNT = 1000;
-/** The slot records' namespace under the prefix; list() leaves it out. */
+/** The stores' records' namespace under the prefix; list() leaves it out. */
 const SLOT_NAMESPACE = 'tx:';
 
 /**
- * KEYS[1]: the slot record; KEYS[2..n+1]: the keys read; then keys written but not read.
+ * KEYS[1]: the store's record; KEYS[2..n+1]: the keys read; then keys written but not read.
  * ARGV: seq, attempt, slot record ttl (ms), n, the n values read ('' = absent), then for each
  * write: its index in KEYS, the value ('' = delete), the expiry in ms since epoch ('0' = none).
  * Answers 'ok' (a transaction without writes leaves no record: running it again is harmless);
@@ -121,7 +133,7 @@ return 'ok'
 `;
 
 /**
- * KEYS[1]: the slot record; ARGV: seq, attempt, ttl. Answers 'c<attempt>' when an attempt of
+ * KEYS[1]: the store's record; ARGV: seq, attempt, ttl. Answers 'c<attempt>' when an attempt of
  * transaction seq committed; otherwise records that attempts up to this one may never commit
  * and answers 'f'.
  */
@@ -168,25 +180,63 @@ class FunctionError {
   constructor(readonly error: unknown) {}
 }
 
-/** A bounded set of slot numbers, handed out in turn; waiters are served in order. */
-class Slots {
-  private readonly free: number[] = [];
-  private readonly waiting: ((slot: number) => void)[] = [];
-  constructor(count: number) {
-    for (let i = count - 1; i >= 0; i--) this.free.push(i);
+/** A transaction waiting for its group: its keys (grown by `need`), its function, its promise. */
+interface Waiting {
+  keys: Set<string>;
+  fn: (read: StateRead) => TransactionStep<unknown>;
+  deadline: number;
+  resolve: (result: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** One transaction's outcome in its group. */
+type Outcome = { ok: true; result: unknown } | { ok: false; error: unknown };
+
+/** A transaction's view inside its group: the group's values, only the keys it asked for. */
+class MemberRead implements StateRead {
+  constructor(
+    private readonly view: StateRead,
+    private readonly keys: ReadonlySet<string>,
+  ) {}
+
+  get(key: string): StateValue | undefined {
+    if (!this.keys.has(key)) throw new Error(`state transaction read ${key}, which it did not ask for`);
+    return this.view.get(key);
   }
 
-  acquire(): Promise<number> | number {
-    const slot = this.free.pop();
-    if (slot !== undefined) return slot;
-    return new Promise((resolve) => this.waiting.push(resolve));
+  has(key: string): boolean {
+    return this.keys.has(key);
   }
+}
 
-  release(slot: number): void {
-    const next = this.waiting.shift();
-    if (next === undefined) this.free.push(slot);
-    else next(slot);
+/**
+ * The group's function: each transaction's function in order over one view, each on the writes
+ * of the ones before it. A transaction that needs keys the group has read gets them at once;
+ * keys nobody read yet are asked of the store, and the group runs again.
+ */
+function groupStep(group: readonly Waiting[], read: StateRead): TransactionStep<Outcome[]> {
+  const view = new BatchView(read);
+  const outcomes: Outcome[] = [];
+  for (const member of group) {
+    try {
+      for (;;) {
+        const step = member.fn(new MemberRead(view, member.keys));
+        if (!('need' in step)) {
+          view.apply(step.writes);
+          outcomes.push({ ok: true, result: step.result });
+          break;
+        }
+        const more = step.need.filter((key) => !member.keys.has(key));
+        if (more.length === 0) throw new Error('state transaction asked again for keys it had read');
+        for (const key of more) member.keys.add(key);
+        const unread = more.filter((key) => !read.has(key));
+        if (unread.length > 0) return { need: unread };
+      }
+    } catch (error) {
+      outcomes.push({ ok: false, error });
+    }
   }
+  return { writes: view.writes(), result: outcomes };
 }
 
 export class RedisStore implements StateStore {
@@ -197,9 +247,11 @@ export class RedisStore implements StateStore {
   private readonly settleTimeoutMs: number;
   /** Text that must never reach a message: the password and the user name. */
   private readonly secrets: string[];
-  private readonly id = randomUUID();
-  private readonly slots = new Slots(SLOTS);
-  private readonly slotSeq = new Array<number>(SLOTS).fill(0);
+  private readonly record: string;
+  private seq = 0;
+  /** Transactions waiting for the next group; `committing` while a group is in flight. */
+  private readonly waiting: Waiting[] = [];
+  private committing = false;
   /** Each key's value as last read or written here ('' = absent): the expected values of the next transaction. */
   private readonly remembered = new Map<string, string>();
   private lastError = '';
@@ -212,6 +264,7 @@ export class RedisStore implements StateStore {
     const db = options.db ?? 0;
     this.name = `redis ${address(host, port)}${db === 0 ? '' : `/${db}`}`;
     this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    this.record = `${this.prefix}${SLOT_NAMESPACE}${randomUUID()}`;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.settleTimeoutMs = options.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS;
     this.secrets = [options.password, options.username].filter((s): s is string => s !== undefined && s.length >= 3);
@@ -300,22 +353,39 @@ export class RedisStore implements StateStore {
     }
   }
 
-  async transact<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): Promise<T> {
-    const deadline = Date.now() + this.timeoutMs;
-    const slot = await this.slots.acquire();
-    try {
-      return await this.transactIn(slot, ++this.slotSeq[slot], deadline, keys, fn);
-    } catch (error) {
-      if (error instanceof FunctionError) throw error.error;
-      if (error instanceof RedisStoreFailure) throw error;
-      throw this.failure('failed', error);
-    } finally {
-      this.slots.release(slot);
-    }
+  transact<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const deadline = Date.now() + this.timeoutMs;
+      this.waiting.push({ keys: new Set(keys), fn, deadline, resolve: resolve as (result: unknown) => void, reject });
+      if (!this.committing) void this.commitGroups();
+    });
   }
 
-  private async transactIn<T>(slot: number, seq: number, deadline: number, keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): Promise<T> {
-    const record = `${this.prefix}${SLOT_NAMESPACE}${this.id}:${slot}`;
+  /** Commits the waiting transactions group after group, one script call in flight at a time. */
+  private async commitGroups(): Promise<void> {
+    this.committing = true;
+    while (this.waiting.length > 0) {
+      const group = this.waiting.splice(0, GROUP_LIMIT);
+      const keys = new Set<string>();
+      for (const member of group) for (const key of member.keys) keys.add(key);
+      try {
+        // The group may take as long as its oldest transaction may still wait.
+        const outcomes = await this.transactIn(++this.seq, group[0].deadline, [...keys], (read) => groupStep(group, read));
+        group.forEach((member, i) => {
+          const outcome = outcomes[i];
+          if (outcome.ok) member.resolve(outcome.result);
+          else member.reject(outcome.error);
+        });
+      } catch (error) {
+        const failure = error instanceof FunctionError ? error.error : error instanceof RedisStoreFailure ? error : this.failure('failed', error);
+        for (const member of group) member.reject(failure);
+      }
+    }
+    this.committing = false;
+  }
+
+  private async transactIn<T>(seq: number, deadline: number, keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): Promise<T> {
+    const record = this.record;
     const results: T[] = [];
     const read = new RedisRead(this.remembered, keys);
     let conflicts = 0;

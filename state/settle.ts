@@ -5,14 +5,9 @@
 import type { Decision, MemberOption, PendingDecision, PlanOption, RuleRef, SlaPlan, TraceEntry } from '../compiler/decision';
 import { isoUtc } from '../core/time';
 import { keysOf, stateKeys, type MemberKeys, type PolicyKeys, type PoolKeys } from './keys';
+import type { BatchEntry } from './overlay';
 import type { StateRead, StateValue, StateWrite, TransactionStep } from './store';
 import { choosePoolMember, countAssignment, isAway, load, readAway, readCounts, readRotation, readStickyOwner, unavailable } from './strategies';
-
-/** A key's value in a batch, as the leads settled so far left it, and their last write of it (null: none). */
-export interface BatchEntry {
-  value: StateValue | undefined;
-  write: StateWrite | null;
-}
 
 interface Outcome {
   status: Decision['status'];

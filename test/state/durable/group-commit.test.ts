@@ -1,0 +1,127 @@
+// Redis group commit: many concurrent assignments to one pool from one process share script
+// calls instead of each taking its own and retrying on the others' writes. Counted on a real
+// redis-server (INFO commandstats), with the rotation checked exact afterwards.
+
+import Redis from 'ioredis';
+import { assign } from '../../../state/assign';
+import { RedisStore } from '../../../state/redis';
+import type { StateRead } from '../../../state/store';
+import { MINUTE, T0, member, pending, poolOption, stickyBy } from '../helpers';
+import { RedisServer, redisTestsRun } from './redis-server';
+
+jest.setTimeout(60_000);
+
+const MEMBERS = ['ana', 'ben', 'cai', 'dev', 'eli', 'fay', 'gus'].map((name) => member(name));
+const lead = (i: number) => pending([poolOption('team', 'round_robin', MEMBERS)], { at: T0 + i * MINUTE });
+
+(redisTestsRun() ? describe : describe.skip)('Redis group commit', () => {
+  let server: RedisServer;
+  let admin: Redis;
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    admin = new Redis({ port: server.port, lazyConnect: true });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin?.quit();
+    await server?.dispose();
+  });
+
+  /** Script calls (EVALSHA and EVAL) the server has run since the last reset. */
+  async function scriptCalls(): Promise<number> {
+    const stats = await admin.info('commandstats');
+    let calls = 0;
+    for (const match of stats.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)) calls += Number(match[1]);
+    return calls;
+  }
+
+  /** Assigns `count` leads at once from each store; gives each store's assignees. */
+  async function concurrently(stores: RedisStore[], count: number): Promise<string[][]> {
+    await admin.config('RESETSTAT');
+    return Promise.all(stores.map((store, s) => Promise.all(Array.from({ length: count }, async (_, i) => (await assign(lead(s * count + i), store)).assignee ?? 'none'))));
+  }
+
+  function spread(assignees: string[]): number {
+    const counts = MEMBERS.map((m) => assignees.filter((a) => a === m.name).length);
+    return Math.max(...counts) - Math.min(...counts);
+  }
+
+  test('400 concurrent leads on one pool from one process: a few script calls, not one or more per lead', async () => {
+    const store = new RedisStore({ port: server.port, keyPrefix: 'one:' });
+    try {
+      const [assignees] = await concurrently([store], 400);
+      const calls = await scriptCalls();
+      console.log(`group commit, 1 process: ${calls} script calls for 400 leads (${(calls / 400).toFixed(3)} per lead)`);
+      expect(assignees.filter((a) => a === 'none')).toEqual([]);
+      expect(spread(assignees)).toBe(1); // 400 = 7 × 57 + 1
+      // The first lead alone, then the other 399 in groups of up to 128: well under one call per ten leads.
+      expect(calls).toBeLessThanOrEqual(40);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('two processes (two stores) on one pool: contention between them only, at most 1.5 calls per lead', async () => {
+    const stores = [new RedisStore({ port: server.port, keyPrefix: 'two:' }), new RedisStore({ port: server.port, keyPrefix: 'two:' })];
+    try {
+      const assignees = await concurrently(stores, 200);
+      const calls = await scriptCalls();
+      console.log(`group commit, 2 processes: ${calls} script calls for 400 leads (${(calls / 400).toFixed(3)} per lead)`);
+      expect(assignees.flat().filter((a) => a === 'none')).toEqual([]);
+      expect(spread(assignees.flat())).toBe(1);
+      expect(calls / 400).toBeLessThanOrEqual(1.5);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  test('a transaction that throws fails alone; the others of its group commit', async () => {
+    const store = new RedisStore({ port: server.port, keyPrefix: 'throw:' });
+    try {
+      const write = (key: string) => store.transact([key], () => ({ writes: [{ key, value: { set: true } }], result: key }));
+      const results = await Promise.allSettled([
+        write('a'),
+        write('b'),
+        store.transact(['c'], () => {
+          throw new Error('bad lead');
+        }),
+        write('d'),
+      ]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual(['a', 'b', 'bad lead', 'd']);
+      const seen = await store.transact(['a', 'b', 'c', 'd'], (r: StateRead) => ({ writes: [], result: ['a', 'b', 'c', 'd'].map((k) => r.get(k) ?? null) }));
+      expect(seen).toEqual([{ set: true }, { set: true }, null, { set: true }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a transaction reads only the keys it asked for, even when its group read more; `need` adds them', async () => {
+    const store = new RedisStore({ port: server.port, keyPrefix: 'need:' });
+    try {
+      await store.transact(['x'], () => ({ writes: [{ key: 'x', value: { v: 1 } }], result: null }));
+      const [other, strict, needing] = await Promise.allSettled([
+        store.transact(['x'], (r) => ({ writes: [], result: r.get('x') })),
+        store.transact(['y'], (r) => ({ writes: [], result: r.get('x') })),
+        store.transact(['y'], (r) => (r.has('x') ? { writes: [], result: r.get('x') } : { need: ['x'] })),
+      ]);
+      expect(other).toEqual({ status: 'fulfilled', value: { v: 1 } });
+      expect(strict.status === 'rejected' && (strict.reason as Error).message).toBe('state transaction read x, which it did not ask for');
+      expect(needing).toEqual({ status: 'fulfilled', value: { v: 1 } });
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('sticky owners in one group: each lead sees the owner the leads before it recorded', async () => {
+    const store = new RedisStore({ port: server.port, keyPrefix: 'sticky:' });
+    try {
+      const pools = new Map([['team', MEMBERS]]);
+      const sticky = (i: number) => pending([poolOption('team', 'round_robin', MEMBERS)], { at: T0 + i * MINUTE, sticky: stickyBy(`acct-${i % 3}`, 86_400_000, pools) });
+      const decisions = await Promise.all(Array.from({ length: 30 }, (_, i) => assign(sticky(i), store)));
+      for (let i = 3; i < 30; i++) expect(decisions[i].assignee).toBe(decisions[i % 3].assignee);
+      expect(new Set(decisions.slice(0, 3).map((d) => d.assignee)).size).toBe(3);
+    } finally {
+      await store.close();
+    }
+  });
+});
