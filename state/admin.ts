@@ -1,6 +1,7 @@
 // Changing the routing state by hand: people away and back (the nodes' and `leadroute state`'s
-// away/back), and forgetting a policy's state (`state reset`).
+// away/back), and forgetting a policy's state (`state reset`); the state's own id.
 
+import { randomUUID } from 'node:crypto';
 import { stateKeys } from './keys';
 import { keyPart, withStore, type StateStore, type StateWrite } from './store';
 
@@ -50,4 +51,20 @@ export async function resetState(store: StateStore, policy: string, pool?: strin
     );
   }
   return deleted;
+}
+
+/**
+ * The id of the state a store holds, made by the first process that asks and kept with the
+ * state: two processes that get the same id share one state (one SQLite file, one Redis prefix);
+ * different ids mean each keeps its own rotation and caps.
+ */
+export async function storeIdentity(store: StateStore): Promise<string> {
+  const key = stateKeys.identity;
+  const made = randomUUID();
+  return await withStore(store, () =>
+    store.transact([key], (read) => {
+      const id = (read.get(key) as { id?: unknown } | undefined)?.id;
+      return typeof id === 'string' ? { writes: [], result: id } : { writes: [{ key, value: { id: made } }], result: made };
+    }),
+  );
 }

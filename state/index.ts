@@ -7,6 +7,6 @@ export { RedisStore, testRedisConnection, type ConnectionTestResult, type RedisS
 export { checkStore, openStore, parseStoreSpec, redisOptionsFromCredentials, STORE_SPEC_FORMS, type StoreSpec } from './open';
 export * from './strategies';
 export { assign, assignMany, ASSIGN_BATCH, exceptionDecision } from './assign';
-export { markAway, markBack, resetState } from './admin';
+export { markAway, markBack, resetState, storeIdentity } from './admin';
 export { stateKeys } from './keys';
 export { readState, type StateReport } from './report';

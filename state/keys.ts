@@ -19,6 +19,8 @@ export const stateKeys = {
   sticky: (policy: string, key: string): string => `sticky:${keyPart(policy)}:${keyPart(key)}`,
   /** The record of a duplicate key (normalize/duplicates.ts) in a scope: its kind (`email`, ...) and normalized value. */
   duplicate: (scope: string, kind: string, value: string): string => `dup:${keyPart(scope)}:${kind}:${keyPart(value)}`,
+  /** The state's own id, made once (storeIdentity): processes that see the same id share the state. */
+  identity: 'store:id',
 };
 
 export type MemberKeys = { readonly away: string; readonly counts: string };

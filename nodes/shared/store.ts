@@ -8,8 +8,17 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { ICredentialsDecrypted, IExecuteFunctions, INodeCredentialDescription, INodeCredentialTestResult, INodeProperties, INodeType, IWebhookFunctions } from 'n8n-workflow';
-import { openStore, redisOptionsFromCredentials, testRedisConnection, type StateStore, type StateValue } from '../../state';
+import {
+  NodeOperationError,
+  type ICredentialsDecrypted,
+  type IExecuteFunctions,
+  type INodeCredentialDescription,
+  type INodeCredentialTestResult,
+  type INodeProperties,
+  type INodeType,
+  type IWebhookFunctions,
+} from 'n8n-workflow';
+import { openStore, redisOptionsFromCredentials, storeIdentity, testRedisConnection, type StateStore, type StateValue } from '../../state';
 
 export type StoreKind = 'sqlite' | 'redis' | 'memory';
 
@@ -80,6 +89,46 @@ export function defaultDatabaseFile(env: NodeJS.ProcessEnv = process.env): strin
   return join(env.N8N_USER_FOLDER ?? homedir(), '.n8n', 'leadroute-state.sqlite');
 }
 
+/**
+ * Whether this n8n runs in queue mode: n8n's own setting, EXECUTIONS_MODE=queue, which the main,
+ * webhook and worker processes of a queue-mode set-up all carry.
+ */
+export function inQueueMode(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.EXECUTIONS_MODE === 'queue';
+}
+
+/** The ids of the SQLite states this process opened (storeIdentity), by store. */
+const identities = new WeakMap<StateStore, Promise<string>>();
+
+/** Where a node keeps, in n8n's database (shared by every process), the id of the SQLite state it last routed with. */
+const SEEN_STATE = 'leadrouteSqliteState';
+
+/**
+ * In queue mode, a SQLite file is exact only when every worker opens the same one. Each run
+ * compares the file's state id with the one the node recorded in its workflow static data (kept
+ * by n8n in its shared database) and records its own: a worker with a file of its own finds the
+ * other workers' id there, and the node warns in its output. Nothing is refused: a shared file
+ * on one machine is a valid set-up.
+ */
+async function warnUnsharedSqlite(ctx: IExecuteFunctions, store: StateStore): Promise<void> {
+  let identity = identities.get(store);
+  if (identity === undefined) {
+    identity = storeIdentity(store);
+    identities.set(store, identity);
+  }
+  const own = await identity.catch(() => null);
+  if (own === null) return; // the store fails; its leads get exception decisions saying so
+  const data = ctx.getWorkflowStaticData('node');
+  const seen = data[SEEN_STATE];
+  if (seen !== own) data[SEEN_STATE] = own;
+  if (typeof seen === 'string' && seen !== own) {
+    ctx.addExecutionHints({
+      message: `n8n runs in queue mode, and this process's SQLite file (${store.name.replace(/^sqlite /, '')}) is not the one another process used for this node: each keeps its own rotation, caps and sticky owners. Give every worker the same file, or choose the Redis store.`,
+      location: 'outputPane',
+    });
+  }
+}
+
 /** Open stores by configuration; a failed open is forgotten so the next execution tries again. */
 const stores = new Map<string, Promise<StateStore>>();
 
@@ -126,12 +175,20 @@ class UnavailableStore implements StateStore {
 
 /**
  * The store the node's parameters choose, opened once per process and configuration. It never
- * throws: a store that cannot be opened is returned as one whose transactions fail.
+ * throws for a store that cannot be opened: that is returned as one whose transactions fail. In
+ * queue mode it refuses the in-memory store (each process would keep its own rotation) and
+ * warns when a SQLite file is not shared.
  */
 export async function nodeStateStore(ctx: IExecuteFunctions | IWebhookFunctions): Promise<StateStore> {
   // A webhook (SLA Wait's resume call) reads parameters without an item index.
   const parameter = (name: string): unknown => ('getInputData' in ctx ? ctx.getNodeParameter(name, 0, '') : ctx.getNodeParameter(name, ''));
   const kind = (parameter('stateStore') || 'sqlite') as StoreKind;
+  if (kind === 'memory' && inQueueMode()) {
+    throw new NodeOperationError(ctx.getNode(), 'The In Memory state store cannot be used in queue mode', {
+      description:
+        'n8n runs in queue mode (EXECUTIONS_MODE=queue): each worker would keep its own rotation, caps and sticky owners, so leads would be handed out twice and caps exceeded. Choose the Redis store (a SQLite file works only when every worker opens the same file).',
+    });
+  }
   try {
     switch (kind) {
       case 'memory':
@@ -139,10 +196,12 @@ export async function nodeStateStore(ctx: IExecuteFunctions | IWebhookFunctions)
       case 'sqlite': {
         const chosen = String(parameter('databaseFile')).trim();
         const file = resolve(chosen === '' ? defaultDatabaseFile() : chosen);
-        return await cached(`sqlite:${file}`, async () => {
+        const store = await cached(`sqlite:${file}`, async () => {
           mkdirSync(dirname(file), { recursive: true });
           return openStore({ kind: 'sqlite', file });
         });
+        if (inQueueMode() && 'getInputData' in ctx) await warnUnsharedSqlite(ctx, store);
+        return store;
       }
       case 'redis': {
         const options = redisOptionsFromCredentials(await ctx.getCredentials(REDIS_CREDENTIAL));

@@ -105,6 +105,8 @@ export interface WorkflowSpec {
   credentials?: Record<string, ICredentialDataDecryptedObject>;
   /** `$vars` of expressions. */
   variables?: IDataObject;
+  /** The workflow's static data as n8n loads it from its database: runs given the same object share it. */
+  staticData?: IDataObject;
 }
 
 /** Items fed to a node input at the start of the run. Plain objects become `{ json }` items. */
@@ -292,6 +294,7 @@ function buildWorkflow(spec: WorkflowSpec, data: IWorkflowBase): Workflow {
     active: false,
     nodeTypes: nodeTypesOf({ ...PACK_TYPES, ...spec.types }),
     settings: data.settings,
+    staticData: spec.staticData,
   });
 }
 
