@@ -10,7 +10,7 @@ import { FieldReader } from './fields';
 import type { CalendarIR, MemberIR, PolicyIR, PoolIR, RuleIR, TargetIR, ValueRef } from './ir';
 import { condText, createReferenceEvaluator, putKey, showValue, traceValue, type ReferenceEvaluator } from './reference';
 import { toInstant } from '../core/time';
-import { isBlank, normText, readPath } from '../core/values';
+import { isBlank, normText, readPath, toNumber } from '../core/values';
 
 type Scratch = (string | null | undefined)[];
 
@@ -186,6 +186,26 @@ function memberOption(m: MemberIR, pool: PoolIR): MemberOption {
   return Object.freeze({ name: m.name, weight: m.weight, bid: m.bid, cap: m.cap === null ? null : Object.freeze({ count: m.cap.count, per: m.cap.per, tz }) });
 }
 
+/**
+ * The buyers of a `by_bid` option as this lead prices them: a number at `bids.NAME` on the lead
+ * as it came (a live bid the workflow gathered) replaces the declared bid, and a buyer bidding
+ * under the rule's floor joins `skipped` with its reason. Lists are copied only when they change.
+ */
+function bidding(members: readonly MemberOption[], skipped: readonly { name: string; why: string }[], raw: unknown, floor: number | null): { members: readonly MemberOption[]; skipped: readonly { name: string; why: string }[] } {
+  let kept: MemberOption[] | null = null;
+  const below: { name: string; why: string }[] = [];
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i];
+    const bid = toNumber(readPath(raw, ['bids', m.name])) ?? m.bid;
+    const member = bid === m.bid ? m : { name: m.name, weight: m.weight, bid, cap: m.cap };
+    const out = floor !== null && bid < floor;
+    if (out) below.push({ name: m.name, why: `bid ${bid} below floor ${floor}` });
+    if (kept === null && (out || member !== m)) kept = members.slice(0, i);
+    if (!out) kept?.push(member);
+  }
+  return { members: kept ?? members, skipped: below.length === 0 ? skipped : skipped.concat(below) };
+}
+
 interface RulePlan {
   ir: RuleIR;
   /** Frozen: every decision of the rule shares it. */
@@ -332,7 +352,7 @@ class DecisionMaker {
     const subject = this.reader === null ? lead : this.reader.read(lead, warnings, trace);
     const sticky = this.ir.sticky === null ? null : this.stickyLookup(subject, nowMs, scratch, evaluator, trace);
     const ruleIndex = evaluator.matchRule(subject, scratch);
-    const pending = ruleIndex >= 0 ? this.plan(this.rules[ruleIndex], subject, nowMs, sticky, scratch, evaluator, trace, warnings) : this.decision(null, nowMs, sticky, [], {}, warnings);
+    const pending = ruleIndex >= 0 ? this.plan(this.rules[ruleIndex], subject, lead, nowMs, sticky, scratch, evaluator, trace, warnings) : this.decision(null, nowMs, sticky, [], {}, warnings);
     if (trace !== null) {
       trace.push({
         step: 'fallback',
@@ -388,14 +408,14 @@ class DecisionMaker {
       const rest = request.cascade.filter((name) => !exclude.has(name));
       if (plan === undefined || rest.length === 0) return this.decision(rule, nowMs, null, [], {}, warnings);
       const order = new Map(rest.map((name, i) => [name, i]));
-      option = this.poolOption(plan, { kind: 'pool', strategy: 'first_available', pool: plan.index }, {}, rule.ir, clockSla, subject, nowMs, scratch, this.evaluator, null, null);
+      option = this.poolOption(plan, { kind: 'pool', strategy: 'first_available', pool: plan.index }, {}, rule.ir, clockSla, subject, lead, nowMs, scratch, this.evaluator, null, null);
       if (option.kind === 'pool') {
         const rank = (name: string) => order.get(name) as number;
         option.members = option.members.filter((m) => order.has(m.name)).sort((a, b) => rank(a.name) - rank(b.name));
         option.skipped = option.skipped.filter((m) => order.has(m.name));
       }
     } else {
-      option = this.resolve(step, this.lookupFor(step), rule.ir, clockSla, subject, nowMs, scratch, this.evaluator, null);
+      option = this.resolve(step, this.lookupFor(step), rule.ir, clockSla, subject, lead, nowMs, scratch, this.evaluator, null);
       if (option.kind === 'pool') {
         option.members = option.members.filter((m) => !exclude.has(m.name));
         option.skipped = option.skipped.filter((m) => !exclude.has(m.name));
@@ -415,6 +435,7 @@ class DecisionMaker {
   private plan(
     rule: RulePlan,
     lead: unknown,
+    raw: unknown,
     nowMs: number,
     sticky: StickyLookup | null,
     scratch: Scratch,
@@ -428,7 +449,7 @@ class DecisionMaker {
     let path: Record<string, string | null> | null = null;
     for (let t = 0; t < r.targets.length; t++) {
       const table = trace === null ? rule.tables[t] : null;
-      const option = table === null ? this.resolve(r.targets[t], rule.lookups[t], r, clockSla, lead, nowMs, scratch, evaluator, trace) : this.byTable(table, rule.lookups[t], r, clockSla, lead, nowMs, scratch, evaluator);
+      const option = table === null ? this.resolve(r.targets[t], rule.lookups[t], r, clockSla, lead, raw, nowMs, scratch, evaluator, trace) : this.byTable(table, rule.lookups[t], r, clockSla, lead, raw, nowMs, scratch, evaluator);
       options.push(option);
       if (path === null && option.kind === 'pool') path = option.path;
     }
@@ -441,6 +462,7 @@ class DecisionMaker {
     rule: RuleIR,
     clockSla: SlaPlan | null,
     lead: unknown,
+    raw: unknown,
     nowMs: number,
     scratch: Scratch,
     evaluator: Evaluator,
@@ -477,7 +499,7 @@ class DecisionMaker {
         return option;
       }
       case 'pool':
-        return this.poolOption(this.pools[target.pool], target, {}, rule, clockSla, lead, nowMs, scratch, evaluator, trace, null);
+        return this.poolOption(this.pools[target.pool], target, {}, rule, clockSla, lead, raw, nowMs, scratch, evaluator, trace, null);
       case 'by': {
         const n = target.values.length;
         const shown: (string | null)[] = new Array(n);
@@ -491,7 +513,7 @@ class DecisionMaker {
         }
         const tried = trace === null ? null : [];
         const found = findPool(lookup as PoolLookup, keys, shown, tried);
-        if (found >= 0) return this.poolOption(this.pools[found], target, path, rule, clockSla, lead, nowMs, scratch, evaluator, trace, tried);
+        if (found >= 0) return this.poolOption(this.pools[found], target, path, rule, clockSla, lead, raw, nowMs, scratch, evaluator, trace, tried);
         const reason = noPoolReason(target, shown);
         if (trace !== null) {
           trace.push({
@@ -511,18 +533,18 @@ class DecisionMaker {
    * A `by` target through its table, as resolve() would give it (which the trace takes, to name
    * the pools looked for, and which a dimension value the table does not know would take).
    */
-  private byTable(table: ByTable, lookup: PoolLookup | null, rule: RuleIR, clockSla: SlaPlan | null, lead: unknown, nowMs: number, scratch: Scratch, evaluator: Evaluator): PlanOption {
+  private byTable(table: ByTable, lookup: PoolLookup | null, rule: RuleIR, clockSla: SlaPlan | null, lead: unknown, raw: unknown, nowMs: number, scratch: Scratch, evaluator: Evaluator): PlanOption {
     let at = 0;
     for (let i = 0; i < table.dims.length; i++) {
       const positions = table.positions[i];
       const position = positions.get(evaluator.dimension(table.dims[i], lead, scratch));
-      if (position === undefined) return this.resolve(table.target, lookup, rule, clockSla, lead, nowMs, scratch, evaluator, null);
+      if (position === undefined) return this.resolve(table.target, lookup, rule, clockSla, lead, raw, nowMs, scratch, evaluator, null);
       at = at * positions.size + position;
     }
     const entry = table.entries[at];
     if (entry.pool < 0) return { kind: 'unresolved', reason: entry.reason };
     // A copy: the path goes out with the decision, whose reader may change it.
-    return this.poolOption(this.pools[entry.pool], table.target, { ...entry.path }, rule, clockSla, lead, nowMs, scratch, evaluator, null, null);
+    return this.poolOption(this.pools[entry.pool], table.target, { ...entry.path }, rule, clockSla, lead, raw, nowMs, scratch, evaluator, null, null);
   }
 
   /** A `by` value: the dimension's value as written, or the field's trimmed text; null when blank. */
@@ -537,6 +559,7 @@ class DecisionMaker {
     rule: RuleIR,
     clockSla: SlaPlan | null,
     lead: unknown,
+    raw: unknown,
     nowMs: number,
     scratch: Scratch,
     evaluator: Evaluator,
@@ -560,13 +583,15 @@ class DecisionMaker {
         kept?.push(plan.options[m]);
       }
     }
-    const members = kept ?? plan.options;
-    const skipped = left ?? NOBODY_SKIPPED;
+    let members: readonly MemberOption[] = kept ?? plan.options;
+    let skipped: readonly { name: string; why: string }[] = left ?? NOBODY_SKIPPED;
+    if (target.strategy === 'by_bid') ({ members, skipped } = bidding(members, skipped, raw, rule.floor));
     let sla = clockSla;
     if (rule.sla !== null && rule.sla.business && plan.clock !== null) {
       sla = { duration: rule.sla.text, business: true, due: plan.clock.businessDue(nowMs, rule.sla.ms) };
     }
     if (trace !== null) this.tracePool(trace, plan, this.targetText(target), path, tried, members, skipped);
+    if (target.strategy === 'by_bid') return { kind: 'pool', pool: plan.ir.name, strategy: target.strategy, path, members, skipped, sla, multiSell: rule.multiSell };
     return { kind: 'pool', pool: plan.ir.name, strategy: target.strategy, path, members, skipped, sla };
   }
 

@@ -65,6 +65,10 @@ export interface Decision {
   routed_at: string;
   /** Each declared field whose value could not be read as its type; `[]` when there is nothing to say. */
   warnings: FieldWarning[];
+  /** A `by_bid` sale: the buyers offered the lead, `assignee` first (more than one with `multi_sell`). */
+  assignees?: string[];
+  /** A `by_bid` decision's filter log: each buyer passed over, with why (`bid 28 below floor 30`, `at cap 20/day`). */
+  skipped?: { name: string; why: string }[];
   trace?: TraceEntry[];
 }
 
@@ -90,6 +94,8 @@ export type PlanOption =
       /** Members left out by decide(), with the reason in plain words (`outside hours Mon-Fri 08:00-18:00 America/New_York`). */
       skipped: readonly { name: string; why: string }[];
       sla: SlaPlan | null;
+      /** A `by_bid` option's buyers offered the lead at once (`multi_sell`, 1 when exclusive); absent for the other strategies. */
+      multiSell?: number;
     }
   | { kind: 'person'; assignee: string; via: 'owner' | 'rep'; sla: SlaPlan | null }
   | { kind: 'queue'; queue: string; sla: SlaPlan | null }

@@ -101,6 +101,10 @@ export interface RuleIR {
   escalation: EscalationStepIR[];
   /** The same steps as text for `routing.escalation`: `"next"`, `"queue exceptions"`, `"rep bob"`. */
   escalationText: string[];
+  /** `floor N` (by_bid): buyers bidding less are skipped; null without one. */
+  floor: number | null;
+  /** `multi_sell N` (by_bid): buyers offered the lead at once; 1 is an exclusive sale. */
+  multiSell: number;
 }
 
 /** A declared field (`fields` block): decide() reads it as its type before any rule sees it. */

@@ -154,6 +154,8 @@ class Lowering {
         tags: r.tags,
         escalation: r.escalation === null ? defaultEscalation.map((s) => ({ ...s })) : r.escalation.map((s) => this.step(s)),
         escalationText: r.escalation === null ? [...defaultEscalationText] : r.escalation.map((s) => stepText(s, this.checked)),
+        floor: r.floor,
+        multiSell: r.multiSell,
       }),
     );
     const fields =

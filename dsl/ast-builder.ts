@@ -400,6 +400,12 @@ export class AstBuilder {
     return { kind: 'tag', name: this.name(name), span: span(keyword, name) };
   }
 
+  /** `floor N` or `multi_sell N`. */
+  numberModifier(kind: 'floor' | 'multi_sell', keyword: IToken, value: IToken): Modifier {
+    this.read(keyword, value);
+    return { kind, value: this.number(value), span: span(keyword, value) };
+  }
+
   escalate(keyword: IToken, to: IToken, steps: EscalationStep[]): Modifier {
     this.read(keyword, to);
     return { kind: 'escalate', steps, span: span(keyword, steps[steps.length - 1]) };

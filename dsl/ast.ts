@@ -154,7 +154,9 @@ export type Modifier =
   | { kind: 'sla'; duration: DurationLit; business: boolean; span: Span }
   | { kind: 'priority'; level: Name; span: Span }
   | { kind: 'tag'; name: Name; span: Span }
-  | { kind: 'escalate'; steps: EscalationStep[]; span: Span };
+  | { kind: 'escalate'; steps: EscalationStep[]; span: Span }
+  /** `floor 30` and `multi_sell 2` of a `by_bid` rule (the ping tree). */
+  | { kind: 'floor' | 'multi_sell'; value: Literal; span: Span };
 
 export interface RuleDecl {
   kind: 'rule';

@@ -18,6 +18,7 @@ import type {
   FieldsDecl,
   Literal,
   MemberDecl,
+  Modifier,
   Name,
   PathRef,
   PolicyAst,
@@ -102,6 +103,10 @@ export interface CheckedRule {
   tags: string[];
   /** Steps of `escalate to`, or null for the default (next, then the fallback). */
   escalation: EscalationStep[] | null;
+  /** `floor N` of a `by_bid` rule: buyers bidding less are skipped; null without one. */
+  floor: number | null;
+  /** `multi_sell N` of a `by_bid` rule: how many buyers are offered the lead at once (1: exclusive). */
+  multiSell: number;
 }
 
 export interface SymbolTables {
@@ -900,7 +905,7 @@ class Checker {
   }
 
   private checkModifiers(decl: RuleDecl): Omit<CheckedRule, 'decl' | 'index'> {
-    const out: Omit<CheckedRule, 'decl' | 'index'> = { sla: null, priority: 'normal', tags: [], escalation: null };
+    const out: Omit<CheckedRule, 'decl' | 'index'> = { sla: null, priority: 'normal', tags: [], escalation: null, floor: null, multiSell: 1 };
     const seen = new Set<string>();
     for (const m of decl.modifiers) {
       if (m.kind !== 'tag') {
@@ -930,9 +935,39 @@ class Checker {
           for (const step of m.steps) if (step.kind !== 'next') this.checkTarget(step);
           out.escalation = m.steps;
           break;
+        case 'floor':
+        case 'multi_sell':
+          this.checkBidModifier(decl, m, out);
+          break;
       }
     }
     return out;
+  }
+
+  /** `floor N` and `multi_sell N`: numbers of the right kind, on a rule that routes `by_bid`; a floor above every bid warns. */
+  private checkBidModifier(decl: RuleDecl, m: Extract<Modifier, { kind: 'floor' | 'multi_sell' }>, out: Omit<CheckedRule, 'decl' | 'index'>): void {
+    const n = m.value.kind === 'number' ? m.value.value : null;
+    const pools = decl.targets.flatMap((t) => (t.kind === 'strategy' && t.strategy.text === 'by_bid' ? [this.poolsByKey.get(t.pool.text.toLowerCase())] : t.kind === 'by' && t.strategy.text === 'by_bid' ? [...this.poolsByKey.values()] : []));
+    if (pools.length === 0) {
+      const target = decl.targets.find((t) => t.kind === 'strategy' || t.kind === 'by');
+      const pool = target?.kind === 'strategy' ? target.pool.text : 'buyers';
+      this.error('bid-modifier-without-by-bid', headSpan(m.span, m.kind.length), `\`${m.kind}\` belongs to a rule that sells to buyers by bid, and this rule routes no \`by_bid\` target`, `route the rule \`by_bid(${pool})\`, or remove \`${m.kind}\``);
+      return;
+    }
+    if (m.kind === 'multi_sell') {
+      if (n === null || !Number.isInteger(n) || n < 1) this.error('invalid-multi-sell', m.value.span, `\`multi_sell\` counts buyers: a whole number of at least 1, not ${code(literalText(m.value))}`, 'e.g. `multi_sell 2`');
+      else out.multiSell = n;
+      return;
+    }
+    if (n === null || !Number.isFinite(n) || n < 0) {
+      this.error('invalid-floor', m.value.span, `a floor is a price: a number of at least 0, not ${code(literalText(m.value))}`, 'e.g. `floor 30`');
+      return;
+    }
+    out.floor = n;
+    const bids = pools.flatMap((p) => (p === undefined ? [] : p.members.map((member) => member.options.bid ?? 0)));
+    if (bids.length > 0 && bids.every((bid) => bid < n)) {
+      this.warn('floor-above-bids', m.value.span, `floor ${n} is above every bid (the highest is ${Math.max(...bids)}): only live bids at \`bids.NAME\` on the lead can reach it`, 'lower the floor, or raise the bids');
+    }
   }
 
   private checkTarget(t: Target): void {

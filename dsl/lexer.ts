@@ -103,6 +103,8 @@ export const Then = keyword('then');
 export const Sla = keyword('sla');
 export const Business = keyword('business');
 export const Priority = keyword('priority');
+export const Floor = keyword('floor');
+export const MultiSell = keyword('multi_sell');
 export const Tag = keyword('tag');
 export const Escalate = keyword('escalate');
 export const To = keyword('to');
@@ -112,8 +114,8 @@ export const From = keyword('from');
 const keywords = [
   Policy, Fields, Dimension, By, When, Otherwise, Pool, Weight, Cap, Bid, Hours, Tz, Holidays,
   Sticky, For, Route, Or, And, Not, In, Between, Is, Blank, Contains, Starts, Ends, With, Matches,
-  Else, Rules, Fallback, Owner, Rep, Queue, Then, Sla, Business, Priority, Tag, Escalate, To, Next,
-  From,
+  Else, Rules, Fallback, Owner, Rep, Queue, Then, Sla, Business, Priority, Floor, MultiSell, Tag,
+  Escalate, To, Next, From,
 ];
 
 // Literals. A word that starts like a number but goes on as an identifier (`3rd_party`, `10min`) is

@@ -39,7 +39,7 @@ const VALUE = 'a value (a word, a number or a quoted string)';
 const NAME = 'a name or a quoted string';
 const CONDITION = 'a condition (a field and a comparison, `not ...` or `(...)`)';
 const POOL_OPTION = 'a pool option (weight N, cap N/day, bid N, hours "...", tz "...", holidays [...], when ...)';
-const MODIFIER = 'a modifier (sla, priority, tag, escalate)';
+const MODIFIER = 'a modifier (sla, priority, tag, escalate, floor, multi_sell)';
 
 /** How a token type reads in a message. */
 const tokenDescriptions = new Map<TokenType, string>([
@@ -811,6 +811,20 @@ class PolicyParser extends EmbeddedActionsParser {
           const keyword = this.CONSUME(t.Tag);
           const name = this.SUBRULE2(this.name);
           return this.building ? this.b.tag(keyword, name) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.Floor);
+          const value = this.CONSUME1(t.NumberLiteral);
+          return this.building ? this.b.numberModifier('floor', keyword, value) : UNBUILT;
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(t.MultiSell);
+          const value = this.CONSUME2(t.NumberLiteral);
+          return this.building ? this.b.numberModifier('multi_sell', keyword, value) : UNBUILT;
         },
       },
       {

@@ -21,8 +21,11 @@ interface Outcome {
   reason: string | null;
 }
 
-/** The Decision in LANGUAGE.md's key order. */
-function finish(pending: PendingDecision, o: Outcome, trace: TraceEntry[] | undefined): Decision {
+/** The filter log of the `by_bid` options tried: each buyer passed over, with why. */
+type FilterLog = { name: string; why: string }[];
+
+/** The Decision in LANGUAGE.md's key order; a `by_bid` sale adds its buyers and filter log. */
+function finish(pending: PendingDecision, o: Outcome, trace: TraceEntry[] | undefined, skipped: FilterLog | null = null, assignees: string[] | null = null): Decision {
   const decision: Decision = {
     status: o.status,
     assignee: o.assignee,
@@ -40,15 +43,18 @@ function finish(pending: PendingDecision, o: Outcome, trace: TraceEntry[] | unde
     routed_at: isoUtc(pending.at),
     warnings: pending.warnings,
   };
+  if (assignees !== null) decision.assignees = assignees;
+  if (skipped !== null) decision.skipped = skipped;
   if (trace !== undefined) decision.trace = trace;
   return decision;
 }
 
-function toFallback(pending: PendingDecision, rule: RuleRef | null, reason: string, trace: TraceEntry[] | undefined): Decision {
+function toFallback(pending: PendingDecision, rule: RuleRef | null, reason: string, trace: TraceEntry[] | undefined, skipped: FilterLog | null = null): Decision {
   return finish(
     pending,
     { status: 'exception', assignee: null, queue: pending.fallback, pool: null, rule, path: pending.path, candidates: [], sla: null, reason },
     trace,
+    skipped,
   );
 }
 
@@ -82,6 +88,8 @@ interface Settling {
   stickyKey: string | null;
   writes: StateWrite[];
   trace: TraceEntry[] | undefined;
+  /** The filter log of the `by_bid` options tried so far; null when none was. */
+  skipped: FilterLog | null;
 }
 
 /** Records an assignment: the person's counts, and the sticky owner when the lead has a sticky key. */
@@ -164,13 +172,17 @@ function settlePool(s: Settling, option: PoolOption, keys: PoolKeys, offset: num
   // A copy only once someone turns out away or at cap.
   let available: MemberOption[] | null = null;
   let availableKeys: MemberKeys[] | null = null;
+  const log = option.multiSell === undefined ? null : (s.skipped ??= []);
+  if (log !== null) for (const m of option.skipped) log.push({ name: m.name, why: m.why });
   for (let i = 0; i < members.length; i++) {
-    if (unavailableNow(s, members[i], keys.members[i], memberAt(offset, i)) === null) {
+    const why = unavailableNow(s, members[i], keys.members[i], memberAt(offset, i));
+    if (why === null) {
       if (available !== null) {
         available.push(members[i]);
         availableKeys?.push(keys.members[i]);
       }
     } else {
+      log?.push({ name: members[i].name, why });
       (others ??= []).push(members[i].name);
       if (available === null) {
         available = members.slice(0, i);
@@ -195,7 +207,16 @@ function settlePool(s: Settling, option: PoolOption, keys: PoolKeys, offset: num
     const why = unavailableMembers(s, option, keys, offset);
     s.trace.push({ step: 'pool', source: option.pool, result: assignee.name, note: `${option.strategy}${why.length > 0 ? ` (left out ${why.join(', ')})` : ''}` });
   }
-  return done(s, { status: 'assigned', assignee: assignee.name, queue: null, pool: option.pool, rule: s.pending.rule, path: option.path, candidates: cascade.candidates, sla: option.sla, reason: null });
+  const outcome: Outcome = { status: 'assigned', assignee: assignee.name, queue: null, pool: option.pool, rule: s.pending.rule, path: option.path, candidates: cascade.candidates, sla: option.sla, reason: null };
+  if (option.multiSell === undefined) return done(s, outcome);
+  // A shared lead (multi_sell) is offered to the next buyers of the cascade too; each offer counts toward that buyer's cap.
+  const shared = cascade.candidates.slice(0, option.multiSell - 1);
+  for (const name of shared) {
+    const i = chosen.findIndex((m) => m.name === name);
+    record(s, name, chosenKeys[i], chosen[i], option.pool);
+  }
+  outcome.candidates = cascade.candidates.slice(shared.length);
+  return { writes: s.writes, result: finish(s.pending, outcome, s.trace, s.skipped, [assignee.name, ...shared]) };
 }
 
 /** One lead ready for its transaction: its time, the keys of its names and the keys it reads. */
@@ -249,7 +270,7 @@ export function prepare(pending: PendingDecision): Lead {
 /** The whole of one lead's assignment, as a pure function of the values read (`entries`: see Settling). */
 function settleLead(lead: Lead, read: StateRead, entries: readonly BatchEntry[] | null): TransactionStep<Decision> {
   const { pending, now } = lead;
-  const s: Settling = { pending, keys: lead.names, read, entries, now, stickyKey: lead.stickyKey, writes: [], trace: pending.trace?.slice() };
+  const s: Settling = { pending, keys: lead.names, read, entries, now, stickyKey: lead.stickyKey, writes: [], trace: pending.trace?.slice(), skipped: null };
   const bySticky = settleSticky(s);
   if (bySticky !== null) return bySticky;
 
@@ -285,7 +306,7 @@ function settleLead(lead: Lead, read: StateRead, entries: readonly BatchEntry[] 
     }
   }
   const reason = failures !== null ? failures.join('; ') : pending.rule === null ? 'no rule matched' : 'the rule has no target';
-  return { writes: s.writes, result: toFallback(pending, pending.rule, reason, s.trace) };
+  return { writes: s.writes, result: toFallback(pending, pending.rule, reason, s.trace, s.skipped) };
 }
 
 /**

@@ -42,6 +42,8 @@ const EXPECTED: Array<Record<string, number>> = [
   { 'assigned:alice': 56, 'assigned:bob': 56, 'assigned:mia': 70, 'assigned:noah': 70, 'assigned:frank': 134, 'assigned:gina': 133, 'queued:support': 81 },
   { 'assigned:ana': 110, 'assigned:ben': 57, 'queued:triage': 433 },
   { 'assigned:dieter': 273, 'assigned:emma': 246, 'assigned:tom': 81 },
+  // The ping tree: beta_leads stops at 100 offers (shared leads count for both buyers), gamma is under the demo floor, other types have no rule.
+  { 'assigned:acme_ins': 54, 'assigned:beta_leads': 93, 'assigned:gamma': 131, 'exception:unsold': 322 },
 ];
 
 test('the README has its policies', () => expect(policies.length).toBeGreaterThanOrEqual(3));

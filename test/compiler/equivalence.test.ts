@@ -14,6 +14,7 @@ import type { CondIR, DimensionIR, FieldIR, PolicyIR, PoolIR, RuleIR, TestIR, Va
 import type { Evaluator } from '../../compiler/decision';
 import { toNumber } from '../../core/values';
 import { acmePolicy } from './acme-ir';
+import { createDecider } from '../../compiler/decide';
 
 const replay = { seed: process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED), path: process.env.FC_PATH };
 
@@ -173,6 +174,8 @@ function buildPolicy(raw: RawPolicy): PolicyIR {
     tags: [],
     escalation: [{ kind: 'next' }],
     escalationText: ['next'],
+    floor: null,
+    multiSell: 1,
   }));
   const pools: PoolIR[] = raw.pools.map((members, p) => ({
     name: `pool${p}`,
@@ -336,6 +339,44 @@ describe('codegen evaluator equals the reference evaluator', () => {
     fc.assert(
       fc.property(fc.oneof(acmeLead, nested), (l) => assertSameAnswers(ir, [l], reference, codegen)),
       { numRuns: 3000, ...replay },
+    );
+  });
+
+  test('on random ping trees: by_bid with filters, declared and live bids, floor and multi_sell', () => {
+    const BIDS = [0, 10, 28, 30, 35, 42];
+    const buyers = fc.array(fc.record({ bid: fc.constantFrom(...BIDS), when: fc.option(rawCond, { freq: 2 }) }), { minLength: 1, maxLength: 6 });
+    const tree = fc.record({ raw: rawPolicy, buyers, floor: fc.option(fc.constantFrom(0, 29, 30, 35, 50)), multiSell: fc.integer({ min: 1, max: 3 }) });
+    const liveBid = fc.oneof(fc.constantFrom<unknown>(...BIDS, 31, '45', ' 29.5 ', 'n/a', null, NaN, -1, ''), leafValue);
+    const bids = fc.array(fc.tuple(fc.constantFrom('m0', 'm1', 'm2', 'm3', 'm4', 'm5', '__proto__'), liveBid), { maxLength: 6 }).map(plainObject);
+    const bidLead = fc.tuple(lead, fc.option(bids)).map(([l, b]) => (b === null || l === null || typeof l !== 'object' || Array.isArray(l) ? l : Object.assign(plainObject([['bids', b]]), l)));
+    fc.assert(
+      fc.property(tree, fc.array(bidLead, { minLength: 1, maxLength: 4 }), ({ raw, buyers: list, floor, multiSell }, leads) => {
+        const base = buildPolicy(raw);
+        const dims = base.dimensions.length;
+        const pool: PoolIR = {
+          name: 'buyers',
+          segments: ['buyers'],
+          calendar: null,
+          members: list.map((b, m) => ({ name: `m${m}`, weight: 1, bid: b.bid, cap: null, calendar: null, when: b.when === null ? null : resolveCond(b.when, raw.paths.length, dims) })),
+        };
+        const rule: RuleIR = { index: 0, line: 1, source: 'by_bid', cond: { kind: 'true' }, targets: [{ kind: 'pool', strategy: 'by_bid', pool: 0 }], sla: null, priority: 'normal', tags: [], escalation: [{ kind: 'next' }], escalationText: ['next'], floor, multiSell };
+        const ir: PolicyIR = { ...base, pools: [pool], rules: [rule] };
+        const policy = { name: ir.name, hash: 'sha256:x' };
+        const reference = createDecider(ir, createReferenceEvaluator(ir), policy).decide;
+        const codegen = createDecider(ir, createCodegenEvaluator(ir), policy).decide;
+        for (const l of leads) {
+          const expected = reference(l, { now: TIMES[1] }).options;
+          expect(codegen(l, { now: TIMES[1] }).options).toEqual(expected);
+          const option = expected[0];
+          if (option.kind !== 'pool') throw new Error('a by_bid rule over one pool gives a pool option');
+          expect(option.multiSell).toBe(multiSell);
+          // Every buyer is offered or named in the filter log, once; nobody under the floor is offered.
+          expect([...option.members.map((m) => m.name), ...option.skipped.map((m) => m.name)].sort()).toEqual(pool.members.map((m) => m.name).sort());
+          if (floor !== null) for (const m of option.members) expect(m.bid).toBeGreaterThanOrEqual(floor);
+          for (const m of option.skipped) if (m.why.includes('below floor')) expect(m.why).toMatch(new RegExp(`^bid -?[\\d.e+]+ below floor ${floor}$`));
+        }
+      }),
+      { numRuns: 400, ...replay },
     );
   });
 });

@@ -106,7 +106,7 @@ export class IrBuilder {
   rule(
     cond: CondIR | 'else',
     targets: TargetIR[],
-    mods: { sla?: RuleIR['sla']; priority?: Priority; tags?: string[]; escalationText?: string[]; source?: string } = {},
+    mods: { sla?: RuleIR['sla']; priority?: Priority; tags?: string[]; escalationText?: string[]; source?: string; floor?: number; multiSell?: number } = {},
   ): RuleIR {
     const index = this.rules.length;
     const rule: RuleIR = {
@@ -120,6 +120,8 @@ export class IrBuilder {
       tags: mods.tags ?? [],
       escalation: [{ kind: 'next' }],
       escalationText: mods.escalationText ?? ['next'],
+      floor: mods.floor ?? null,
+      multiSell: mods.multiSell ?? 1,
     };
     this.rules.push(rule);
     return rule;
