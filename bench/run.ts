@@ -29,6 +29,7 @@ import {
   type Table,
   type TimingOptions,
 } from './harness';
+import { pingTreeTable } from './ping-tree';
 import { acmeSource, BASE_NOW, benchLeads, territoriesSource, type BenchLeads } from './inputs';
 import { normalizeBenchmarks } from './normalize';
 import { stateBenchmarks } from './state';
@@ -398,6 +399,7 @@ const SECTIONS = new Map<string, () => Promise<Table[]>>([
   ['compile', async () => [compileTable()]],
   ['state', () => stateBenchmarks(LEAD_COUNT)],
   ['normalize', async () => [await normalizeBenchmarks()]],
+  ['pingtree', async () => [await pingTreeTable()]],
 ]);
 
 async function main(argv: string[]): Promise<void> {
