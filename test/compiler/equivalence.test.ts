@@ -14,7 +14,6 @@ import type { CondIR, DimensionIR, FieldIR, PolicyIR, PoolIR, RuleIR, TestIR, Va
 import type { Evaluator } from '../../compiler/decision';
 import { toNumber } from '../../core/values';
 import { acmePolicy } from './acme-ir';
-import { createDecider } from '../../compiler/decide';
 
 const replay = { seed: process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED), path: process.env.FC_PATH };
 
