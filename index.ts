@@ -23,6 +23,24 @@ export { StateStoreError, type StateStore, type StateRead, type StateWrite, type
 export { markAway, markBack, resetState } from './state/admin';
 export { readState, type StateReport } from './state/report';
 
+// The routing ledger: every decision and event, outcomes, queues watched.
+export {
+  findDecision,
+  NotOpenError,
+  openItems,
+  pruneLedger,
+  readLedger,
+  recordEvent,
+  recordOutcome,
+  takeFromQueue,
+  UnknownLeadError,
+  DEFAULT_RETENTION_DAYS,
+  type EventDetails,
+  type OpenItem,
+  type OutcomeInput,
+} from './state/ledger';
+export { EVENT_NAME, OUTCOMES, ROUTING_EVENTS, type DecisionEntry, type EventEntry, type LedgerEntry, type LedgerQuery, type LedgerStore, type OutcomeName, type RoutingEventName } from './state/ledger-entry';
+
 // Clean leads before routing: Normalize Lead as a library.
 export { normalizeLead, createNormalizer, type NormalizeOptions, type NormalizeResult, type Change, type Lead } from './normalize/normalize';
 

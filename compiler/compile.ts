@@ -45,6 +45,8 @@ export interface CompiledPolicy {
   decide(lead: unknown, options?: DecideOptions): PendingDecision;
   /** Plans one escalation step of a rule for a lead, as decide() plans a rule's target, with this policy's evaluator. */
   decideStep(lead: unknown, request: StepRequest): PendingDecision;
+  /** The lead's key in the ledger (a declared `key` field, else its email), normalized; null when blank. */
+  leadKey(lead: unknown): string | null;
 }
 
 /** Every diagnostic of a policy (syntax, then checks when the syntax is sound), never throwing. */
@@ -109,8 +111,8 @@ export function compilePolicy(source: string, options: CompileOptions = {}): Com
   if (lowered === null) throw new PolicyError(diagnostics, source, options.file ?? 'policy');
   const ir = withColumns(lowered, options.columns ?? {});
   const evaluate = evaluator === 'codegen' ? createCodegenEvaluator(ir) : createReferenceEvaluator(ir);
-  const { decide, decideStep } = createDecider(ir, evaluate, { name: ir.name, hash });
-  const compiled: CompiledPolicy = { name: ir.name, hash, source, evaluator, ir, warnings: diagnostics, decide, decideStep };
+  const { decide, decideStep, leadKey } = createDecider(ir, evaluate, { name: ir.name, hash });
+  const compiled: CompiledPolicy = { name: ir.name, hash, source, evaluator, ir, warnings: diagnostics, decide, decideStep, leadKey };
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(key, compiled);
   return compiled;

@@ -255,6 +255,8 @@ class DecisionMaker {
   private readonly policyRef: { name: string; hash: string };
   /** Reads the declared fields; null without a fields block. */
   private readonly reader: FieldReader | null;
+  /** Where the lead's ledger key is read (see leadKeyPath). */
+  private readonly keyPath: { segments: readonly string[]; declared: boolean };
   private tracer: ReferenceEvaluator | null = null;
 
   constructor(
@@ -264,6 +266,7 @@ class DecisionMaker {
   ) {
     this.policyRef = Object.freeze({ name: policy.name, hash: policy.hash });
     this.reader = ir.fields === null ? null : new FieldReader(ir.fields);
+    this.keyPath = leadKeyPath(ir);
     this.pathText = ir.paths.map((segments) => segments.join('.'));
     const clocks = new Map<string, CalendarClock>();
     // Calendars with the same content share one clock (and its cache), however the IR repeats them.
@@ -353,6 +356,7 @@ class DecisionMaker {
     const sticky = this.ir.sticky === null ? null : this.stickyLookup(subject, nowMs, scratch, evaluator, trace);
     const ruleIndex = evaluator.matchRule(subject, scratch);
     const pending = ruleIndex >= 0 ? this.plan(this.rules[ruleIndex], subject, lead, nowMs, sticky, scratch, evaluator, trace, warnings) : this.decision(null, nowMs, sticky, [], {}, warnings);
+    pending.key = this.leadKey(lead, subject);
     if (trace !== null) {
       trace.push({
         step: 'fallback',
@@ -424,6 +428,11 @@ class DecisionMaker {
       }
     }
     return this.decision(rule, nowMs, null, [option], option.kind === 'pool' ? option.path : {}, warnings);
+  }
+
+  /** The lead's ledger key: a declared field is read from the fields as read, `email` from the lead as it comes. */
+  leadKey(lead: unknown, subject: unknown = this.keyPath.declared && this.reader !== null ? this.reader.read(lead, [], null) : lead): string | null {
+    return normText(readPath(this.keyPath.declared ? subject : lead, this.keyPath.segments)) || null;
   }
 
   /** The rule's clock-time SLA, which serves every option that counts clock time. */
@@ -693,11 +702,25 @@ class DecisionMaker {
 }
 
 /**
+ * Where a lead's ledger key is: a declared field named `key`, else the first declared `email`
+ * field, else `email` (read as it comes).
+ */
+function leadKeyPath(ir: PolicyIR): { segments: readonly string[]; declared: boolean } {
+  const fields = ir.fields ?? [];
+  const declared = fields.find((f) => f.name === 'key') ?? fields.find((f) => f.type === 'email');
+  return declared === undefined ? { segments: ['email'], declared: false } : { segments: declared.segments, declared: true };
+}
+
+/**
  * The decision functions of a policy: `decide(lead, { now, trace })` gives the PendingDecision
  * that assign() completes, and `decideStep` plans one escalation step the same way. Neither
  * throws on a lead; an invalid `now` is a RangeError.
  */
-export function createDecider(ir: PolicyIR, evaluator: Evaluator, policy: { name: string; hash: string }): { decide: Decide; decideStep: (lead: unknown, request: StepRequest) => PendingDecision } {
+export function createDecider(
+  ir: PolicyIR,
+  evaluator: Evaluator,
+  policy: { name: string; hash: string },
+): { decide: Decide; decideStep: (lead: unknown, request: StepRequest) => PendingDecision; leadKey: (lead: unknown) => string | null } {
   const maker = new DecisionMaker(ir, evaluator, policy);
-  return { decide: (lead, options) => maker.decide(lead, options), decideStep: (lead, request) => maker.decideStep(lead, request) };
+  return { decide: (lead, options) => maker.decide(lead, options), decideStep: (lead, request) => maker.decideStep(lead, request), leadKey: (lead) => maker.leadKey(lead) };
 }

@@ -49,6 +49,8 @@ export interface FieldWarning {
 }
 
 export interface Decision {
+  /** The routing id: unique, made by assign(); the ledger's entries, outcomes and queue takes refer to it. */
+  id: string;
   status: 'assigned' | 'queued' | 'exception';
   assignee: string | null;
   queue: string | null;
@@ -107,13 +109,27 @@ export type PlanOption =
  * settled by assign(); `options` lists what it may try, in order; `sticky` is the key to look up
  * (and to record under) when the policy has a `sticky` line and the lead has a value there.
  */
-export interface PendingDecision extends Omit<Decision, 'status' | 'assignee' | 'queue' | 'pool' | 'candidates' | 'sla' | 'reason' | 'routed_at'> {
+export interface PendingDecision extends Omit<Decision, 'id' | 'status' | 'assignee' | 'queue' | 'pool' | 'candidates' | 'sla' | 'reason' | 'routed_at'> {
   /** The instant of the decision (ms); the Decision writes it as `routed_at`. */
   at: number;
   options: PlanOption[];
   sticky: StickyLookup | null;
   /** The fallback queue's name. */
   fallback: string;
+  /** The lead's key in the ledger: its declared `key` field, else its email, as normalized text; null or absent when blank. */
+  key?: string | null;
+  /** Set by escalation: the routing this step continues. assign() keeps its id and writes a `reassigned` event instead of a decision. */
+  continues?: Continuation;
+}
+
+/** The routing an escalation step continues, and what the `reassigned` event says of it. */
+export interface Continuation {
+  id: string;
+  key: string | null;
+  from: string | null;
+  from_queue: string | null;
+  /** The step as `routing.escalation` writes it. */
+  step: string;
 }
 
 export interface StickyLookup {

@@ -9,7 +9,9 @@ import type { CompiledPolicy } from '../compiler/compile';
 import type { Decision } from '../compiler/decision';
 import type { RuleIR } from '../compiler/ir';
 import { isoUtc, toInstant } from '../core/time';
-import type { StateStore } from '../state/store';
+import { newRoutingId, recordEvent, type EventDetails } from '../state/ledger';
+import type { DecisionEntry } from '../state/ledger-entry';
+import { StateStoreError, type StateStore } from '../state/store';
 import { assignmentLink, newLinkSecret, publicView, resumeUrlOf, withLateTouches, type PublicDecision } from './links';
 import { settle, STORE_FAILURE } from './route';
 
@@ -117,8 +119,11 @@ export function readRoutingRecord(value: unknown): RoutingRecord | string {
   const resumeUrl = own(value, 'resume_url');
   const secret = own(value, 'link_secret');
   const previous = own(value, 'previous_assignee');
+  const id = own(value, 'id');
   return {
     ...(value as unknown as Decision),
+    // A record from before routing ids gets one, so its events still have a routing to refer to.
+    id: typeof id === 'string' && id !== '' ? id : newRoutingId(),
     status: status as Decision['status'],
     assignee,
     queue,
@@ -176,6 +181,8 @@ export async function escalate(input: EscalateInput): Promise<EscalationResult> 
   const routing = await withLateTouches(store, input.routing).catch(() => input.routing);
   const at = isoUtc(now);
   const breached: RoutingEvent = { event: 'breached', at, assignee: routing.assignee, queue: routing.queue, due: routing.sla?.due ?? null, attempt: routing.attempt };
+  const routed = { id: routing.id, key: policy.leadKey(lead), policy: routing.policy.name };
+  await ledgerEvent(store, routed, 'breached', now, { assignee: routing.assignee, queue: routing.queue, data: { due: breached.due, attempt: routing.attempt } });
   const history = [...routing.history, breached];
   // Everyone who let this lead's SLA pass, including the current assignee.
   const out = new Set<string>();
@@ -192,7 +199,8 @@ export async function escalate(input: EscalateInput): Promise<EscalationResult> 
       why.push('next: nobody left in the cascade');
       continue;
     }
-    const [decision] = await settle([pending], store);
+    const continues = { id: routing.id, key: routed.key, from: routing.assignee, from_queue: routing.queue, step: texts[i] };
+    const [decision] = await settle([{ ...pending, continues }], store);
     if (decision.status === 'exception') {
       why.push(decision.reason ?? 'no one could take the lead');
       // A store that failed fails every later step too.
@@ -237,5 +245,15 @@ export async function escalate(input: EscalateInput): Promise<EscalationResult> 
     previous_assignee: routing.assignee,
     history: [...history, { event: 'exhausted', at, from: routing.assignee, from_queue: routing.queue, queue: fallback, reason, attempt: routing.attempt + 1 }],
   };
+  await ledgerEvent(store, routed, 'exhausted', now, { queue: fallback, data: { from: routing.assignee, from_queue: routing.queue, reason } });
   return { outcome: 'exhausted', routing: exhausted };
+}
+
+/** Records an event in the ledger. A store that fails here fails the lead's steps too, which say so; the event is lost with the store. */
+async function ledgerEvent(store: StateStore, routed: Pick<DecisionEntry, 'id' | 'key' | 'policy'>, type: string, at: number, details: EventDetails): Promise<void> {
+  try {
+    await recordEvent(store, routed, type, at, details);
+  } catch (error) {
+    if (!(error instanceof StateStoreError)) throw error;
+  }
 }

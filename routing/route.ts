@@ -37,7 +37,8 @@ export interface RouteOptions {
 let processStore: MemoryStore | null = null;
 
 function storeOf(options: RouteOptions): StateStore {
-  return options.store ?? (processStore ??= new MemoryStore());
+  // No ledger: it would grow for as long as the process runs; a caller who wants one passes a store.
+  return options.store ?? (processStore ??= new MemoryStore({ ledger: false }));
 }
 
 /** How the reason of a lead whose state store failed begins. */

@@ -3,6 +3,7 @@
 // for many leads, each seeing the writes of the ones before it.
 
 import type { Decision, PendingDecision } from '../compiler/decision';
+import type { LedgerEntry } from './ledger-entry';
 import { BatchView } from './overlay';
 import { LeadFailure, prepare, settleOrFail, type Lead, type Settled } from './settle';
 import { storeFailure, type StateRead, type StateStore, type TransactionStep } from './store';
@@ -38,14 +39,16 @@ function settleAll(leads: readonly Lead[], read: StateRead): TransactionStep<Set
   if (missing.length > 0) return { need: missing };
   const view = new BatchView(read);
   const results: Settled[] = [];
+  const ledger: LedgerEntry[] = [];
   for (const lead of leads) {
     const step = settleOrFail(lead, view, view.entriesOf(lead.keys));
     // Only when an owner recorded by an earlier lead of the batch is not covered: run again with their keys.
     if ('need' in step) return step;
     view.apply(step.writes);
     results.push(step.result);
+    if (step.ledger !== undefined) for (const entry of step.ledger) ledger.push(entry);
   }
-  return { writes: view.writes(), result: results };
+  return { writes: view.writes(), result: results, ledger };
 }
 
 /** A store failure as a StateStoreError naming the store (once, when the store's message already does). */

@@ -10,3 +10,5 @@ export { assign, assignMany, ASSIGN_BATCH, exceptionDecision } from './assign';
 export { markAway, markBack, resetState, storeIdentity } from './admin';
 export { stateKeys } from './keys';
 export { readState, type StateReport } from './report';
+export * from './ledger-entry';
+export * from './ledger';

@@ -2,6 +2,8 @@
 // written (never serialized: they are immutable by contract), and a transaction runs in one
 // synchronous step, which is atomic in a single JavaScript thread.
 
+import { matches } from './ledger';
+import type { LedgerEntry, LedgerQuery, LedgerStore } from './ledger-entry';
 import type { StateRead, StateStore, StateValue, TransactionStep } from './store';
 
 export interface MemoryStoreOptions {
@@ -10,15 +12,36 @@ export interface MemoryStoreOptions {
    * the keys asked for, so tests run strict to catch a read that would fail there.
    */
   strict?: boolean;
+  /** Keep the routing ledger (state/ledger.ts). Default true. */
+  ledger?: boolean;
+}
+
+/** The ledger's entries in the order written, kept as the objects written (immutable by contract). */
+class MemoryLedger implements LedgerStore {
+  entries: LedgerEntry[] = [];
+
+  async *read(query: LedgerQuery): AsyncIterable<LedgerEntry> {
+    // A copy of the list: entries appended while the reader waits are not its concern.
+    for (const entry of this.entries.slice()) if (matches(entry, query)) yield entry;
+  }
+
+  prune(before: number): Promise<number> {
+    const kept = this.entries.filter((entry) => entry.at >= before);
+    const dropped = this.entries.length - kept.length;
+    this.entries = kept;
+    return Promise.resolve(dropped);
+  }
 }
 
 export class MemoryStore implements StateStore {
   readonly name = 'memory';
   private readonly data = new Map<string, StateValue>();
   private readonly strict: boolean;
+  readonly ledger: MemoryLedger | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.strict = options.strict ?? false;
+    this.ledger = options.ledger === false ? undefined : new MemoryLedger();
   }
 
   transact<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): Promise<T> {
@@ -38,6 +61,7 @@ export class MemoryStore implements StateStore {
 
   close(): Promise<void> {
     this.data.clear();
+    if (this.ledger !== undefined) this.ledger.entries = [];
     return Promise.resolve();
   }
 
@@ -53,6 +77,7 @@ export class MemoryStore implements StateStore {
         if (value === null) this.data.delete(key);
         else this.data.set(key, value);
       }
+      if (step.ledger !== undefined && this.ledger !== undefined) for (const entry of step.ledger) this.ledger.entries.push(entry);
       return step.result;
     }
   }

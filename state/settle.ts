@@ -5,6 +5,7 @@
 import type { Decision, MemberOption, PendingDecision, PlanOption, RuleRef, SlaPlan, TraceEntry } from '../compiler/decision';
 import { isoUtc } from '../core/time';
 import { keysOf, stateKeys, type MemberKeys, type PolicyKeys, type PoolKeys } from './keys';
+import { decisionEntry, newRoutingId, openWrite, openWrites, reassignedEntry } from './ledger';
 import type { BatchEntry } from './overlay';
 import type { StateRead, StateValue, StateWrite, TransactionStep } from './store';
 import { choosePoolMember, countAssignment, isAway, load, readAway, readCounts, readRotation, readStickyOwner, unavailable } from './strategies';
@@ -25,8 +26,9 @@ interface Outcome {
 type FilterLog = { name: string; why: string }[];
 
 /** The Decision in LANGUAGE.md's key order; a `by_bid` sale adds its buyers and filter log. */
-function finish(pending: PendingDecision, o: Outcome, trace: TraceEntry[] | undefined, skipped: FilterLog | null = null, assignees: string[] | null = null): Decision {
+function finish(id: string, pending: PendingDecision, o: Outcome, trace: TraceEntry[] | undefined, skipped: FilterLog | null = null, assignees: string[] | null = null): Decision {
   const decision: Decision = {
+    id,
     status: o.status,
     assignee: o.assignee,
     queue: o.queue,
@@ -49,8 +51,9 @@ function finish(pending: PendingDecision, o: Outcome, trace: TraceEntry[] | unde
   return decision;
 }
 
-function toFallback(pending: PendingDecision, rule: RuleRef | null, reason: string, trace: TraceEntry[] | undefined, skipped: FilterLog | null = null): Decision {
+function toFallback(id: string, pending: PendingDecision, rule: RuleRef | null, reason: string, trace: TraceEntry[] | undefined, skipped: FilterLog | null = null): Decision {
   return finish(
+    id,
     pending,
     { status: 'exception', assignee: null, queue: pending.fallback, pool: null, rule, path: pending.path, candidates: [], sla: null, reason },
     trace,
@@ -63,7 +66,7 @@ function toFallback(pending: PendingDecision, rule: RuleRef | null, reason: stri
  * status `exception`, the fallback queue, no rule.
  */
 export function exceptionDecision(pending: PendingDecision, reason: string): Decision {
-  return toFallback(pending, null, reason, pending.trace);
+  return toFallback(pending.continues?.id ?? newRoutingId(), pending, null, reason, pending.trace);
 }
 
 /** The SLA a sticky assignment carries: the rule's, as its first option that has one states it. */
@@ -79,6 +82,7 @@ const NONE: readonly never[] = [];
 
 /** One lead's assignment in progress, inside the transaction. */
 interface Settling {
+  id: string;
   pending: PendingDecision;
   keys: PolicyKeys;
   read: StateRead;
@@ -105,7 +109,7 @@ function record(s: Settling, name: string, keys: MemberKeys, member: MemberOptio
 }
 
 function done(s: Settling, outcome: Outcome): TransactionStep<Decision> {
-  return { writes: s.writes, result: finish(s.pending, outcome, s.trace) };
+  return { writes: s.writes, result: finish(s.id, s.pending, outcome, s.trace) };
 }
 
 /** The value of `key`, which is the lead's `at`-th key (Lead.keys; -1 when it is not one of them). */
@@ -216,11 +220,13 @@ function settlePool(s: Settling, option: PoolOption, keys: PoolKeys, offset: num
     record(s, name, chosenKeys[i], chosen[i], option.pool);
   }
   outcome.candidates = cascade.candidates.slice(shared.length);
-  return { writes: s.writes, result: finish(s.pending, outcome, s.trace, s.skipped, [assignee.name, ...shared]) };
+  return { writes: s.writes, result: finish(s.id, s.pending, outcome, s.trace, s.skipped, [assignee.name, ...shared]) };
 }
 
 /** One lead ready for its transaction: its time, the keys of its names and the keys it reads. */
 export interface Lead {
+  /** The routing id the decision gets (made before the transaction, so a retried transaction keeps it). */
+  id: string;
   pending: PendingDecision;
   now: number;
   names: PolicyKeys;
@@ -240,6 +246,7 @@ function keySpan(keys: PoolKeys | MemberKeys | null): number {
 export function prepare(pending: PendingDecision): Lead {
   const now = pending.at;
   if (!Number.isFinite(now)) throw new RangeError(`at ${String(now)} is not a time`);
+  const id = pending.continues?.id ?? newRoutingId();
   const policy = pending.policy.name;
   const names = keysOf(policy);
   const stickyKey = pending.sticky === null ? null : stateKeys.sticky(policy, pending.sticky.key);
@@ -247,7 +254,7 @@ export function prepare(pending: PendingDecision): Lead {
   // The common case, one pool and no sticky key, asks for exactly the pool's keys.
   if (stickyKey === null && options.length === 1 && options[0].kind === 'pool') {
     const pool = names.pool(options[0].pool, options[0].members);
-    return { pending, now, names, stickyKey, optionKeys: pool.alone, keys: pool.all };
+    return { id, pending, now, names, stickyKey, optionKeys: pool.alone, keys: pool.all };
   }
   const keys: string[] = [];
   if (stickyKey !== null) keys.push(stickyKey);
@@ -264,13 +271,13 @@ export function prepare(pending: PendingDecision): Lead {
       optionKeys[i] = mk;
     } else optionKeys[i] = null;
   }
-  return { pending, now, names, stickyKey, optionKeys, keys };
+  return { id, pending, now, names, stickyKey, optionKeys, keys };
 }
 
 /** The whole of one lead's assignment, as a pure function of the values read (`entries`: see Settling). */
 function settleLead(lead: Lead, read: StateRead, entries: readonly BatchEntry[] | null): TransactionStep<Decision> {
   const { pending, now } = lead;
-  const s: Settling = { pending, keys: lead.names, read, entries, now, stickyKey: lead.stickyKey, writes: [], trace: pending.trace?.slice(), skipped: null };
+  const s: Settling = { id: lead.id, pending, keys: lead.names, read, entries, now, stickyKey: lead.stickyKey, writes: [], trace: pending.trace?.slice(), skipped: null };
   const bySticky = settleSticky(s);
   if (bySticky !== null) return bySticky;
 
@@ -306,7 +313,7 @@ function settleLead(lead: Lead, read: StateRead, entries: readonly BatchEntry[] 
     }
   }
   const reason = failures !== null ? failures.join('; ') : pending.rule === null ? 'no rule matched' : 'the rule has no target';
-  return { writes: s.writes, result: toFallback(pending, pending.rule, reason, s.trace, s.skipped) };
+  return { writes: s.writes, result: toFallback(lead.id, pending, pending.rule, reason, s.trace, s.skipped) };
 }
 
 /**
@@ -321,8 +328,28 @@ export type Settled = Decision | LeadFailure;
 
 export function settleOrFail(lead: Lead, read: StateRead, entries: readonly BatchEntry[] | null): TransactionStep<Settled> {
   try {
-    return settleLead(lead, read, entries);
+    const step = settleLead(lead, read, entries);
+    return 'need' in step ? step : withLedger(lead, step.writes, step.result);
   } catch (error) {
     return { writes: [], result: new LeadFailure(error) };
   }
+}
+
+/**
+ * The lead's ledger entry joins its writes: a decision (opening an item when it is left in a
+ * queue), or for an escalation step that found someone, a `reassigned` event (an escalation step
+ * that found nobody records nothing: escalate() goes on to the next step).
+ */
+function withLedger(lead: Lead, writes: readonly StateWrite[], decision: Decision): TransactionStep<Settled> {
+  const pending = lead.pending;
+  const due = decision.sla === null ? null : Date.parse(decision.sla.due);
+  const continues = pending.continues;
+  if (continues === undefined) {
+    const entry = decisionEntry(decision, pending.key ?? null, lead.now, due);
+    const open = openWrite(entry);
+    return { writes: open === null ? writes : [...writes, open], result: decision, ledger: [entry] };
+  }
+  if (decision.status === 'exception' || decision.queue === pending.fallback) return { writes, result: decision };
+  const event = reassignedEntry(continues, decision, lead.now);
+  return { writes: [...writes, ...openWrites(event)], result: decision, ledger: [event] };
 }

@@ -3,6 +3,9 @@
 // functions over the values read, so each store only has to read keys, run the function and
 // write its result atomically; no store carries a second copy of any algorithm.
 
+
+import type { LedgerEntry, LedgerStore } from './ledger-entry';
+
 /** JSON data. */
 export type StateJson = null | boolean | number | string | readonly StateJson[] | { readonly [key: string]: StateJson };
 
@@ -38,7 +41,8 @@ export interface StateWrite {
 }
 
 export type TransactionStep<T> =
-  | { writes: readonly StateWrite[]; result: T }
+  /** `ledger`: entries the store appends to its ledger in the same transaction as the writes (state/ledger.ts). */
+  | { writes: readonly StateWrite[]; result: T; ledger?: readonly LedgerEntry[] }
   /**
    * More keys to read in the same transaction (which keys matter can depend on a value read,
    * e.g. the sticky owner's away flag). The store reads them and calls the function again with
@@ -62,6 +66,8 @@ export interface StateStore {
    * Throws what `transact` would reject with.
    */
   transactNow?<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): T;
+  /** The routing ledger this store keeps (appended to through TransactionStep.ledger); undefined: none. */
+  readonly ledger?: LedgerStore;
   /** Every key that starts with `prefix`, with its value (administration: `state show`). */
   list(prefix: string): Promise<Map<string, StateValue>>;
   /** Releases connections or files; the store is unusable afterwards. */

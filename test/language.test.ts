@@ -34,8 +34,9 @@ describe('the whole policy of LANGUAGE.md', () => {
 
   test.each<EvaluatorKind>(['codegen', 'reference'])('gives the decision of "The decision" (%s)', async (evaluator) => {
     const [d] = await route(acme, [{ email: 'kim@bigco.com', country: 'US', employees: 5000, type: 'demo' }], { evaluator });
-    expect(Object.keys(d)).toEqual(['status', 'assignee', 'queue', 'pool', 'rule', 'path', 'candidates', 'sla', 'priority', 'tags', 'escalation', 'reason', 'policy', 'routed_at', 'warnings']);
+    expect(Object.keys(d)).toEqual(['id', 'status', 'assignee', 'queue', 'pool', 'rule', 'path', 'candidates', 'sla', 'priority', 'tags', 'escalation', 'reason', 'policy', 'routed_at', 'warnings']);
     expect(d).toEqual({
+      id: expect.stringMatching(/^r_[0-9a-z]+$/),
       status: 'assigned',
       assignee: 'alice',
       queue: null,

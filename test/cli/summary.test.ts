@@ -3,6 +3,7 @@ import { RouteSummary } from '../../cli/summary';
 
 function decision(over: Partial<Decision>): Decision {
   return {
+    id: 'r_test',
     status: 'assigned',
     assignee: null,
     queue: null,

@@ -139,6 +139,7 @@ describe('no rule decides', () => {
       sticky: null,
       fallback: 'unrouted',
       warnings: [],
+      key: null,
     });
     expect(decide({ type: 'demo' }, { now: NOW })).toMatchObject({ options: [{ kind: 'person', assignee: 'ann', via: 'rep', sla: null }], priority: 'urgent', tags: ['t'] });
   });

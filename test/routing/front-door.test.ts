@@ -16,6 +16,7 @@ import { closeNodeStateStores } from '../../nodes/shared/store';
 import { route, routeMany, STORE_FAILURE, unreadableDecision } from '../../routing/route';
 import { MemoryStore, openStore, readState, type StateStore } from '../../state';
 import { runCli } from '../cli/run-cli';
+import { blankIds, withoutOpenItems } from '../state/helpers';
 import { INPUT, ROUTE, runWorkflow } from '../nodes/harness';
 
 jest.setTimeout(60_000);
@@ -136,7 +137,7 @@ describe('examples/leads.csv with examples/acme-inbound.route, each way through 
     for (const name of ['cli', 'library', 'node']) {
       const store = openStore({ kind: 'sqlite', file: join(dir, `${name}.sqlite`) });
       try {
-        states.push({ keys: Object.fromEntries(await store.list('')), report: await readState(store, 'acme-inbound', Date.parse(NOW)) });
+        states.push({ keys: Object.fromEntries(withoutOpenItems(await store.list(''))), report: await readState(store, 'acme-inbound', Date.parse(NOW)) });
       } finally {
         await store.close();
       }
@@ -171,7 +172,7 @@ describe('route() and routeMany()', () => {
     const store = new MemoryStore();
     const one: Decision[] = [];
     for (const lead of leads) one.push(await route(policy, lead, { store, now: NOW }));
-    expect(one).toEqual(many);
+    expect(blankIds(one)).toEqual(blankIds(many));
     expect(new Set(many.map((d) => d.status)).size).toBe(3);
   });
 
@@ -185,7 +186,7 @@ describe('route() and routeMany()', () => {
     }
     const streamed: Decision[] = [];
     for await (const decision of routeMany(policy, generate(), { store: new MemoryStore(), now: NOW })) streamed.push(decision);
-    expect(streamed).toEqual(array);
+    expect(blankIds(streamed)).toEqual(blankIds(array));
   });
 });
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Decision } from '../../compiler/decision';
 import type { EscalationResult, RoutingRecord } from '../../routing/escalate';
 import { buildWorker, removeWorker } from '../state/durable/fork';
+import { blankIdText } from '../state/helpers';
 
 jest.setTimeout(120_000);
 
@@ -40,7 +41,7 @@ function runChild(file: string, tz: string, scratch: string): Promise<ChildOutpu
       { cwd: scratch, env: { ...process.env, TZ: tz, NODE_PATH: join(ROOT, 'node_modules'), LEADROUTE_ROOT: ROOT }, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout, stderr) => {
         if (error !== null) reject(new Error(`child under TZ=${tz} failed: ${error.message}\n${stderr}`));
-        else resolve(JSON.parse(stdout) as ChildOutput);
+        else resolve(JSON.parse(blankIdText(stdout)) as ChildOutput);
       },
     );
   });

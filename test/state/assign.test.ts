@@ -7,7 +7,7 @@ import { MemoryStore } from '../../state/memory';
 import type { StateStore } from '../../state/store';
 import { DAY, HOUR, MINUTE, SLA, SLA_PLAN, T0, member, pending, poolOption, routeMany, stickyBy, tally } from './helpers';
 
-const DECISION_KEYS = ['status', 'assignee', 'queue', 'pool', 'rule', 'path', 'candidates', 'sla', 'priority', 'tags', 'escalation', 'reason', 'policy', 'routed_at', 'warnings'];
+const DECISION_KEYS = ['id', 'status', 'assignee', 'queue', 'pool', 'rule', 'path', 'candidates', 'sla', 'priority', 'tags', 'escalation', 'reason', 'policy', 'routed_at', 'warnings'];
 
 const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((n) => member(n));
 const team = (members: MemberOption[] = [alice, bob, carol]) => poolOption('team', 'round_robin', members);
@@ -23,6 +23,7 @@ describe('the decision', () => {
     const d = await assign(pending([team()]), store);
     expect(Object.keys(d)).toEqual(DECISION_KEYS);
     expect(d).toEqual({
+      id: expect.stringMatching(/^r_[0-9a-z]+$/),
       status: 'assigned',
       assignee: 'alice',
       queue: null,
@@ -156,6 +157,7 @@ describe('exceptions', () => {
     const message = (error as Error).message;
     expect(message).toBe('routing state store redis 10.0.0.5:6379 failed: connect ECONNREFUSED 10.0.0.5:6379');
     expect(exceptionDecision(p, message)).toEqual({
+      id: expect.any(String),
       status: 'exception',
       assignee: null,
       queue: 'exceptions',

@@ -84,3 +84,21 @@ export function tally(names: (string | null)[]): Map<string | null, number> {
   for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
   return counts;
 }
+
+/**
+ * Decisions with their routing ids blanked: ids are unique per assignment, so two ways of routing
+ * the same leads are compared on everything else (and each test that does checks the ids apart).
+ */
+export function blankIds<T extends { id: string }>(decisions: readonly (T | Error)[]): (T | Error)[] {
+  return decisions.map((d) => (d instanceof Error ? d : { ...d, id: '' }));
+}
+
+/** A store's keys and values without the open queue items, which are keyed by routing id. */
+export function withoutOpenItems(state: Map<string, unknown>): Map<string, unknown> {
+  return new Map([...state].filter(([key]) => !key.startsWith('open:')));
+}
+
+/** Text (command output, JSON) with every routing id blanked to `r_`, for the same reason as blankIds. */
+export function blankIdText(text: string): string {
+  return text.replace(/\br_[0-9a-z]{20,}\b/g, 'r_');
+}
