@@ -169,6 +169,7 @@ export function createTerritoriesDecide(policy: { name: string; hash: string }) 
       sticky: key === null ? null : stickyLookup(key),
       fallback: FALLBACK,
       warnings,
+      key,
     };
   };
 }

@@ -288,6 +288,7 @@ export function createHandwrittenDecide(policy: { name: string; hash: string }) 
       sticky,
       fallback: FALLBACK,
       warnings,
+      key,
     };
   };
 }
