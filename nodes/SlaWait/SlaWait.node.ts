@@ -21,7 +21,7 @@ import { readRoutingRecord, recordWorked, type RoutingRecord } from '../../routi
 import { callData, checkLink, movedOnAnswer, recordLateTouch, withLateTouches, type LinkCheck } from '../../routing/links';
 import { dueFrom, slaClock, slaDeadline, SlaSettingError, type SlaClock } from '../../routing/sla';
 import { forEachItem, ownField, routingFieldName, routingFieldProperty, withField } from '../shared/items';
-import { nodeStateStore, stateStoreMethods, stateStoreProperties } from '../shared/store';
+import { nodeStateStore, refuseMemoryInQueueMode, stateStoreMethods, stateStoreProperties, type StoreKind } from '../shared/store';
 
 type DeadlineSource = 'decision' | 'duration';
 
@@ -185,6 +185,8 @@ export class SlaWait implements INodeType {
   }
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    // The resume call reads the store; refused there, the lead would wait for nothing.
+    refuseMemoryInQueueMode(this, (this.getNodeParameter('stateStore', 0, '') || 'sqlite') as StoreKind);
     const items = this.getInputData();
     const field = routingFieldName(this);
     const source = this.getNodeParameter('deadline', 0, 'decision') as DeadlineSource;

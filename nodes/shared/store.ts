@@ -174,6 +174,19 @@ class UnavailableStore implements StateStore {
 }
 
 /**
+ * Throws for the in-memory store in queue mode: each worker would keep its own rotation. SLA Wait
+ * calls it before waiting too, so a lead is not left waiting on a store its resume call would refuse.
+ */
+export function refuseMemoryInQueueMode(ctx: IExecuteFunctions | IWebhookFunctions, kind: StoreKind): void {
+  if (kind === 'memory' && inQueueMode()) {
+    throw new NodeOperationError(ctx.getNode(), 'The In Memory state store cannot be used in queue mode', {
+      description:
+        'n8n runs in queue mode (EXECUTIONS_MODE=queue): each worker would keep its own rotation, caps and sticky owners, so leads would be handed out twice and caps exceeded. Choose the Redis store (a SQLite file works only when every worker opens the same file).',
+    });
+  }
+}
+
+/**
  * The store the node's parameters choose, opened once per process and configuration. It never
  * throws for a store that cannot be opened: that is returned as one whose transactions fail. In
  * queue mode it refuses the in-memory store (each process would keep its own rotation) and
@@ -183,12 +196,7 @@ export async function nodeStateStore(ctx: IExecuteFunctions | IWebhookFunctions)
   // A webhook (SLA Wait's resume call) reads parameters without an item index.
   const parameter = (name: string): unknown => ('getInputData' in ctx ? ctx.getNodeParameter(name, 0, '') : ctx.getNodeParameter(name, ''));
   const kind = (parameter('stateStore') || 'sqlite') as StoreKind;
-  if (kind === 'memory' && inQueueMode()) {
-    throw new NodeOperationError(ctx.getNode(), 'The In Memory state store cannot be used in queue mode', {
-      description:
-        'n8n runs in queue mode (EXECUTIONS_MODE=queue): each worker would keep its own rotation, caps and sticky owners, so leads would be handed out twice and caps exceeded. Choose the Redis store (a SQLite file works only when every worker opens the same file).',
-    });
-  }
+  refuseMemoryInQueueMode(ctx, kind);
   try {
     switch (kind) {
       case 'memory':

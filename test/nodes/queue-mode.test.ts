@@ -1,4 +1,4 @@
-// Guard rails in n8n queue mode (EXECUTIONS_MODE=queue): Route and Escalate refuse the in-memory
+// Guard rails in n8n queue mode (EXECUTIONS_MODE=queue): Route, SLA Wait and Escalate refuse the in-memory
 // store, and a SQLite file that the workers do not share is named in a warning in the node's
 // output. The workers are played by runs that share the workflow's static data (n8n keeps it in
 // its database, shared by every process) and use one SQLite file each, or the same one.
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 import { inQueueMode } from '../../nodes/shared/store';
-import { ESCALATE, INPUT, ROUTE, runWorkflow, type HarnessRun, type WorkflowSpec } from './harness';
+import { ESCALATE, INPUT, ROUTE, SLA_WAIT, runWorkflow, type HarnessRun, type WorkflowSpec } from './harness';
 
 const POLICY = `policy "queue-guard"
 pool sales = [alice, bob, carol]
@@ -66,6 +66,26 @@ test('Escalate refuses the In Memory store in queue mode too', async () => {
     { node: 'Input', items: [{ email: 'a@x.com', routing }] },
   );
   expect(run.nodeError('Escalate')?.message).toBe('The In Memory state store cannot be used in queue mode');
+});
+
+test('SLA Wait refuses the In Memory store in queue mode before the lead waits', async () => {
+  const run = await runWorkflow(
+    {
+      nodes: [
+        { name: 'Input', type: INPUT },
+        { name: 'Route', type: ROUTE, parameters: { policy: POLICY, stateStore: 'sqlite', databaseFile: join(dir, 'sla.sqlite'), routingTime: '={{ $now.toISO() }}' } },
+        { name: 'SLA Wait', type: SLA_WAIT, parameters: { stateStore: 'memory' } },
+      ],
+      links: [
+        { from: 'Input', to: 'Route' },
+        { from: 'Route', to: 'SLA Wait', output: 0 },
+      ],
+    },
+    { node: 'Input', items: [{ email: 'a@x.com' }] },
+  );
+  expect(run.nodeError('SLA Wait')?.message).toBe('The In Memory state store cannot be used in queue mode');
+  expect(run.status).not.toBe('waiting');
+  expect(run.waitTill).toBeUndefined();
 });
 
 test('SQLite files of their own: the second process warns in its output; routing goes on', async () => {
