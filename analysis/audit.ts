@@ -7,7 +7,7 @@ import type { CompiledPolicy } from '../compiler/compile';
 import type { Decision } from '../compiler/decision';
 import { isBlank, normText } from '../core/values';
 import { firstValue, type FieldSource } from '../fields/read';
-import { BoundedTable, destinationOf, OTHERS, FreshRouting, lineOf, type LeadBatches, type ReadLead, type ReplayOptions, type UnreadableLeads } from './records';
+import { BoundedTable, destinationOf, OTHERS, FreshRouting, lineOf, type LeadBatches, type LeadProblems, type ReadLead, type ReplayOptions } from './records';
 
 /** A group with fewer leads than this is too small to compare: its rows carry `small: true`. */
 export const SMALL_GROUP = 30;
@@ -65,7 +65,7 @@ export interface AuditMove {
   examples: number[];
 }
 
-export interface AuditFigures {
+export interface AuditFigures extends LeadProblems {
   leads: number;
   agreement: { same: number; different: number; no_owner: number };
   /** Every rule of the policy in order (those no lead reached too), then the leads no rule decided. */
@@ -85,8 +85,6 @@ export interface AuditFigures {
   /** Tables that met more distinct keys than a run keeps; the rest is counted in an `(others)` row. */
   cut: string[];
   policy: { name: string; hash: string };
-  /** Leads that could not be read (each went to the fallback, with no owner). */
-  unreadable: UnreadableLeads;
 }
 
 /** The owner as compared: lower case, no white space; null when blank. */
@@ -189,7 +187,7 @@ export class AuditTally {
     return this.paths.row(JSON.stringify([rule, target]), () => ({ ...this.counts(), rule, pool, target }));
   }
 
-  result(unreadable: UnreadableLeads): AuditFigures {
+  result(problems: LeadProblems): AuditFigures {
     const labels = this.options.outcomes.map(outcomeLabel);
     const group = (c: Counts): OutcomeGroup => ({
       leads: c.leads,
@@ -220,7 +218,7 @@ export class AuditTally {
       columns_seen: [...this.seen],
       cut,
       policy: { name: this.policy.name, hash: this.policy.hash },
-      unreadable,
+      ...problems,
     };
   }
 }
@@ -246,5 +244,5 @@ export async function auditExport(policy: CompiledPolicy, batches: LeadBatches, 
   } finally {
     await routing.close();
   }
-  return tally.result(routing.unreadable);
+  return tally.result(routing.problems);
 }

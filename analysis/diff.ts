@@ -4,7 +4,7 @@
 
 import type { CompiledPolicy } from '../compiler/compile';
 import type { Decision } from '../compiler/decision';
-import { BoundedTable, destinationOf, OTHERS, FreshRouting, lineOf, type LeadBatches, type ReadLead, type ReplayOptions, type UnreadableLeads } from './records';
+import { BoundedTable, destinationOf, OTHERS, FreshRouting, lineOf, type LeadBatches, type LeadProblems, type ReadLead, type ReplayOptions } from './records';
 
 /** Example lines kept per move. */
 export const DIFF_EXAMPLES = 5;
@@ -19,7 +19,7 @@ export interface DiffMove {
   examples: number[];
 }
 
-export interface DiffFigures {
+export interface DiffFigures extends LeadProblems {
   leads: number;
   /** Leads whose destination differs. */
   changed: number;
@@ -29,8 +29,6 @@ export interface DiffFigures {
   moves_cut: boolean;
   old: { name: string; hash: string };
   new: { name: string; hash: string };
-  /** Leads that could not be read (each went to both fallbacks). */
-  unreadable: UnreadableLeads;
 }
 
 /** The diff's figures, fed one lead at a time. */
@@ -51,7 +49,7 @@ export class DiffTally {
     if (move.examples.length < DIFF_EXAMPLES) move.examples.push(lineOf(where));
   }
 
-  result(oldPolicy: CompiledPolicy, newPolicy: CompiledPolicy, unreadable: UnreadableLeads): DiffFigures {
+  result(oldPolicy: CompiledPolicy, newPolicy: CompiledPolicy, problems: LeadProblems): DiffFigures {
     const moves = [...this.moves.rows.values()];
     moves.sort((a, b) => b.leads - a.leads || compare(a.from, b.from) || compare(a.to, b.to));
     return {
@@ -61,7 +59,7 @@ export class DiffTally {
       moves_cut: this.moves.cut,
       old: { name: oldPolicy.name, hash: oldPolicy.hash },
       new: { name: newPolicy.name, hash: newPolicy.hash },
-      unreadable,
+      ...problems,
     };
   }
 }
@@ -83,5 +81,5 @@ export async function diffPolicies(oldPolicy: CompiledPolicy, newPolicy: Compile
   } finally {
     await Promise.all([before.close(), after.close()]);
   }
-  return tally.result(oldPolicy, newPolicy, before.unreadable);
+  return tally.result(oldPolicy, newPolicy, before.problems);
 }

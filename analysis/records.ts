@@ -5,6 +5,7 @@
 
 import type { CompiledPolicy } from '../compiler/compile';
 import type { Decision } from '../compiler/decision';
+import { NO_TIME } from '../routing/replay';
 import { routeMany, unreadableDecision } from '../routing/route';
 import { MemoryStore } from '../state/memory';
 
@@ -17,8 +18,15 @@ export interface ReadLead {
 }
 
 export interface ReplayOptions {
-  /** The instant every lead is routed at: a Date, epoch ms or ISO 8601 text. */
+  /** The instant every lead is routed at (with `at`: leads without a time and unreadable ones): a Date, epoch ms or ISO 8601 text. */
   now: Date | number | string;
+  /**
+   * Replay in time (routeMany's `at`): each lead routed at its own time, read from this field.
+   * The batches must then come in time order (cli/replay.ts's openLeadSource reads them so).
+   */
+  at?: string;
+  /** With `at`: the IANA zone of times written without one. Default: UTC. */
+  tz?: string;
 }
 
 /** Leads that could not be read: how many, and the first problems, each naming the lead's line. */
@@ -27,13 +35,21 @@ export interface UnreadableLeads {
   first: string[];
 }
 
+/** The leads a run could not route as they were: unreadable ones, and (with `at`) those without a time. */
+export interface LeadProblems {
+  /** Leads that could not be read (each went to the fallback). */
+  unreadable: UnreadableLeads;
+  /** With `at`: leads whose time could not be read (each went to the fallback, a reason starting NO_TIME). */
+  no_time: UnreadableLeads;
+}
+
 /** Problems kept by name in UnreadableLeads. */
 export const SHOWN_PROBLEMS = 20;
 
 /** A policy routing a stream of batches, each lead in input order, in a state of its own that starts empty. */
 export class FreshRouting {
   private readonly store = new MemoryStore();
-  readonly unreadable: UnreadableLeads = { leads: 0, first: [] };
+  readonly problems: LeadProblems = { unreadable: { leads: 0, first: [] }, no_time: { leads: 0, first: [] } };
 
   constructor(
     readonly policy: CompiledPolicy,
@@ -43,19 +59,29 @@ export class FreshRouting {
   /** The decisions of one batch, in its order; an unreadable lead gets the fallback with its problem as reason. */
   async route(batch: readonly ReadLead[]): Promise<Decision[]> {
     const readable = batch.filter((r) => r.lead !== null).map((r) => r.lead);
-    const decided = await routeMany(this.policy, readable, { store: this.store, now: this.options.now });
+    const { now, at, tz } = this.options;
+    const decided = await routeMany(this.policy, readable, { store: this.store, now, at, tz });
     let next = 0;
     return batch.map((r) => {
-      if (r.lead !== null) return decided[next++];
+      if (r.lead !== null) {
+        const decision = decided[next++];
+        if (decision.reason?.startsWith(NO_TIME)) count(this.problems.no_time, `${r.where}: ${decision.reason}`);
+        return decision;
+      }
       const problem = r.problem ?? `unreadable lead on ${r.where}`;
-      if (this.unreadable.leads++ < SHOWN_PROBLEMS) this.unreadable.first.push(problem);
-      return unreadableDecision(this.policy, this.options.now, problem);
+      count(this.problems.unreadable, problem);
+      return unreadableDecision(this.policy, now, problem);
     });
   }
 
   async close(): Promise<void> {
     await this.store.close();
   }
+}
+
+/** One more lead in `leads`, its problem kept while fewer than SHOWN_PROBLEMS are. */
+function count(leads: UnreadableLeads, problem: string): void {
+  if (leads.leads++ < SHOWN_PROBLEMS) leads.first.push(problem);
 }
 
 /**

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { text as streamText } from 'node:stream/consumers';
 import { parse as parseCsv, type CsvError, type Info } from 'csv-parse';
+import type { LeadProblems } from '../analysis/records';
 import { leadLimitProblem, MAX_LEAD_DEPTH, MAX_LEAD_VALUES } from '../core/lead-limits';
 import { checkReadable, CliError, EXIT_FAILED, errorMessage, stripBom, usageError, write, type CliIO } from './io';
 
@@ -118,7 +119,7 @@ export function chooseLeadFormat(command: string, leadsFile: string, format: str
 
 /** A lead export opened for reading (`-`: standard input), its format from `--format` or its name; `close` when done. */
 export interface LeadInput {
-  batches: AsyncGenerator<LeadRecord[]>;
+  batches: AsyncIterable<LeadRecord[]>;
   /** How messages name it: the file, or `stdin`. */
   source: string;
   close(): void;
@@ -133,11 +134,19 @@ export function openLeads(command: string, leadsFile: string, io: CliIO, format?
   return { batches: readLeads(input, chosen, leadsFile), source: leadsFile, close: () => input.destroy() };
 }
 
-/** The leads of an export that could not be read, on stderr: each problem names its line; past the first few, a count. */
-export function reportUnreadable(command: string, source: string, unreadable: { leads: number; first: readonly string[] }, io: CliIO): void {
-  for (const problem of unreadable.first) write(io.stderr, `leadroute ${command}: ${source}: ${problem}`);
-  const more = unreadable.leads - unreadable.first.length;
-  if (more > 0) write(io.stderr, `leadroute ${command}: ${source}: ${more} more leads could not be read`);
+/**
+ * The leads of an export that could not be read, then (replayed in time) those without a time, on
+ * stderr: each problem names its line; past the first few of each, a count.
+ */
+export function reportUnreadable(command: string, source: string, problems: LeadProblems, io: CliIO): void {
+  for (const [leads, what] of [
+    [problems.unreadable, 'could not be read'],
+    [problems.no_time, 'had no time to route at'],
+  ] as const) {
+    for (const problem of leads.first) write(io.stderr, `leadroute ${command}: ${source}: ${problem}`);
+    const more = leads.leads - leads.first.length;
+    if (more > 0) write(io.stderr, `leadroute ${command}: ${source}: ${more} more leads ${what}`);
+  }
 }
 
 /** Reads leads in the given format; `source` names the input in fatal errors (`leads.csv`, `standard input`). */

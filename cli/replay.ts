@@ -8,18 +8,18 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { inTimeOrder, leadClock, leadTime, type LeadClock } from '../routing/replay';
-import { errorMessage, usageError, type CliIO } from './io';
-import { readLeads, type LeadFormat, type LeadRecord } from './leads';
+import { checkReadable, errorMessage, usageError, type CliIO } from './io';
+import { chooseLeadFormat, openLeads, readLeads, type LeadFormat, type LeadInput, type LeadRecord } from './leads';
 
 export const AT_HELP = `  --at FIELD           Replay in time: route each lead at its own time, read from FIELD (a
                        column as written, e.g. "Created Time", or a dotted path) as a date-time
                        (ISO 8601, or an export's spelling: 04/15/2021 12:03 AM, 15 Apr, 2021
                        00:03:00), in time order, so that caps, hours, holidays and rotation
-                       behave as they did. Leads come out in time order. A file not in time
-                       order is read again to sort it (16 bytes a lead, and once more per
-                       100,000 leads; standard input is saved to a temporary file first). A
-                       lead whose time cannot be read is reported with its line and gets an
-                       exception decision whose reason starts "no time to route at".
+                       behave as they did. A file not in time order is read again to sort it
+                       (16 bytes a lead, and once more per 100,000 leads; standard input is
+                       saved to a temporary file first). A lead whose time cannot be read is
+                       reported with its line and goes to the fallback: an exception decision
+                       whose reason starts "no time to route at".
   --tz ZONE            With --at: the IANA zone of times written without one, e.g.
                        America/New_York. Default: UTC.
 `;
@@ -73,6 +73,20 @@ export async function openLeadSource(file: string, format: LeadFormat, source: s
       if (kept !== null) rmSync(kept, { recursive: true, force: true });
     },
   };
+}
+
+/** LEADS as openLeads opens it (checked, its format from --format or its name), in time order when `clock` is given. */
+export async function openTimedLeads(command: string, file: string, clock: LeadClock | null, io: CliIO, format?: string): Promise<LeadInput> {
+  if (clock === null) return openLeads(command, file, io, format);
+  const chosen = chooseLeadFormat(command, file, format);
+  if (file !== '-') checkReadable(command, 'leads', file);
+  const source = file === '-' ? 'stdin' : file;
+  return { ...(await openLeadSource(file, chosen, source, clock, io)), source };
+}
+
+/** How a report says when its leads were routed: `routed at ISO`, or each at its own time with --at. */
+export function routedWhen(now: Date, at: string | undefined): string {
+  return at === undefined ? `routed at ${now.toISOString()}` : `each routed at its own time (${at})`;
 }
 
 /** A record's time, or null when it has none (not a lead, or no readable time). */

@@ -4,7 +4,7 @@
 
 import type { AuditFigures, OutcomeGroup } from '../analysis/audit';
 import type { DiffFigures } from '../analysis/diff';
-import type { UnreadableLeads } from '../analysis/records';
+import type { LeadProblems } from '../analysis/records';
 import { barChart } from './charts';
 import { formatNumber, html, page, percent, section, table, tiles, type Child } from './html';
 
@@ -20,9 +20,11 @@ function cutNote(tables: readonly string[]): Child {
   return tables.length === 0 ? null : html`<p class="flag">Too many distinct values to keep them all in: ${tables.join(', ')}. The rest are counted in an "(others)" row.</p>`;
 }
 
-/** Leads that could not be read: routed to the fallback, and said so with the first problems. */
-function unreadableNote(unreadable: UnreadableLeads): Child {
-  return unreadable.leads === 0 ? null : html`<p class="flag">${formatNumber(unreadable.leads)} leads could not be read and went to the fallback:</p><ul>${unreadable.first.map((p) => html`<li>${p}</li>`)}</ul>`;
+/** Leads that could not be read, or (replayed in time) had no time: routed to the fallback, and said so with the first problems. */
+function problemNotes(problems: LeadProblems): Child[] {
+  const note = (what: string, { leads, first }: LeadProblems['unreadable']): Child =>
+    leads === 0 ? null : html`<p class="flag">${formatNumber(leads)} leads ${what} and went to the fallback:</p><ul>${first.map((p) => html`<li>${p}</li>`)}</ul>`;
+  return [note('could not be read', problems.unreadable), note('had no time to route at', problems.no_time)];
 }
 
 /** The audit's page, one self-contained HTML document. */
@@ -60,7 +62,7 @@ export function auditPage(figures: AuditFigures): string {
     table('By actual owner', ['Owner', 'Leads', 'Same as policy', ...f.outcomes], [...owners, ['(no owner)', f.unowned] as [string, OutcomeGroup]].map(([name, g]) => [name, g.leads, g.same, ...rates(g, f.outcomes)])),
     table('By the policy’s path', ['Rule', 'Target', 'Leads', 'Same as policy', ...f.outcomes], f.by_path.map((p) => [p.rule === null ? 'no rule' : `rule ${p.rule + 1}`, p.target, p.leads, p.same, ...rates(p, f.outcomes)])),
   );
-  return page(`Audit of policy ${f.policy.name}`, `${formatNumber(f.leads)} leads · ${f.policy.hash}`, [headline, unreadableNote(f.unreadable), cutNote(f.cut), agreement, moves, outcomes]);
+  return page(`Audit of policy ${f.policy.name}`, `${formatNumber(f.leads)} leads · ${f.policy.hash}`, [headline, ...problemNotes(f), cutNote(f.cut), agreement, moves, outcomes]);
 }
 
 /** The diff's page, one self-contained HTML document. */
@@ -77,5 +79,5 @@ export function diffPage(figures: DiffFigures): string {
     f.moves.length === 0 ? html`<p>No lead changes destination.</p>` : barChart('Leads by move', f.moves.slice(0, 15).map((m) => ({ label: `${m.from} → ${m.to}`, value: m.leads }))),
     table('Moves', ['Now', 'After the change', 'Leads', 'Example lines'], f.moves.map((m) => [m.from, m.to, m.leads, m.examples.join(', ')])),
   );
-  return page(`What changes if ${f.new.name} replaces ${f.old.name}`, `${formatNumber(f.changed)} of ${formatNumber(f.leads)} leads change destination`, [headline, unreadableNote(f.unreadable), cutNote(f.moves_cut ? ['moves'] : []), moves]);
+  return page(`What changes if ${f.new.name} replaces ${f.old.name}`, `${formatNumber(f.changed)} of ${formatNumber(f.leads)} leads change destination`, [headline, ...problemNotes(f), cutNote(f.moves_cut ? ['moves'] : []), moves]);
 }

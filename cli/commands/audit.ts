@@ -6,10 +6,11 @@
 import { auditExport, outcomeLabel, SMALL_GROUP, type AuditFigures, type OutcomeGroup, type OutcomeSpec } from '../../analysis/audit';
 import { didYouMean } from '../../dsl/diagnostics';
 import { EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
-import { openLeads, reportUnreadable } from '../leads';
+import { reportUnreadable } from '../leads';
 import { writeJsonFile, writeReportFile } from '../output';
 import { auditPage } from '../../pages/audit';
 import { formatWarnings, loadPolicy } from '../policy';
+import { AT_HELP, openTimedLeads, parseAtOptions, routedWhen } from '../replay';
 import { count, percent, table } from '../summary';
 
 export const AUDIT_HELP = `Usage: leadroute audit POLICY EXPORT --owner COLUMN [options]
@@ -29,19 +30,21 @@ lead the policy queues (queue:NAME) or sends to the fallback (exception:QUEUE) a
 owner. A lead with a blank owner counts as "no owner".
 
 Options:
-  --owner COLUMN         The export's column holding the owner each lead got (required). A
-                         column is a key exactly as written ("Lead Owner") or a dotted path.
-  --outcome COLUMN=VALUE An outcome to measure (repeatable): a lead has it when COLUMN holds
-                         VALUE, ignoring case and surrounding white space, e.g.
-                         --outcome CONVERTED=Yes --outcome "Lead Status=Qualified".
-  --now ISO              The instant every lead is routed at (UTC unless it says). Default:
-                         the time the run starts.
-  --json FILE            Also write the figures as JSON to FILE: { "leads", "agreement":
-                         { "same", "different", "no_owner" }, "by_rule", "by_owner",
-                         "by_path", "moves", ... }
-  --html FILE            Also write the figures as one self-contained page to FILE (charts
-                         drawn in the page, nothing loaded from the network).
-  -h, --help             Show this help.
+  --owner COLUMN       The export's column holding the owner each lead got (required). A
+                       column is a key exactly as written ("Lead Owner") or a dotted path.
+  --outcome COLUMN=VALUE
+                       An outcome to measure (repeatable): a lead has it when COLUMN holds
+                       VALUE, ignoring case and surrounding white space, e.g.
+                       --outcome CONVERTED=Yes --outcome "Lead Status=Qualified".
+  --now ISO            The instant every lead is routed at (UTC unless it says). Default:
+                       the time the run starts. With --at: the time of leads that cannot be
+                       read.
+${AT_HELP}  --json FILE          Also write the figures as JSON to FILE: { "leads", "agreement":
+                       { "same", "different", "no_owner" }, "by_rule", "by_owner",
+                       "by_path", "moves", "unreadable", "no_time", ... }
+  --html FILE          Also write the figures as one self-contained page to FILE (charts
+                       drawn in the page, nothing loaded from the network).
+  -h, --help           Show this help.
 
 A column named by --owner or --outcome that no lead has a value in is an error naming it.
 
@@ -55,7 +58,7 @@ export async function auditCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals, help } = parseCommandArgs(
     COMMAND,
     argv,
-    { owner: { type: 'string' }, outcome: { type: 'string', multiple: true }, now: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' } },
+    { owner: { type: 'string' }, outcome: { type: 'string', multiple: true }, now: { type: 'string' }, at: { type: 'string' }, tz: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' } },
     ['POLICY', 'EXPORT'],
   );
   if (help) {
@@ -67,22 +70,23 @@ export async function auditCommand(argv: string[], io: CliIO): Promise<number> {
   if (owner === undefined || owner === '') throw usageError(COMMAND, '--owner COLUMN is required: the export\'s column holding the owner each lead got');
   const outcomes = (values.outcome ?? []).map(parseOutcome);
   const now = parseNow(COMMAND, values.now) ?? new Date();
+  const clock = parseAtOptions(COMMAND, values.at, values.tz);
   if (policyFile === '-' && exportFile === '-') throw usageError(COMMAND, 'POLICY and EXPORT cannot both be standard input (-)');
   const policy = await loadPolicy(COMMAND, policyFile, io);
   const warnings = formatWarnings(policy, policyFile);
   if (warnings !== '') write(io.stderr, `${warnings}\n`);
-  const leads = openLeads(COMMAND, exportFile, io);
+  const leads = await openTimedLeads(COMMAND, exportFile, clock, io);
   let figures: AuditFigures;
   try {
-    figures = await auditExport(policy, leads.batches, { owner, outcomes, now });
+    figures = await auditExport(policy, leads.batches, { owner, outcomes, now, at: values.at, tz: values.tz });
   } finally {
     leads.close();
   }
-  reportUnreadable(COMMAND, leads.source, figures.unreadable, io);
+  reportUnreadable(COMMAND, leads.source, figures, io);
   checkColumns(figures, owner, outcomes);
   if (values.json !== undefined) await writeJsonFile(COMMAND, values.json, figures);
   if (values.html !== undefined) await writeReportFile(COMMAND, '--html', values.html, auditPage(figures));
-  write(io.stdout, auditText(figures, { owner, leads: leads.source, now }));
+  write(io.stdout, auditText(figures, { owner, leads: leads.source, when: routedWhen(now, values.at) }));
   return EXIT_OK;
 }
 
@@ -112,9 +116,9 @@ function rates(group: OutcomeGroup): string {
 }
 
 /** The figures for people. */
-export function auditText(figures: AuditFigures, names: { owner: string; leads: string; now: Date }): string {
+export function auditText(figures: AuditFigures, names: { owner: string; leads: string; when: string }): string {
   const { agreement } = figures;
-  const out = [`${count(figures.leads)} leads from ${names.leads}: the owner in column '${names.owner}' against policy ${figures.policy.name}, routed at ${names.now.toISOString()}`, ''];
+  const out = [`${count(figures.leads)} leads from ${names.leads}: the owner in column '${names.owner}' against policy ${figures.policy.name}, ${names.when}`, ''];
   out.push(
     ...table(
       'Agreement',

@@ -4,10 +4,11 @@
 
 import { diffPolicies, type DiffFigures } from '../../analysis/diff';
 import { EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
-import { openLeads, reportUnreadable } from '../leads';
+import { reportUnreadable } from '../leads';
 import { writeJsonFile, writeReportFile } from '../output';
 import { diffPage } from '../../pages/audit';
 import { formatWarnings, loadPolicy } from '../policy';
+import { AT_HELP, openTimedLeads, parseAtOptions, routedWhen } from '../replay';
 import { count, percent, table } from '../summary';
 
 export const DIFF_HELP = `Usage: leadroute diff OLD NEW LEADS [options]
@@ -21,13 +22,14 @@ CSV, by its extension; - for standard input) and streamed. A lead that cannot be
 each policy's fallback, and moves only if the fallbacks differ.
 
 Options:
-  --now ISO        The instant every lead is routed at (UTC unless it says). Default: the
-                   time the run starts.
-  --json FILE      Also write the figures as JSON to FILE:
-                   { "leads", "changed", "moves": [ { "from", "to", "leads", "examples" } ] }
-                   where examples are the first lines (a JSON array's indexes) of each move.
-  --html FILE      Also write the figures as one self-contained page to FILE.
-  -h, --help       Show this help.
+  --now ISO            The instant every lead is routed at (UTC unless it says). Default: the
+                       time the run starts. With --at: the time of leads that cannot be read.
+${AT_HELP}  --json FILE          Also write the figures as JSON to FILE: { "leads", "changed",
+                       "moves": [ { "from", "to", "leads", "examples" } ], "unreadable",
+                       "no_time" } where examples are the first lines (a JSON array's
+                       indexes) of each move.
+  --html FILE          Also write the figures as one self-contained page to FILE.
+  -h, --help           Show this help.
 
 Exit status: 0 when the leads were compared, 1 when a policy has errors or LEADS cannot be read
 on, 2 on a usage error.
@@ -36,13 +38,14 @@ on, 2 on a usage error.
 const COMMAND = 'diff';
 
 export async function diffCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals, help } = parseCommandArgs(COMMAND, argv, { now: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' } }, ['OLD', 'NEW', 'LEADS']);
+  const { values, positionals, help } = parseCommandArgs(COMMAND, argv, { now: { type: 'string' }, at: { type: 'string' }, tz: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' } }, ['OLD', 'NEW', 'LEADS']);
   if (help) {
     write(io.stdout, DIFF_HELP);
     return EXIT_OK;
   }
   const [oldFile, newFile, leadsFile] = positionals;
   const now = parseNow(COMMAND, values.now) ?? new Date();
+  const clock = parseAtOptions(COMMAND, values.at, values.tz);
   if ([oldFile, newFile, leadsFile].filter((f) => f === '-').length > 1) throw usageError(COMMAND, 'only one of OLD, NEW and LEADS can be standard input (-)');
   const oldPolicy = await loadPolicy(COMMAND, oldFile, io);
   const newPolicy = await loadPolicy(COMMAND, newFile, io);
@@ -50,24 +53,24 @@ export async function diffCommand(argv: string[], io: CliIO): Promise<number> {
     const warnings = formatWarnings(policy, file);
     if (warnings !== '') write(io.stderr, `${warnings}\n`);
   }
-  const leads = openLeads(COMMAND, leadsFile, io);
+  const leads = await openTimedLeads(COMMAND, leadsFile, clock, io);
   let figures: DiffFigures;
   try {
-    figures = await diffPolicies(oldPolicy, newPolicy, leads.batches, { now });
+    figures = await diffPolicies(oldPolicy, newPolicy, leads.batches, { now, at: values.at, tz: values.tz });
   } finally {
     leads.close();
   }
-  reportUnreadable(COMMAND, leads.source, figures.unreadable, io);
+  reportUnreadable(COMMAND, leads.source, figures, io);
   if (values.json !== undefined) await writeJsonFile(COMMAND, values.json, figures);
   if (values.html !== undefined) await writeReportFile(COMMAND, '--html', values.html, diffPage(figures));
-  write(io.stdout, diffText(figures, { old: oldFile, new: newFile, leads: leads.source, now }));
+  write(io.stdout, diffText(figures, { old: oldFile, new: newFile, leads: leads.source, when: routedWhen(now, values.at) }));
   return EXIT_OK;
 }
 
 /** The figures for people: the totals, then each move with its first lines. */
-export function diffText(figures: DiffFigures, names: { old: string; new: string; leads: string; now: Date }): string {
+export function diffText(figures: DiffFigures, names: { old: string; new: string; leads: string; when: string }): string {
   const out = [
-    `${count(figures.leads)} leads from ${names.leads}, routed at ${names.now.toISOString()}: ${count(figures.changed)} (${percent(figures.changed, figures.leads)}) would change destination if ${names.new} replaced ${names.old}`,
+    `${count(figures.leads)} leads from ${names.leads}, ${names.when}: ${count(figures.changed)} (${percent(figures.changed, figures.leads)}) would change destination if ${names.new} replaced ${names.old}`,
     '',
   ];
   if (figures.moves.length === 0) return out.join('\n');

@@ -20,8 +20,9 @@ import { describeLead, RouteSummary } from '../summary';
 export const ROUTE_HELP = `Usage: leadroute route POLICY LEADS [options]
 
 Routes every lead in LEADS with the policy in POLICY and prints, on stdout, one JSON object per
-lead in input order: the lead's fields plus "routing", the decision (a "routing" field already
-in the lead is replaced). Leads are streamed: any number of them runs in bounded memory.
+lead in input order (with --at, in time order): the lead's fields plus "routing", the decision
+(a "routing" field already in the lead is replaced). Leads are streamed: any number of them
+runs in bounded memory.
 
 LEADS is read by its extension:
   .jsonl, .ndjson   JSON Lines, one lead object per line (blank lines are skipped)

@@ -77,3 +77,72 @@ test('usage errors name what is wrong', async () => {
   expect(await runCli(['diff', file, file, folder.path('nope.csv')])).toMatchObject({ code: 2, stderr: expect.stringContaining("cannot read leads file '") as unknown });
   expect(await runCli(['diff', file, '-', '-'])).toMatchObject({ code: 2, stderr: expect.stringContaining('only one of OLD, NEW and LEADS') as unknown });
 });
+
+describe('--at: each lead routed at its own time, in time order', () => {
+  const capped = (cap: number) => `policy "cap"
+pool team = [alice cap ${cap}/day]
+else round_robin(team) or queue overflow
+fallback queue exceptions
+`;
+  // Two leads a day over three days, written out of time order. At one instant a cap of 2 a day
+  // keeps alice to 2 leads and a cap of 3 to 3, so raising it moves one lead (the third read,
+  // line 4); replayed in time neither cap fills and nothing moves. Line 8 has no time and line 9
+  // an unreadable one: each is reported and goes to the fallback under both policies.
+  const timed = [
+    'id,created_at',
+    '1,2026-11-17T09:00:00Z',
+    '2,2026-11-16T09:00:00Z',
+    '3,2026-11-18T09:00:00Z',
+    '4,2026-11-16T10:00:00Z',
+    '5,2026-11-17T10:00:00Z',
+    '6,2026-11-18T10:00:00Z',
+    '7,',
+    '8,next tuesday',
+  ].join('\n');
+
+  test('a cap that fills when every lead arrives at once does not when they are spread over days', async () => {
+    const oldFile = folder.file('cap2.route', capped(2));
+    const newFile = folder.file('cap3.route', capped(3));
+    const leadsFile = folder.file('timed.csv', timed);
+    const once = await runCli(['diff', oldFile, newFile, leadsFile, '--now', '2026-11-23T15:00:00Z', '--json', folder.path('once.json')]);
+    expect(once.code).toBe(0);
+    expect(JSON.parse(readFileSync(folder.path('once.json'), 'utf8'))).toMatchObject({
+      leads: 8,
+      changed: 1,
+      moves: [{ from: 'queue:overflow', to: 'rep:alice', leads: 1, examples: [4] }],
+    });
+
+    const replayed = await runCli(['diff', oldFile, newFile, leadsFile, '--now', '2026-11-23T15:00:00Z', '--at', 'created_at', '--json', folder.path('replayed.json')]);
+    expect(replayed.code).toBe(0);
+    const figures = JSON.parse(readFileSync(folder.path('replayed.json'), 'utf8')) as Record<string, unknown>;
+    expect(figures).toMatchObject({ leads: 8, changed: 0, moves: [], unreadable: { leads: 0, first: [] } });
+    expect(figures.no_time).toEqual({
+      leads: 2,
+      first: ['line 8: no time to route at: created_at is blank', expect.stringMatching(/^line 9: no time to route at: created_at: .*next tuesday/) as unknown],
+    });
+    expect(replayed.stderr.split('\n').filter((l) => l !== '')).toEqual([
+      expect.stringMatching(/^leadroute diff: \S+timed\.csv: line 8: no time to route at: created_at is blank$/),
+      expect.stringMatching(/^leadroute diff: \S+timed\.csv: line 9: no time to route at: created_at: /),
+    ]);
+    expect(replayed.stdout).toContain('8 leads from');
+    expect(replayed.stdout).toContain(', each routed at its own time (created_at): 0 (0.0%) would change destination');
+  });
+
+  test('--tz reads times written without a zone, and a bad --at or --tz is a usage error', async () => {
+    // Hours 09:00-17:00 in New York: 10:00 written without a zone is inside them read in New York,
+    // and outside (05:00 in New York) read as UTC. Without hours, alice takes the lead either way.
+    const hours = (h: string) => `policy "hours"\npool team = [alice]${h}\nelse round_robin(team) or queue after_hours\nfallback queue exceptions\n`;
+    const oldFile = folder.file('nohours.route', hours(''));
+    const newFile = folder.file('hours.route', hours(' hours "Mon-Fri 09:00-17:00" tz "America/New_York"'));
+    const leadsFile = folder.file('local.jsonl', '{"id":1,"at":"2026-11-23 10:00"}\n');
+    const utc = await runCli(['diff', oldFile, newFile, leadsFile, '--at', 'at', '--json', folder.path('utc.json')]);
+    expect(utc.code).toBe(0);
+    expect(JSON.parse(readFileSync(folder.path('utc.json'), 'utf8'))).toMatchObject({ changed: 1, moves: [{ from: 'rep:alice', to: 'queue:after_hours', leads: 1, examples: [1] }] });
+    const local = await runCli(['diff', oldFile, newFile, leadsFile, '--at', 'at', '--tz', 'America/New_York', '--json', folder.path('ny.json')]);
+    expect(local.code).toBe(0);
+    expect(JSON.parse(readFileSync(folder.path('ny.json'), 'utf8'))).toMatchObject({ changed: 0 });
+
+    expect(await runCli(['diff', oldFile, newFile, leadsFile, '--tz', 'UTC'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--tz applies with --at only') as unknown });
+    expect(await runCli(['diff', oldFile, newFile, leadsFile, '--at', 'at', '--tz', 'Mars/Olympus'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Mars/Olympus') as unknown });
+  });
+});

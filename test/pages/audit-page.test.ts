@@ -19,6 +19,7 @@ test('the diff page draws one bar per move, names escaped', () => {
   expect(count(out, '<rect class="bar')).toBe(2);
   expect(out).toContain('<dt>Share that changes</dt><dd>30%</dd>');
   expect(out).toContain('<li>line 3: &lt;script&gt;bad&lt;/script&gt; is not JSON</li>');
+  expect(out).toContain('2 leads had no time to route at and went to the fallback:</p><ul><li>line 5: no time to route at: created_at is blank</li>');
   expect(out).toContain('<td>rep:mia</td><td>rep:__proto__</td><td class="n">2</td><td>1, 4</td>');
   for (const bad of HOSTILE_MARKUP) expect(out).not.toContain(bad);
 });

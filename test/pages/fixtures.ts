@@ -65,6 +65,7 @@ export const AUDIT: AuditFigures = {
   columns_seen: ['Owner', 'CONVERTED'],
   cut: [],
   unreadable: { leads: 0, first: [] },
+  no_time: { leads: 0, first: [] },
   policy: { name: '"><img src=x>', hash: 'sha256:0' },
 };
 
@@ -74,6 +75,7 @@ export const DIFF: DiffFigures = {
   moves: [{ from: 'rep:mia', to: 'rep:__proto__', leads: 2, examples: [1, 4] }, { from: 'queue:a"b\'c', to: 'exception:<b>lost</b>', leads: 1, examples: [7] }],
   moves_cut: false,
   unreadable: { leads: 1, first: ['line 3: <script>bad</script> is not JSON'] },
+  no_time: { leads: 2, first: ['line 5: no time to route at: created_at is blank'] },
   old: { name: 'old', hash: 'sha256:1' },
   new: { name: 'new', hash: 'sha256:2' },
 };
