@@ -9,9 +9,14 @@
 // Values read or written are remembered, parsed, for as long as no other connection has
 // committed (SQLite's data_version says so, also across processes): a process that routes alone
 // reads nothing from the file, and one transaction is BEGIN, the writes, COMMIT.
+//
+// The routing ledger is a table in the same file, its entries inserted by the transaction that
+// writes the state they record. A file made before the ledger existed gains the table when opened.
 
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DAY_MS, DEFAULT_RETENTION_DAYS } from './ledger';
+import type { LedgerEntry, LedgerQuery, LedgerStore } from './ledger-entry';
 import { keepUntil, parseStateValue, type StateRead, type StateStore, type StateValue, type TransactionStep } from './store';
 
 export interface SqliteStoreOptions {
@@ -19,6 +24,10 @@ export interface SqliteStoreOptions {
   file: string;
   /** How long a transaction waits for another process's lock before it fails (ms). Default 5000. */
   lockTimeoutMs?: number;
+  /** Keep the routing ledger (state/ledger.ts). Default true. */
+  ledger?: boolean;
+  /** The ledger keeps this many days before its newest entry; older ones are swept (pruneLedger prunes by any time). Default 180. */
+  ledgerRetentionDays?: number;
 }
 
 const DEFAULT_LOCK_TIMEOUT_MS = 5000;
@@ -29,6 +38,8 @@ const DEFAULT_LOCK_TIMEOUT_MS = 5000;
  */
 const SWEEP_INTERVAL_MS = 60_000;
 const SWEEP_ROWS = 10_000;
+/** Ledger entries read per query page. */
+const LEDGER_PAGE = 1000;
 /** Waits between lock attempts grow to this (ms), with jitter so that waiting processes spread out. */
 const MAX_BACKOFF_MS = 20;
 
@@ -64,6 +75,10 @@ export class SqliteStore implements StateStore {
   private readonly scan: StatementSync;
   private readonly sweep: StatementSync;
   private readonly dataVersion: StatementSync;
+  private readonly append: StatementSync | null;
+  private readonly ledgerSweep: StatementSync | null;
+  private readonly retentionMs: number;
+  readonly ledger: SqliteLedger | undefined;
   /** Values (undefined: absent) as of data_version `rememberedVersion`, as this connection read or wrote them. */
   private readonly remembered = new Map<string, StateValue | undefined>();
   private rememberedVersion = -1;
@@ -73,6 +88,9 @@ export class SqliteStore implements StateStore {
   constructor(options: SqliteStoreOptions) {
     this.name = `sqlite ${options.file}`;
     this.lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+    const retentionDays = options.ledgerRetentionDays ?? DEFAULT_RETENTION_DAYS;
+    if (!(retentionDays > 0)) throw new RangeError(`${this.name}: the ledger retention must be a positive number of days`);
+    this.retentionMs = retentionDays * DAY_MS;
     try {
       // Opening waits for the lock synchronously (SQLite's busy handler): several processes may
       // create the table at once, and a constructor cannot wait asynchronously. Transactions wait off the event loop.
@@ -85,6 +103,7 @@ export class SqliteStore implements StateStore {
       // not a power cut (the last commits may roll back).
       this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
         CREATE TABLE IF NOT EXISTS leadroute_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, expire_at INTEGER) WITHOUT ROWID;
+        ${LEDGER_SCHEMA}
         PRAGMA busy_timeout = 0`);
       this.begin = this.db.prepare('BEGIN IMMEDIATE');
       this.commit = this.db.prepare('COMMIT');
@@ -101,16 +120,56 @@ export class SqliteStore implements StateStore {
       this.sweep = this.db.prepare(`DELETE FROM leadroute_state WHERE key IN (SELECT key FROM leadroute_state WHERE expire_at < ? LIMIT ${SWEEP_ROWS})`);
       this.dataVersion = this.db.prepare('PRAGMA data_version');
       this.dataVersion.setReturnArrays(true);
+      const keeps = options.ledger ?? true;
+      this.append = keeps ? this.db.prepare('INSERT INTO leadroute_ledger (at, id, key, policy, entry) VALUES (?, ?, ?, ?, ?)') : null;
+      // By the leads' clock: the newest entry's time, not the wall clock, so a replay of old leads keeps its ledger.
+      this.ledgerSweep = keeps
+        ? this.db.prepare(
+            `DELETE FROM leadroute_ledger WHERE seq IN (SELECT seq FROM leadroute_ledger WHERE at < (SELECT max(at) FROM leadroute_ledger) - ? LIMIT ${SWEEP_ROWS})`,
+          )
+        : null;
+      this.ledger = keeps ? new SqliteLedger(this.db, this.name, (work) => this.locked(work)) : undefined;
     } catch (error) {
       this.db.close();
       throw new Error(`${this.name}: cannot set up the state table: ${messageOf(error)}`, { cause: error });
     }
   }
 
-  async transact<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): Promise<T> {
+  transact<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): Promise<T> {
+    return this.locked(() => {
+      const read = new SqliteRead(this.select, this.remembered, keys);
+      for (;;) {
+        const step = fn(read);
+        if ('need' in step) {
+          read.add(step.need);
+          continue;
+        }
+        const wallNow = Date.now();
+        for (const { key, value, expireAt } of step.writes) {
+          if (value === null) this.remove.run(key);
+          else this.upsert.run(key, JSON.stringify(value), expireAt === undefined ? null : keepUntil(expireAt, wallNow));
+        }
+        if (step.ledger !== undefined && this.append !== null) {
+          for (const entry of step.ledger) this.append.run(entry.at, entry.id, entry.key, entry.policy, JSON.stringify(entry));
+        }
+        if (wallNow >= this.nextSweep) {
+          this.sweep.run(wallNow);
+          this.ledgerSweep?.run(this.retentionMs);
+          this.nextSweep = wallNow + SWEEP_INTERVAL_MS;
+          this.remembered.clear();
+        }
+        // Remembered before COMMIT: a failed commit forgets everything (tryLocked).
+        for (const { key, value } of step.writes) remember(this.remembered, key, value ?? undefined);
+        return step.result;
+      }
+    });
+  }
+
+  /** Runs `work` holding the write lock, waited for asynchronously up to the lock timeout, and commits. */
+  private async locked<T>(work: () => T): Promise<T> {
     const deadline = Date.now() + this.lockTimeoutMs;
     for (let attempt = 0; ; attempt++) {
-      const outcome = this.tryTransact(keys, fn);
+      const outcome = this.tryLocked(work);
       if (outcome !== BUSY) return outcome.result;
       if (Date.now() >= deadline) throw new Error(`${this.name}: locked by another process for more than ${this.lockTimeoutMs} ms`);
       const ceiling = Math.min(MAX_BACKOFF_MS, 1 + attempt);
@@ -118,8 +177,8 @@ export class SqliteStore implements StateStore {
     }
   }
 
-  /** One try: the whole transaction, or BUSY when another process holds the lock (nothing was done). */
-  private tryTransact<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): { result: T } | typeof BUSY {
+  /** One try: `work` and COMMIT, or BUSY when another process holds the lock (nothing was done). */
+  private tryLocked<T>(work: () => T): { result: T } | typeof BUSY {
     if (this.closed) throw new Error(`${this.name}: the store is closed`);
     try {
       this.begin.run();
@@ -136,29 +195,10 @@ export class SqliteStore implements StateStore {
         this.remembered.clear();
         this.rememberedVersion = version;
       }
-      const read = new SqliteRead(this.select, this.remembered, keys);
-      for (;;) {
-        const step = fn(read);
-        if ('need' in step) {
-          read.add(step.need);
-          continue;
-        }
-        const wallNow = Date.now();
-        for (const { key, value, expireAt } of step.writes) {
-          if (value === null) this.remove.run(key);
-          else this.upsert.run(key, JSON.stringify(value), expireAt === undefined ? null : keepUntil(expireAt, wallNow));
-        }
-        if (wallNow >= this.nextSweep) {
-          this.sweep.run(wallNow);
-          this.nextSweep = wallNow + SWEEP_INTERVAL_MS;
-          this.remembered.clear();
-        }
-        this.commit.run();
-        committed = true;
-        // Our own commit leaves data_version as it was: remember what we wrote.
-        for (const { key, value } of step.writes) remember(this.remembered, key, value ?? undefined);
-        return { result: step.result };
-      }
+      const result = work();
+      this.commit.run();
+      committed = true;
+      return { result };
     } catch (error) {
       if (isBusy(error)) return BUSY;
       // An error of fn passes unchanged; one of SQLite names the file.
@@ -194,6 +234,70 @@ export class SqliteStore implements StateStore {
       this.db.close();
     }
     return Promise.resolve();
+  }
+}
+
+/**
+ * The ledger's table: an entry as JSON, with the columns it is looked up by. `seq` is the order
+ * written. IF NOT EXISTS: a file of an earlier version gains the table and keeps its state.
+ */
+const LEDGER_SCHEMA = `CREATE TABLE IF NOT EXISTS leadroute_ledger (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, id TEXT NOT NULL, key TEXT, policy TEXT NOT NULL, entry TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS leadroute_ledger_at ON leadroute_ledger (at);
+  CREATE INDEX IF NOT EXISTS leadroute_ledger_id ON leadroute_ledger (id);
+  CREATE INDEX IF NOT EXISTS leadroute_ledger_key ON leadroute_ledger (key);
+  CREATE INDEX IF NOT EXISTS leadroute_ledger_policy ON leadroute_ledger (policy, at);`;
+
+/** The criteria of a query as SQL, with their parameters in order. */
+function ledgerWhere(query: LedgerQuery): { sql: string; params: (string | number)[] } {
+  const terms: string[] = [];
+  const params: (string | number)[] = [];
+  const term = (sql: string, value: string | number | undefined) => {
+    if (value === undefined) return;
+    terms.push(sql);
+    params.push(value);
+  };
+  term('at >= ?', query.since);
+  term('at < ?', query.until);
+  term('id = ?', query.id);
+  term('key = ?', query.key);
+  term('policy = ?', query.policy);
+  return { sql: terms.map((t) => ` AND ${t}`).join(''), params };
+}
+
+class SqliteLedger implements LedgerStore {
+  /** One prepared statement per combination of criteria. */
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly name: string,
+    private readonly locked: <T>(work: () => T) => Promise<T>,
+  ) {}
+
+  async *read(query: LedgerQuery): AsyncIterable<LedgerEntry> {
+    const { sql, params } = ledgerWhere(query);
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(`SELECT seq, entry FROM leadroute_ledger WHERE seq > ?${sql} ORDER BY seq LIMIT ${LEDGER_PAGE}`);
+      statement.setReturnArrays(true);
+      this.statements.set(sql, statement);
+    }
+    // Page by page, each read whole: no statement stays open while the reader awaits.
+    for (let after = 0; ; ) {
+      let rows: [number, string][];
+      try {
+        rows = statement.all(after, ...params) as unknown as [number, string][];
+      } catch (error) {
+        throw new Error(`${this.name}: ${messageOf(error)}`, { cause: error });
+      }
+      for (const [, entry] of rows) yield JSON.parse(entry) as LedgerEntry;
+      if (rows.length < LEDGER_PAGE) return;
+      after = rows[rows.length - 1][0];
+    }
+  }
+
+  prune(before: number): Promise<number> {
+    return this.locked(() => Number(this.db.prepare('DELETE FROM leadroute_ledger WHERE at < ?').run(before).changes));
   }
 }
 

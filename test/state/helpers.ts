@@ -1,5 +1,6 @@
 // Hand-built PendingDecisions for the state tests: what decide() would hand to assign().
 
+import { compilePolicy } from '../../compiler/compile';
 import type { MemberOption, PendingDecision, PlanOption, SlaInfo, SlaPlan, StickyLookup } from '../../compiler/decision';
 import type { CapPeriod, Strategy } from '../../core/words';
 import { assign } from '../../state/assign';
@@ -9,6 +10,19 @@ export const T0 = Date.parse('2026-11-23T15:00:00.000Z'); // a Monday
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
+
+/** A policy whose leads go to a person, a queue, and through escalation to the fallback queue: the ledger tests' policy. */
+export const LEDGERED = compilePolicy(`policy ledgered
+fields {
+  email: email from "Email"
+  type: text
+}
+pool team = [alice, bob]
+when type = support route queue support
+when type = demo route round_robin(team) sla 5m escalate to next, queue support
+else round_robin(team)
+fallback queue exceptions
+`);
 
 export function member(name: string, options: { weight?: number; bid?: number; cap?: [number, CapPeriod, string?] } = {}): MemberOption {
   const cap = options.cap === undefined ? null : { count: options.cap[0], per: options.cap[1], tz: options.cap[2] ?? 'UTC' };

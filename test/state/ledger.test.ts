@@ -2,7 +2,6 @@
 // lead in the transaction of its assignment, escalate() its events, recordOutcome and
 // takeFromQueue the rest; open queue items, pruning, and errors naming the lead.
 
-import { compilePolicy } from '../../compiler/compile';
 import { escalate, routingRecord } from '../../routing/escalate';
 import { route, routeMany } from '../../routing/route';
 import {
@@ -19,19 +18,8 @@ import {
   type LedgerEntry,
   type StateStore,
 } from '../../state';
-import { DAY, HOUR, MINUTE, T0 } from './helpers';
+import { DAY, HOUR, LEDGERED as POLICY, MINUTE, T0 } from './helpers';
 
-const POLICY = compilePolicy(`policy ledgered
-fields {
-  email: email from "Email"
-  type: text
-}
-pool team = [alice, bob]
-when type = support route queue support
-when type = demo route round_robin(team) sla 5m escalate to next, queue support
-else round_robin(team)
-fallback queue exceptions
-`);
 
 async function all(store: StateStore, query = {}): Promise<LedgerEntry[]> {
   const out: LedgerEntry[] = [];

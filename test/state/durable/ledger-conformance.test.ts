@@ -1,0 +1,199 @@
+// One conformance suite for the routing ledger of the three stores: the same decisions and
+// events (routing one lead and a batch, escalation, a lead taken from its queue, outcomes) give
+// the same ledger on the in-memory store and a SQLite file: the same
+// entries in the same order for every kind of query, the same open queue items, the same
+// report, and the same pruning. Routing ids are random, so they are compared by the order in
+// which they first appear.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { reportFigures } from '../../../analysis/report';
+import { compilePolicy } from '../../../compiler/compile';
+import { escalate, routingRecord } from '../../../routing/escalate';
+import { route, routeMany } from '../../../routing/route';
+import { openItems, pruneLedger, readLedger, recordOutcome, takeFromQueue } from '../../../state/ledger';
+import type { LedgerEntry, LedgerQuery } from '../../../state/ledger-entry';
+import { MemoryStore } from '../../../state/memory';
+import { SqliteStore } from '../../../state/sqlite';
+import type { StateStore } from '../../../state/store';
+import { DAY, HOUR, LEDGERED as POLICY, MINUTE, T0 } from '../helpers';
+
+jest.setTimeout(30_000);
+
+
+const OTHER = compilePolicy(`policy other
+fields {
+  email: email from "Email"
+}
+pool solo = [zed]
+else round_robin(solo)
+`);
+
+/** The same decisions and events, through the library's front doors. */
+async function run(store: StateStore): Promise<void> {
+  const [demo, support] = await routeMany(
+    POLICY,
+    [
+      { Email: 'demo@x.com', type: 'demo' },
+      { Email: 'help@x.com', type: 'support' },
+      { Email: 'plain@x.com', type: 'other' },
+      { type: 'other' }, // no email: no key
+    ],
+    { store, now: T0 },
+  );
+  await route(OTHER, { Email: 'demo@x.com' }, { store, now: T0 + MINUTE });
+  const first = await escalate({ policy: POLICY, routing: routingRecord(demo, null), lead: { Email: 'demo@x.com', type: 'demo' }, now: T0 + 10 * MINUTE, store });
+  const second = await escalate({ policy: POLICY, routing: first.routing, lead: { Email: 'demo@x.com', type: 'demo' }, now: T0 + 20 * MINUTE, store });
+  await escalate({ policy: POLICY, routing: second.routing, lead: { Email: 'demo@x.com', type: 'demo' }, now: T0 + 30 * MINUTE, store });
+  await takeFromQueue(store, support.id, 'carol', T0 + HOUR);
+  await recordOutcome(store, { lead: 'plain@x.com', event: 'meeting_booked', at: T0 + DAY, by: 'alice' });
+  // A webhook's body is data, whatever its keys.
+  await recordOutcome(store, { lead: 'plain@x.com', event: 'won', at: T0 + 9 * DAY, value: 12_500, data: JSON.parse('{"__proto__": {"x": 1}, "deal": "d-7"}') as never });
+  await route(POLICY, { Email: 'late@x.com', type: 'support' }, { store, now: T0 + 200 * DAY });
+}
+
+/** Entries with each routing id replaced by `#n`, n the order of its first appearance in `entries`. */
+function numbered(entries: readonly LedgerEntry[], ids = new Map<string, string>()): unknown[] {
+  return entries.map((entry) => {
+    if (!ids.has(entry.id)) ids.set(entry.id, `#${ids.size}`);
+    return { ...entry, id: ids.get(entry.id) };
+  });
+}
+
+async function read(store: StateStore, query: LedgerQuery = {}): Promise<LedgerEntry[]> {
+  const out: LedgerEntry[] = [];
+  for await (const entry of readLedger(store, query)) out.push(entry);
+  return out;
+}
+
+/** What a store's ledger shows after the run, then after pruning, with ids numbered alike. */
+async function observe(store: StateStore): Promise<Record<string, unknown>> {
+  await run(store);
+  const all = await read(store);
+  const ids = new Map<string, string>();
+  const whole = numbered(all, ids);
+  const demoId = all.find((e) => e.key === 'demo@x.com')?.id as string;
+  const queries: Record<string, LedgerQuery> = {
+    since: { since: T0 + 10 * MINUTE },
+    until: { until: T0 + 10 * MINUTE },
+    range: { since: T0 + MINUTE, until: T0 + DAY + 1 },
+    id: { id: demoId },
+    key: { key: 'demo@x.com' },
+    policy: { policy: 'other' },
+    keyAndPolicy: { key: 'demo@x.com', policy: 'ledgered', since: T0 + 15 * MINUTE },
+    nothing: { key: 'nobody@x.com' },
+  };
+  const byQuery: Record<string, unknown> = {};
+  for (const [name, query] of Object.entries(queries)) byQuery[name] = numbered(await read(store, query), ids);
+  const open = (await openItems(store)).map((item) => ({ ...item, id: ids.get(item.id) }));
+  const report = reportFigures(all, { until: T0 + 10 * DAY });
+  const pruned = await pruneLedger(store, T0 + 190 * DAY);
+  const afterPrune = numbered(await read(store), ids);
+  return { whole, byQuery, open, report, pruned, afterPrune };
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'leadroute-ledger-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const kinds: { name: string; open(): StateStore }[] = [
+  { name: 'sqlite', open: () => new SqliteStore({ file: join(dir, `ledger-${Math.random().toString(36).slice(2)}.db`) }) },
+];
+
+let reference: Record<string, unknown>;
+beforeAll(async () => {
+  const store = new MemoryStore({ strict: true });
+  reference = await observe(store);
+  await store.close();
+});
+
+test('the in-memory reference is the sequence the suite means', () => {
+  const whole = reference.whole as LedgerEntry[];
+  expect(whole.map((e) => [e.type, e.id, e.key])).toEqual([
+    ['decision', '#0', 'demo@x.com'],
+    ['decision', '#1', 'help@x.com'],
+    ['decision', '#2', 'plain@x.com'],
+    ['decision', '#3', null],
+    ['decision', '#4', 'demo@x.com'],
+    ['breached', '#0', 'demo@x.com'],
+    ['reassigned', '#0', 'demo@x.com'],
+    ['breached', '#0', 'demo@x.com'],
+    ['reassigned', '#0', 'demo@x.com'],
+    ['breached', '#0', 'demo@x.com'],
+    ['exhausted', '#0', 'demo@x.com'],
+    ['taken', '#1', 'help@x.com'],
+    ['meeting_booked', '#2', 'plain@x.com'],
+    ['won', '#2', 'plain@x.com'],
+    ['decision', '#5', 'late@x.com'],
+  ]);
+  expect(reference.pruned).toBe(14);
+  expect((reference.open as { id: string; queue: string }[]).map((i) => [i.id, i.queue])).toEqual([
+    ['#0', 'exceptions'],
+    ['#5', 'support'],
+  ]);
+});
+
+describe.each(kinds)('$name store', (kind) => {
+  test('the same decisions and events give the same ledger, queries, open items, report and pruning as the in-memory store', async () => {
+    const store = kind.open();
+    try {
+      expect(await observe(store)).toEqual(reference);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('SQLite state file', () => {
+  test('a file made before the ledger existed opens, keeps its state and gains the ledger', async () => {
+    const file = join(dir, 'before-the-ledger.db');
+    const old = new DatabaseSync(file);
+    old.exec(`CREATE TABLE leadroute_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, expire_at INTEGER) WITHOUT ROWID;
+      INSERT INTO leadroute_state VALUES ('away:zed', '{"until":null}', NULL)`);
+    old.close();
+    const store = new SqliteStore({ file });
+    try {
+      expect([...(await store.list('away:')).keys()]).toEqual(['away:zed']);
+      const d = await route(POLICY, { Email: 'new@x.com', type: 'other' }, { store, now: T0 });
+      expect((await read(store)).map((e) => [e.type, e.id])).toEqual([['decision', d.id]]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('the ledger keeps its retention before its newest entry, by the leads clock; a store told to keep none writes none', async () => {
+    const file = join(dir, 'retention.db');
+    const first = new SqliteStore({ file });
+    await route(POLICY, { Email: 'old@x.com', type: 'other' }, { store: first, now: T0 });
+    await route(POLICY, { Email: 'mid@x.com', type: 'other' }, { store: first, now: T0 + 2 * DAY });
+    await first.close();
+    // A store sweeps at its first transaction (then once a minute).
+    const second = new SqliteStore({ file, ledgerRetentionDays: 1 });
+    try {
+      await route(POLICY, { Email: 'new@x.com', type: 'other' }, { store: second, now: T0 + 2 * DAY + HOUR });
+      expect((await read(second)).map((e) => e.key)).toEqual(['mid@x.com', 'new@x.com']);
+    } finally {
+      await second.close();
+    }
+    const none = new SqliteStore({ file, ledger: false });
+    try {
+      await route(POLICY, { Email: 'unrecorded@x.com', type: 'other' }, { store: none, now: T0 + 3 * DAY });
+      expect(none.ledger).toBeUndefined();
+    } finally {
+      await none.close();
+    }
+    const again = new SqliteStore({ file, ledgerRetentionDays: 1 });
+    try {
+      expect((await read(again)).map((e) => e.key)).toEqual(['mid@x.com', 'new@x.com']);
+    } finally {
+      await again.close();
+    }
+    expect(() => new SqliteStore({ file, ledgerRetentionDays: 0 })).toThrow('the ledger retention must be a positive number of days');
+  });
+});
