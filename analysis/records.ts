@@ -48,19 +48,22 @@ export const SHOWN_PROBLEMS = 20;
 
 /** A policy routing a stream of batches, each lead in input order, in a state of its own that starts empty. */
 export class FreshRouting {
-  private readonly store = new MemoryStore();
+  // No ledger: it would hold every lead routed, and these runs stream exports of any size.
+  private readonly store = new MemoryStore({ ledger: false });
   readonly problems: LeadProblems = { unreadable: { leads: 0, first: [] }, no_time: { leads: 0, first: [] } };
 
+  /** `trace`: each decision carries its trace (what simulate's filter analyzer counts). */
   constructor(
     readonly policy: CompiledPolicy,
     private readonly options: ReplayOptions,
+    private readonly trace = false,
   ) {}
 
   /** The decisions of one batch, in its order; an unreadable lead gets the fallback with its problem as reason. */
   async route(batch: readonly ReadLead[]): Promise<Decision[]> {
     const readable = batch.filter((r) => r.lead !== null).map((r) => r.lead);
     const { now, at, tz } = this.options;
-    const decided = await routeMany(this.policy, readable, { store: this.store, now, at, tz });
+    const decided = await routeMany(this.policy, readable, { store: this.store, now, at, tz, trace: this.trace });
     let next = 0;
     return batch.map((r) => {
       if (r.lead !== null) {
