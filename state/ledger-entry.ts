@@ -67,6 +67,6 @@ export interface LedgerQuery {
 export interface LedgerStore {
   /** Entries matching `query`, in the order they were written. */
   read(query: LedgerQuery): AsyncIterable<LedgerEntry>;
-  /** Drops the entries whose time is before `before` (ms); resolves to how many (Redis: an estimate of none, its streams trim by age as they grow). */
+  /** Drops the entries whose time is before `before` (ms); resolves to how many. (Redis: an entry written after a later one, a replay out of time order, goes with the later one.) */
   prune(before: number): Promise<number>;
 }

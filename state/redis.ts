@@ -31,13 +31,23 @@
 // happened to the replies. ioredis is told not to resend commands after a reconnect, and not to
 // queue commands while disconnected: the transaction itself waits for the connection, up to its
 // timeout, and then fails naming the store and address (never the credentials).
+//
+// The routing ledger: a stream per policy (`ledger:<policy>` under the prefix), appended by the
+// same script call that writes the state, so a decision and its state commit together or not at
+// all, whatever happens to the connection. An entry's stream id is its time (ms), or the
+// stream's last id when it comes later than that (a replay out of time order): ids stay
+// increasing and trimming by id (MINID) never drops an entry younger than the cut. Each append
+// trims the stream to ledgerRetentionDays before its newest entry (approximately: Redis trims
+// whole nodes); pruneLedger trims exactly to its time. Reads are XRANGE scans, filtered.
 
 import { createHash, randomUUID } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
+import { DAY_MS, DEFAULT_RETENTION_DAYS, matches } from './ledger';
+import type { LedgerEntry, LedgerQuery, LedgerStore } from './ledger-entry';
 import { BatchView } from './overlay';
-import { keepUntil, parseStateValue, type StateRead, type StateStore, type StateValue, type TransactionStep } from './store';
+import { keepUntil, keyPart, parseStateValue, type StateRead, type StateStore, type StateValue, type TransactionStep } from './store';
 
 export interface RedisStoreOptions {
   host?: string;
@@ -63,6 +73,10 @@ export interface RedisStoreOptions {
   settleTimeoutMs?: number;
   /** false: give up at the first failed connection instead of reconnecting (a credential test). Default true. */
   reconnect?: boolean;
+  /** Keep the routing ledger (state/ledger.ts). Default true. */
+  ledger?: boolean;
+  /** Each policy's stream keeps about this many days before its newest entry. Default 180. */
+  ledgerRetentionDays?: number;
 }
 
 export const DEFAULT_KEY_PREFIX = 'leadroute:';
@@ -82,11 +96,17 @@ const MGET_CHUNK = 500;
 const SCAN_COUNT = 1000;
 /** The stores' records' namespace under the prefix; list() leaves it out. */
 const SLOT_NAMESPACE = 'tx:';
+/** The ledger's streams' namespace under the prefix (one stream per policy); list() leaves it out too. */
+const LEDGER_NAMESPACE = 'ledger:';
+/** Ledger entries per XRANGE page. */
+const LEDGER_PAGE = 1000;
 
 /**
- * KEYS[1]: the store's record; KEYS[2..n+1]: the keys read; then keys written but not read.
- * ARGV: seq, attempt, slot record ttl (ms), n, the n values read ('' = absent), then for each
- * write: its index in KEYS, the value ('' = delete), the expiry in ms since epoch ('0' = none).
+ * KEYS[1]: the store's record; KEYS[2..n+1]: the keys read; then keys written but not read, and
+ * ledger streams. ARGV: seq, attempt, slot record ttl (ms), n, w, the ledger's retention (ms),
+ * the n values read ('' = absent), then for each of the w writes: its index in KEYS, the value
+ * ('' = delete), the expiry in ms since epoch ('0' = none); then for each ledger entry: its
+ * stream's index in KEYS, the entry (JSON), its time (ms).
  * Answers 'ok' (a transaction without writes leaves no record: running it again is harmless);
  * 'c<attempt>' when an attempt of this transaction already committed; 'fenced' when this
  * attempt may no longer commit; or 'conflict' followed by the current values of the keys read.
@@ -109,16 +129,17 @@ local current = {}
 for i = 1, n do
   local v = redis.call('GET', KEYS[i + 1])
   current[i] = v
-  if (v or '') ~= ARGV[i + 4] then changed = true end
+  if (v or '') ~= ARGV[i + 6] then changed = true end
 end
 if changed then
   local reply = {'conflict'}
   for i = 1, n do reply[i + 1] = current[i] end
   return reply
 end
-local a = n + 5
+local a = n + 7
 if a > #ARGV then return 'ok' end
-while a <= #ARGV do
+local ledger = a + 3 * tonumber(ARGV[5])
+while a < ledger do
   local key = KEYS[tonumber(ARGV[a])]
   if ARGV[a + 1] == '' then
     redis.call('DEL', key)
@@ -127,6 +148,27 @@ while a <= #ARGV do
     if ARGV[a + 2] ~= '0' then redis.call('PEXPIREAT', key, ARGV[a + 2]) end
   end
   a = a + 3
+end
+local newest = {}
+while a <= #ARGV do
+  local key = KEYS[tonumber(ARGV[a])]
+  local at = tonumber(ARGV[a + 2])
+  local id = ARGV[a + 2] .. '-0'
+  local last = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
+  if last then
+    local ms, sq = string.match(last[1], '^(%d+)-(%d+)$')
+    if tonumber(ms) >= at then
+      at = tonumber(ms)
+      id = ms .. '-' .. string.format('%d', tonumber(sq) + 1)
+    end
+  end
+  redis.call('XADD', key, id, 'e', ARGV[a + 1])
+  newest[key] = at
+  a = a + 3
+end
+for key, at in pairs(newest) do
+  local cut = at - tonumber(ARGV[6])
+  if cut > 0 then redis.call('XTRIM', key, 'MINID', '~', string.format('%d', cut)) end
 end
 redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2] .. ':c', 'PX', ARGV[3])
 return 'ok'
@@ -217,12 +259,14 @@ class MemberRead implements StateRead {
 function groupStep(group: readonly Waiting[], read: StateRead): TransactionStep<Outcome[]> {
   const view = new BatchView(read);
   const outcomes: Outcome[] = [];
+  const ledger: LedgerEntry[] = [];
   for (const member of group) {
     try {
       for (;;) {
         const step = member.fn(new MemberRead(view, member.keys));
         if (!('need' in step)) {
           view.apply(step.writes);
+          if (step.ledger !== undefined) for (const entry of step.ledger) ledger.push(entry);
           outcomes.push({ ok: true, result: step.result });
           break;
         }
@@ -236,7 +280,7 @@ function groupStep(group: readonly Waiting[], read: StateRead): TransactionStep<
       outcomes.push({ ok: false, error });
     }
   }
-  return { writes: view.writes(), result: outcomes };
+  return { writes: view.writes(), result: outcomes, ledger };
 }
 
 export class RedisStore implements StateStore {
@@ -257,6 +301,9 @@ export class RedisStore implements StateStore {
   private lastError = '';
   private whenReady: Promise<void> | null = null;
   private closed = false;
+  /** The ledger's retention (ms); 0 when the store keeps no ledger. */
+  private readonly retentionMs: number;
+  readonly ledger: LedgerStore | undefined;
 
   constructor(options: RedisStoreOptions = {}) {
     const host = options.host ?? '127.0.0.1';
@@ -268,6 +315,11 @@ export class RedisStore implements StateStore {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.settleTimeoutMs = options.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS;
     this.secrets = [options.password, options.username].filter((s): s is string => s !== undefined && s.length >= 3);
+    const retentionDays = options.ledgerRetentionDays ?? DEFAULT_RETENTION_DAYS;
+    if (!(retentionDays > 0)) throw new RangeError(`${this.name}: the ledger retention must be a positive number of days`);
+    const keeps = options.ledger ?? true;
+    this.retentionMs = keeps ? retentionDays * DAY_MS : 0;
+    this.ledger = keeps ? { read: (query) => this.readLedger(query), prune: (before) => this.pruneLedger(before) } : undefined;
     const tls = options.tls === true ? {} : options.tls === false ? undefined : options.tls;
     this.client = new Redis({
       host,
@@ -399,11 +451,12 @@ export class RedisStore implements StateStore {
       const step = this.runFunction(read, fn);
       results[attempt] = step.result;
       const { writes } = step;
+      const entries = this.retentionMs > 0 ? (step.ledger ?? []) : [];
 
       const readKeys = read.keys();
       const allKeys = [record];
       const index = new Map<string, number>();
-      const args: (string | number)[] = [seq, attempt, SLOT_RECORD_TTL_MS, readKeys.length];
+      const args: (string | number)[] = [seq, attempt, SLOT_RECORD_TTL_MS, readKeys.length, writes.length, this.retentionMs];
       for (const key of readKeys) {
         allKeys.push(this.prefix + key);
         index.set(key, allKeys.length);
@@ -421,6 +474,17 @@ export class RedisStore implements StateStore {
         const text = value === null ? '' : JSON.stringify(value);
         args.push(at, text, value === null || expireAt === undefined ? 0 : keepUntil(expireAt, wallNow));
         written.push([key, text]);
+      }
+      for (const entry of entries) {
+        const stream = LEDGER_NAMESPACE + keyPart(entry.policy);
+        let at = index.get(stream);
+        if (at === undefined) {
+          allKeys.push(this.prefix + stream);
+          at = allKeys.length;
+          index.set(stream, at);
+        }
+        // Stream ids are whole non-negative ms.
+        args.push(at, JSON.stringify(entry), Math.max(0, Math.floor(entry.at)));
       }
 
       let reply: unknown;
@@ -505,7 +569,7 @@ export class RedisStore implements StateStore {
         const [next, found] = await this.client.scan(cursor, 'MATCH', `${escapeGlob(this.prefix + prefix)}*`, 'COUNT', SCAN_COUNT);
         for (const key of found) {
           const own = key.slice(this.prefix.length);
-          if (!own.startsWith(SLOT_NAMESPACE)) keys.add(own);
+          if (!own.startsWith(SLOT_NAMESPACE) && !own.startsWith(LEDGER_NAMESPACE)) keys.add(own);
         }
         cursor = next;
       } while (cursor !== '0');
@@ -521,6 +585,73 @@ export class RedisStore implements StateStore {
         });
       }
       return out;
+    } catch (error) {
+      if (error instanceof RedisStoreFailure) throw error;
+      throw this.failure('failed', error);
+    }
+  }
+
+  /** The ledger's streams: the policy's, or every policy's. */
+  private async streams(policy: string | undefined): Promise<string[]> {
+    if (policy !== undefined) return [this.prefix + LEDGER_NAMESPACE + keyPart(policy)];
+    const found = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.client.scan(cursor, 'MATCH', `${escapeGlob(this.prefix + LEDGER_NAMESPACE)}*`, 'COUNT', SCAN_COUNT, 'TYPE', 'stream');
+      for (const key of keys) found.add(key);
+      cursor = next;
+    } while (cursor !== '0');
+    return [...found].sort();
+  }
+
+  /**
+   * The entries matching `query` in id order across the streams (the order written, as far as
+   * the times of the entries tell), each stream read a page at a time from `since` on.
+   */
+  private async *readLedger(query: LedgerQuery): AsyncIterable<LedgerEntry> {
+    const deadline = Date.now() + this.timeoutMs;
+    const start = query.since === undefined ? '-' : String(Math.max(0, Math.ceil(query.since)));
+    const cursors: StreamCursor[] = [];
+    try {
+      await this.connected(deadline);
+      for (const key of await this.streams(query.policy)) cursors.push({ key, start, page: [], done: false });
+    } catch (error) {
+      throw error instanceof RedisStoreFailure ? error : this.failure('failed', error);
+    }
+    for (;;) {
+      let first: StreamCursor | null = null;
+      for (const cursor of cursors) {
+        if (cursor.page.length === 0 && !cursor.done) await this.nextPage(cursor);
+        if (cursor.page.length > 0 && (first === null || compareIds(cursor.page[0][0], first.page[0][0]) < 0)) first = cursor;
+      }
+      if (first === null) return;
+      const [, entry] = first.page.shift() as [string, LedgerEntry];
+      if (matches(entry, query)) yield entry;
+    }
+  }
+
+  private async nextPage(cursor: StreamCursor): Promise<void> {
+    let rows: [string, string[]][];
+    try {
+      await this.connected(Date.now() + this.timeoutMs);
+      rows = (await this.client.xrange(cursor.key, cursor.start, '+', 'COUNT', LEDGER_PAGE)) as [string, string[]][];
+    } catch (error) {
+      throw error instanceof RedisStoreFailure ? error : this.failure('failed', error);
+    }
+    for (const [id, fields] of rows) cursor.page.push([id, JSON.parse(fields[1]) as LedgerEntry]);
+    if (rows.length < LEDGER_PAGE) cursor.done = true;
+    else cursor.start = `(${rows[rows.length - 1][0]}`;
+  }
+
+  /** Trims every stream exactly to `before`: the entries whose ids (their times, or later) are before it go. */
+  private async pruneLedger(before: number): Promise<number> {
+    const deadline = Date.now() + this.timeoutMs;
+    try {
+      await this.connected(deadline);
+      if (!(before > 0)) return 0;
+      let dropped = 0;
+      for (const key of await this.streams(undefined)) dropped += await this.client.xtrim(key, 'MINID', String(Math.floor(before)));
+      return dropped;
     } catch (error) {
       if (error instanceof RedisStoreFailure) throw error;
       throw this.failure('failed', error);
@@ -551,6 +682,21 @@ export class RedisStore implements StateStore {
     if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
     else if (this.client.status !== 'end') this.client.disconnect();
   }
+}
+
+/** A stream being read: the next id to read from (inclusive, or `(id` exclusive), entries read and not yet handed out. */
+interface StreamCursor {
+  key: string;
+  start: string;
+  page: [string, LedgerEntry][];
+  done: boolean;
+}
+
+/** Orders stream ids (`ms-seq`). */
+function compareIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(Number);
+  const [bm, bs] = b.split('-').map(Number);
+  return am - bm || as - bs;
 }
 
 /** An error answer of the server (a script error, a missing permission): the command ran and failed; nothing was written. */

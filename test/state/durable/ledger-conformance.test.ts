@@ -1,6 +1,6 @@
 // One conformance suite for the routing ledger of the three stores: the same decisions and
 // events (routing one lead and a batch, escalation, a lead taken from its queue, outcomes) give
-// the same ledger on the in-memory store and a SQLite file: the same
+// the same ledger on the in-memory store, a SQLite file and a real redis-server: the same
 // entries in the same order for every kind of query, the same open queue items, the same
 // report, and the same pruning. Routing ids are random, so they are compared by the order in
 // which they first appear.
@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { reportFigures } from '../../../analysis/report';
 import { compilePolicy } from '../../../compiler/compile';
 import { escalate, routingRecord } from '../../../routing/escalate';
@@ -16,9 +17,11 @@ import { route, routeMany } from '../../../routing/route';
 import { openItems, pruneLedger, readLedger, recordOutcome, takeFromQueue } from '../../../state/ledger';
 import type { LedgerEntry, LedgerQuery } from '../../../state/ledger-entry';
 import { MemoryStore } from '../../../state/memory';
+import { RedisStore } from '../../../state/redis';
 import { SqliteStore } from '../../../state/sqlite';
 import type { StateStore } from '../../../state/store';
 import { DAY, HOUR, LEDGERED as POLICY, MINUTE, T0 } from '../helpers';
+import { RedisServer, redisTestsRun } from './redis-server';
 
 jest.setTimeout(30_000);
 
@@ -95,16 +98,22 @@ async function observe(store: StateStore): Promise<Record<string, unknown>> {
 }
 
 let dir: string;
-beforeAll(() => {
+let server: RedisServer | null = null;
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'leadroute-ledger-'));
+  if (redisTestsRun()) server = await RedisServer.start();
 });
-afterAll(() => {
+afterAll(async () => {
+  await server?.dispose();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const kinds: { name: string; open(): StateStore }[] = [
   { name: 'sqlite', open: () => new SqliteStore({ file: join(dir, `ledger-${Math.random().toString(36).slice(2)}.db`) }) },
 ];
+if (redisTestsRun()) {
+  kinds.push({ name: 'redis', open: () => new RedisStore({ port: (server as RedisServer).port, keyPrefix: `ledger-${Math.random().toString(36).slice(2)}:` }) });
+}
 
 let reference: Record<string, unknown>;
 beforeAll(async () => {
@@ -195,5 +204,60 @@ describe('SQLite state file', () => {
       await again.close();
     }
     expect(() => new SqliteStore({ file, ledgerRetentionDays: 0 })).toThrow('the ledger retention must be a positive number of days');
+  });
+});
+
+(redisTestsRun() ? describe : describe.skip)('Redis streams', () => {
+  let admin: Redis;
+  beforeAll(async () => {
+    admin = new Redis({ port: (server as RedisServer).port, lazyConnect: true });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin?.quit();
+  });
+  const open = (keyPrefix: string, options: { ledgerRetentionDays?: number } = {}) => new RedisStore({ port: (server as RedisServer).port, keyPrefix, ...options });
+
+  test('a stream per policy under the key prefix, left out of the state listing; another prefix has its own ledger', async () => {
+    const [a, b] = [open('streams-a:'), open('streams-b:')];
+    try {
+      await route(POLICY, { Email: 'a@x.com', type: 'support' }, { store: a, now: T0 });
+      await route(OTHER, { Email: 'a@x.com' }, { store: a, now: T0 });
+      expect((await admin.keys('streams-a:ledger:*')).sort()).toEqual(['streams-a:ledger:ledgered', 'streams-a:ledger:other']);
+      expect(await admin.type('streams-a:ledger:ledgered')).toBe('stream');
+      expect([...(await a.list('')).keys()].filter((key) => key.startsWith('ledger:'))).toEqual([]);
+      expect(await read(b)).toEqual([]);
+      expect(await pruneLedger(b, T0 + 365 * DAY)).toBe(0);
+      expect((await read(a)).map((e) => e.policy)).toEqual(['ledgered', 'other']);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  test('concurrent leads committed in groups: one decision each, matching the decisions routing returned', async () => {
+    const store = open('streams-group:');
+    try {
+      const decisions = await Promise.all(Array.from({ length: 300 }, (_, i) => route(POLICY, { Email: `g${i}@x.com`, type: 'other' }, { store, now: T0 + i })));
+      const entries = await read(store);
+      expect(entries.map((e) => [e.id, e.assignee])).toEqual(decisions.map((d) => [d.id, d.assignee]));
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('entries out of time order keep the order written; appending trims the stream to about its retention before the newest entry', async () => {
+    const store = open('streams-trim:', { ledgerRetentionDays: 1 });
+    try {
+      await route(POLICY, { Email: 'later@x.com', type: 'other' }, { store, now: T0 + HOUR });
+      await route(POLICY, { Email: 'earlier@x.com', type: 'other' }, { store, now: T0 });
+      expect((await read(store)).map((e) => e.key)).toEqual(['later@x.com', 'earlier@x.com']);
+      await routeMany(POLICY, Array.from({ length: 500 }, (_, i) => ({ Email: `bulk${i}@x.com`, type: 'other' })), { store, now: T0 + 2 * HOUR });
+      await route(POLICY, { Email: 'days-later@x.com', type: 'other' }, { store, now: T0 + 3 * DAY });
+      // Redis trims whole nodes of the stream (`~`): most of the old entries go at once, none of the new.
+      expect(await admin.xlen('streams-trim:ledger:ledgered')).toBeLessThan(200);
+      expect((await read(store, { since: T0 + DAY })).map((e) => e.key)).toEqual(['days-later@x.com']);
+    } finally {
+      await store.close();
+    }
   });
 });
