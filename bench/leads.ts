@@ -19,6 +19,8 @@ export interface SyntheticLead {
   utm_source: string;
   utm_campaign: string;
   account: { status: string; owner: string };
+  /** When the lead arrived: ISO 8601 in UTC, in the working hours of New York more than outside them. */
+  created_at: string;
 }
 
 export interface LeadGeneratorOptions {
@@ -28,6 +30,13 @@ export interface LeadGeneratorOptions {
   /** Chance that a lead repeats the person of a recent one (same email): exercises `sticky`. Default 0.04. */
   duplicateRate?: number;
 }
+
+/** Leads a week on average: the arrival window is a week, or as many weeks as the count needs, so that caps meet a realistic flow. */
+export const LEADS_PER_WEEK = 700;
+/** The first day of the arrival window: Monday 16 November 2026, 00:00 in New York (UTC-5 in November). */
+export const ARRIVALS_FROM = Date.UTC(2026, 10, 16, 5);
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /** mulberry32: small, fast, and good enough to make data that looks random. */
 export class Rng {
@@ -55,14 +64,18 @@ export class Rng {
   /** Picks a key of a table of weights. */
   weighted<K extends string>(weights: Readonly<Record<K, number>>): K {
     const entries = Object.entries(weights) as [K, number][];
+    return entries[this.index(entries.map(([, w]) => w))][0];
+  }
+  /** Picks an index of a list of weights. */
+  index(weights: readonly number[]): number {
     let total = 0;
-    for (const [, w] of entries) total += w;
+    for (const w of weights) total += w;
     let r = this.next() * total;
-    for (const [k, w] of entries) {
-      r -= w;
-      if (r < 0) return k;
+    for (let i = 0; i < weights.length; i++) {
+      r -= weights[i];
+      if (r < 0) return i;
     }
-    return entries[entries.length - 1][0];
+    return weights.length - 1;
   }
 }
 
@@ -234,6 +247,9 @@ export function* generateLeads(count: number, options: LeadGeneratorOptions): Ge
   const rng = new Rng(options.seed);
   const dirty = options.dirtyRate ?? 0.08;
   const duplicate = options.duplicateRate ?? 0.04;
+  // Arrival times draw from their own generator, so that the other fields are the same whatever the times.
+  const arrivals = new Rng(options.seed ^ 0x7a11e5);
+  const weeks = Math.max(1, Math.ceil(count / LEADS_PER_WEEK));
   const recent: SyntheticLead[] = [];
 
   for (let i = 0; i < count; i++) {
@@ -246,10 +262,26 @@ export function* generateLeads(count: number, options: LeadGeneratorOptions): Ge
     } else {
       lead = freshLead(rng, dirty);
     }
+    lead.created_at = arrival(arrivals, weeks);
     recent.push(lead);
     if (recent.length > 50) recent.shift();
     yield lead;
   }
+}
+
+/** Weights of a day of the week (Monday first): forms come in on working days. */
+const WEEKDAY_WEIGHTS = [1, 1, 1, 1, 0.9, 0.08, 0.06];
+/** Weights of the hours of a day in New York: the working day with a lunch dip, a little in the evening, almost nothing at night. */
+const HOUR_WEIGHTS = [0.05, 0.03, 0.03, 0.03, 0.03, 0.05, 0.1, 0.4, 2, 6, 6, 6, 4, 5, 5, 5, 4, 3, 0.8, 0.5, 0.3, 0.2, 0.1, 0.05];
+
+/**
+ * A time in the `weeks` weeks from ARRIVALS_FROM: any week, a weighted day and hour of New York's.
+ * One clock for every lead, acme's: its campaigns, webinars and follow-ups time the inbound flow.
+ */
+function arrival(rng: Rng, weeks: number): string {
+  const day = Math.floor(rng.next() * weeks) * 7 + rng.index(WEEKDAY_WEIGHTS);
+  const at = ARRIVALS_FROM + day * DAY_MS + rng.index(HOUR_WEIGHTS) * HOUR_MS + Math.floor(rng.next() * HOUR_MS);
+  return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function utm(rng: Rng, source: string): { utm_source: string; utm_campaign: string } {
@@ -304,11 +336,13 @@ function freshLead(rng: Rng, dirty: number): SyntheticLead {
     product: product !== '' && rng.chance(dirty) ? smudge(rng, product) : product,
     ...utm(rng, source),
     account: { status: rng.chance(dirty) ? smudge(rng, status) : status, owner: hasOwner ? rng.pick(ACCOUNT_OWNERS) : '' },
+    // Set by generateLeads from its own generator.
+    created_at: '',
   };
 }
 
 /** CSV columns, dotted for the nested account fields (the CSV reader nests them again). */
-export const CSV_COLUMNS = ['email', 'first_name', 'last_name', 'company', 'phone', 'country', 'employees', 'type', 'source', 'product', 'utm_source', 'utm_campaign', 'account.status', 'account.owner'] as const;
+export const CSV_COLUMNS = ['email', 'first_name', 'last_name', 'company', 'phone', 'country', 'employees', 'type', 'source', 'product', 'utm_source', 'utm_campaign', 'account.status', 'account.owner', 'created_at'] as const;
 
 /** RFC 4180 quoting, applied only where a cell needs it. */
 export function csvCell(value: string): string {

@@ -42,6 +42,8 @@ export interface SummaryHeader {
   policy: string;
   leads: string;
   now: Date;
+  /** With --at: the field each lead's own time was read from (`now` then dates only leads without one). */
+  at?: string;
 }
 
 export class RouteSummary {
@@ -71,7 +73,7 @@ export class RouteSummary {
 
   format(header: SummaryHeader): string {
     const out: string[] = [];
-    out.push(`${this.total.toLocaleString('en-US')} leads from ${header.leads}, routed by policy ${header.policy} at ${header.now.toISOString()}`);
+    out.push(`${this.total.toLocaleString('en-US')} leads from ${header.leads}, routed by policy ${header.policy} ${header.at === undefined ? `at ${header.now.toISOString()}` : `each at its own time (${header.at})`}`);
     out.push('');
     out.push(...table('Outcome', [...this.status].map(([s, n]) => [s, n] as [string, number]), this.total, 'percent'));
     out.push(...table('By rule', rows(this.byRule), this.total, 'percent'));

@@ -180,7 +180,7 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
   if (run.problems > MAX_REPORTED_PROBLEMS) {
     write(io.stderr, `leadroute route: ${source}: ${run.problems - MAX_REPORTED_PROBLEMS} more leads could not be read, or had no time to route at; each got an exception decision`);
   }
-  if (summary !== null) write(io.stdout, summary.format({ policy: policy.name, leads: source, now }));
+  if (summary !== null) write(io.stdout, summary.format({ policy: policy.name, leads: source, now, at: values.at }));
   if (run.firstStoreFailure !== null) {
     write(io.stderr, `leadroute route: ${run.storeFailures} ${run.storeFailures === 1 ? 'lead' : 'leads'} got an exception decision because the state store failed: ${run.firstStoreFailure}`);
   }
