@@ -169,6 +169,20 @@ export class Progress {
   }
 }
 
+/**
+ * The batches of a run that reports on the whole export (audit, diff), passing by a Progress on
+ * stderr when it is a terminal: the running count, then the final count and rate when they end.
+ */
+export async function* withProgress<T>(batches: AsyncIterable<readonly T[]>, io: { stderr: Writable; stderrIsTTY?: boolean }): AsyncGenerator<readonly T[]> {
+  const progress = new Progress(io.stderr, io.stderrIsTTY ?? (io.stderr as { isTTY?: boolean }).isTTY === true);
+  let count = 0;
+  for await (const batch of batches) {
+    yield batch;
+    for (let i = 0; i < batch.length; i++) progress.tick(++count);
+  }
+  progress.done(count);
+}
+
 function rate(count: number, ms: number): string {
   return Math.round((count * 1000) / Math.max(1, ms)).toLocaleString('en-US');
 }

@@ -1,6 +1,8 @@
 // The diff against a policy change whose effect is known: moving a threshold from 500 to 200
 // moves exactly the leads in between, renaming a queue moves the leads it held, and nothing else.
 import { readFileSync } from 'node:fs';
+import { PassThrough, Readable } from 'node:stream';
+import { main } from '../../cli/program';
 import { runCli, scratchFolder } from '../cli/run-cli';
 
 const folder = scratchFolder('leadroute-diff-');
@@ -145,4 +147,23 @@ fallback queue exceptions
     expect(await runCli(['diff', oldFile, newFile, leadsFile, '--tz', 'UTC'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--tz applies with --at only') as unknown });
     expect(await runCli(['diff', oldFile, newFile, leadsFile, '--at', 'at', '--tz', 'Mars/Olympus'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Mars/Olympus') as unknown });
   });
+});
+
+test('on a terminal, stderr shows the count of leads read, and only there', async () => {
+  const file = folder.file('tty.route', policy(500, 'support'));
+  const many = folder.file('tty.jsonl', Array.from({ length: 2500 }, (_, i) => `{"id":${i},"employees":${i}}`).join('\n'));
+  for (const [command, args] of [
+    ['diff', [file, file, many]],
+    ['audit', [file, many, '--owner', 'id']],
+  ] as const) {
+    const stderr = new PassThrough();
+    const err: string[] = [];
+    stderr.on('data', (c: Buffer) => err.push(c.toString()));
+    const code = await main([command, ...args, '--now', '2026-11-23T15:00:00Z'], { stdin: Readable.from(['']), stdout: new PassThrough(), stderr, stderrIsTTY: true });
+    await new Promise((r) => setImmediate(r));
+    expect({ command, code }).toEqual({ command, code: 0 });
+    expect(err.join('')).toMatch(/ {2}2,500 leads in \d+\.\ds \([\d,]+ leads\/s\)\n$/);
+    const quiet = await runCli([command, ...args, '--now', '2026-11-23T15:00:00Z']);
+    expect(quiet.stderr).toBe('');
+  }
 });
