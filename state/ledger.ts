@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Continuation, Decision } from '../compiler/decision';
 import { EVENT_NAME, ROUTING_EVENTS, isDecisionEntry, type DecisionEntry, type EventEntry, type LedgerEntry, type LedgerQuery, type LedgerStore } from './ledger-entry';
 import { isoUtc } from '../core/time';
+import { normText } from '../core/values';
 import { keyPart, withStore, type StateJson, type StateStore, type StateValue, type StateWrite } from './store';
 
 /** How long the ledger keeps an entry, by default: 180 days past its time. */
@@ -130,13 +131,17 @@ export class UnknownLeadError extends Error {
   }
 }
 
-/** The latest decision of a routing id, else of a lead key; throws UnknownLeadError naming it. */
+/**
+ * The latest decision of a routing id, else of a lead key (compared as routing keeps keys:
+ * trimmed, lower case, so `Ann@Example.com ` finds ann@example.com); throws UnknownLeadError naming it.
+ */
 export async function findDecision(store: StateStore, idOrKey: string): Promise<DecisionEntry> {
   const ledger = ledgerOf(store);
+  const key = normText(idOrKey);
   let found: DecisionEntry | undefined;
   await withStore(store, async () => {
     for await (const entry of ledger.read({ id: idOrKey })) if (isDecisionEntry(entry)) found = entry;
-    if (found === undefined) for await (const entry of ledger.read({ key: idOrKey })) if (isDecisionEntry(entry)) found = entry;
+    if (found === undefined && key !== null && key !== '') for await (const entry of ledger.read({ key })) if (isDecisionEntry(entry)) found = entry;
   });
   if (found === undefined) throw new UnknownLeadError(idOrKey);
   return found;
@@ -190,24 +195,39 @@ export interface OutcomeInput {
   data?: StateJson;
 }
 
+/** Why `event` cannot be recorded as an outcome (not a name; a routing event other than `worked`), or null when it can. */
+export function outcomeEventProblem(event: string): string | null {
+  if (!EVENT_NAME.test(event)) return `event ${JSON.stringify(event)} is not a name of lower-case letters, digits and _`;
+  if ((ROUTING_EVENTS as readonly string[]).includes(event) && event !== 'worked') return `${event} is recorded by routing itself, not as an outcome`;
+  return null;
+}
+
 /** Records what happened after routing (a meeting booked, a deal won, a buyer's answer) against the lead's decision. */
 export async function recordOutcome(store: StateStore, input: OutcomeInput): Promise<EventEntry> {
-  if ((ROUTING_EVENTS as readonly string[]).includes(input.event) && input.event !== 'worked') {
-    throw new RangeError(`${input.event} is recorded by routing itself, not as an outcome`);
-  }
+  const problem = outcomeEventProblem(input.event);
+  if (problem !== null) throw new RangeError(problem);
   if (input.value !== undefined && input.value !== null && !Number.isFinite(input.value)) throw new RangeError('the outcome value must be a number');
   const decision = await findDecision(store, input.lead);
   return recordEvent(store, decision, input.event, input.at, { by: input.by, value: input.value, data: input.data, assignee: decision.assignee, queue: decision.queue });
 }
 
-/** The leads waiting in queues, oldest first; only those of `policy` and `queue` when given. */
-export async function openItems(store: StateStore, filter: { policy?: string; queue?: string } = {}): Promise<OpenItem[]> {
+/** Which open items to list; every criterion given must hold. */
+export interface OpenItemFilter {
+  policy?: string;
+  queue?: string;
+  /** Only the items waiting since this instant (ms) or earlier: `now - age` lists those that waited `age` or longer. */
+  waitingSince?: number;
+}
+
+/** The leads waiting in queues, oldest first; only those the filter names. */
+export async function openItems(store: StateStore, filter: OpenItemFilter = {}): Promise<OpenItem[]> {
   const prefix = filter.policy === undefined ? OPEN : `${OPEN}${keyPart(filter.policy)}:`;
   const found = await withStore(store, () => store.list(prefix));
   const items: OpenItem[] = [];
   for (const value of found.values()) {
     const item = readOpenItem(value);
-    if (item !== undefined && (filter.queue === undefined || item.queue === filter.queue)) items.push(item);
+    if (item === undefined || (filter.queue !== undefined && item.queue !== filter.queue)) continue;
+    if (filter.waitingSince === undefined || item.since <= filter.waitingSince) items.push(item);
   }
   return items.sort((a, b) => a.since - b.since || (a.id < b.id ? -1 : 1));
 }

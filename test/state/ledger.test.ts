@@ -80,6 +80,8 @@ describe('decisions', () => {
     expect((await all(store, { key: 'a@x.com' })).map((e) => e.at)).toEqual([T0, T0 + 2 * HOUR]);
     // By key, the lead's latest decision.
     expect((await findDecision(store, 'a@x.com')).at).toBe(T0 + 2 * HOUR);
+    // A key as a person types it: compared as routing keeps keys (trimmed, lower case).
+    expect((await findDecision(store, ' A@X.com ')).at).toBe(T0 + 2 * HOUR);
   });
 });
 
@@ -90,6 +92,9 @@ describe('queues watched', () => {
     expect(assigned.status).toBe('assigned');
     expect(await openItems(store)).toEqual([{ id: queued.id, key: 'q@x.com', policy: 'ledgered', queue: 'support', status: 'queued', since: T0, reason: null }]);
     expect(await openItems(store, { queue: 'exceptions' })).toEqual([]);
+    // By age: waiting since T0, it has waited 10 minutes at T0 + 10m, not at T0 + 9m.
+    expect((await openItems(store, { waitingSince: T0 + 10 * MINUTE - 10 * MINUTE })).map((i) => i.id)).toEqual([queued.id]);
+    expect(await openItems(store, { waitingSince: T0 + 9 * MINUTE - 10 * MINUTE })).toEqual([]);
 
     const taken = await takeFromQueue(store, 'q@x.com', 'carol', T0 + 10 * MINUTE);
     expect(taken).toMatchObject({ type: 'taken', id: queued.id, by: 'carol', assignee: 'carol', data: { queue: 'support', waited_ms: 10 * MINUTE } });
