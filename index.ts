@@ -28,6 +28,7 @@ export {
   findDecision,
   NotOpenError,
   openItems,
+  outcomeEventProblem,
   pruneLedger,
   readLedger,
   recordEvent,
@@ -37,8 +38,10 @@ export {
   DEFAULT_RETENTION_DAYS,
   type EventDetails,
   type OpenItem,
+  type OpenItemFilter,
   type OutcomeInput,
 } from './state/ledger';
+export { ledgerLines, LEDGER_CSV_COLUMNS, LEDGER_FORMATS, type LedgerFormat } from './state/ledger-export';
 export { EVENT_NAME, OUTCOMES, ROUTING_EVENTS, type DecisionEntry, type EventEntry, type LedgerEntry, type LedgerQuery, type LedgerStore, type OutcomeName, type RoutingEventName } from './state/ledger-entry';
 
 // Clean leads before routing: Normalize Lead as a library.

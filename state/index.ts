@@ -12,3 +12,4 @@ export { stateKeys } from './keys';
 export { readState, type StateReport } from './report';
 export * from './ledger-entry';
 export * from './ledger';
+export * from './ledger-export';
