@@ -6,7 +6,10 @@ import { auditCommand } from './commands/audit';
 import { checkCommand } from './commands/check';
 import { diffCommand } from './commands/diff';
 import { explainCommand } from './commands/explain';
+import { ledgerCommand } from './commands/ledger';
 import { normalizeCommand } from './commands/normalize';
+import { outcomeCommand } from './commands/outcome';
+import { queueCommand } from './commands/queue';
 import { routeCommand } from './commands/route';
 import { stateCommand } from './commands/state';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, errorMessage, write, type CliIO } from './io';
@@ -26,6 +29,10 @@ Commands:
                              Compare the owners leads actually got with the policy's, with
                              outcome rates by owner and by routing path.
   diff OLD NEW LEADS         Tell which leads would change destination if NEW replaced OLD.
+  outcome ID_OR_KEY EVENT    Record what happened to a routed lead (meeting_booked, won, ...)
+                             in the routing ledger.
+  queue list|take ...        List the leads waiting in queues and exceptions; take one.
+  ledger export              Write the routing ledger as JSON Lines or CSV.
 
 Run 'leadroute COMMAND --help' for a command's options.
 
@@ -40,6 +47,9 @@ const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> =
   normalize: normalizeCommand,
   audit: auditCommand,
   diff: diffCommand,
+  outcome: outcomeCommand,
+  queue: queueCommand,
+  ledger: ledgerCommand,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

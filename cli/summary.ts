@@ -154,3 +154,9 @@ export function count(n: number): string {
 export function percent(n: number, total: number): string {
   return `${((100 * n) / Math.max(1, total)).toFixed(1)}%`;
 }
+
+/** Rows of cells as indented lines, each column as wide as its widest cell (the last left as it is). */
+export function alignRows(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => `  ${r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')}`.trimEnd());
+}

@@ -4,9 +4,10 @@
 
 import type { StateReport, StateStore } from '../../state';
 import { markAway, markBack, readState, resetState } from '../../state';
-import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, errorMessage, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
+import { EXIT_OK, EXIT_USAGE, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
 import { loadPolicy } from '../policy';
-import { openStateStore, parseStateOption } from './route';
+import { alignRows } from '../summary';
+import { KEPT_STATE_HELP, KEPT_STATE_OPTIONS, keptStoreSpec, withKeptStore } from '../store';
 
 export const STATE_HELP = `Usage: leadroute state show POLICY --state STORE [--now ISO] [--json]
        leadroute state reset POLICY --state STORE [--pool POOL]
@@ -28,11 +29,7 @@ policy's rules keeps them; away flags belong to a person, across policies.
 POLICY is the policy's name (policy "acme-inbound") or a .route file, whose name is used.
 
 Options:
-  --state STORE   sqlite:FILE or redis://[USER:PASSWORD@]HOST[:PORT][/DB][?prefix=P&tls=1]
-                  (rediss:// for TLS): the store to read or change. Required.
-  --state-password-env VAR
-                  Read the Redis password from the environment variable VAR, not the URL.
-  --now ISO       The clock: show counts the periods current then, away starts then. Default:
+${KEPT_STATE_HELP}  --now ISO       The clock: show counts the periods current then, away starts then. Default:
                   now.
   --json          show: print the report as JSON.
   --pool POOL     reset: only this pool's rotation.
@@ -55,7 +52,7 @@ export async function stateCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals, help } = parseCommandArgs(
     `state ${action}`,
     rest,
-    { state: { type: 'string' }, 'state-password-env': { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' }, pool: { type: 'string' }, until: { type: 'string' } },
+    { ...KEPT_STATE_OPTIONS, now: { type: 'string' }, json: { type: 'boolean' }, pool: { type: 'string' }, until: { type: 'string' } },
     [action === 'show' || action === 'reset' ? 'POLICY' : 'MEMBER'],
   );
   if (help) {
@@ -67,17 +64,14 @@ export async function stateCommand(argv: string[], io: CliIO): Promise<number> {
   for (const name of ['now', 'json', 'pool', 'until']) {
     if ((values as Record<string, unknown>)[name] !== undefined && !allowed[action as Action].includes(name)) throw usageError(command, `--${name} does not apply to ${action}`);
   }
-  if (values.state === undefined) throw usageError(command, '--state is required (sqlite:FILE or redis://...)');
-  const spec = parseStateOption(command, values.state, values['state-password-env'], io);
-  if (spec.kind === 'memory') throw usageError(command, '--state memory holds nothing between runs: use sqlite:FILE or redis://...');
+  const spec = keptStoreSpec(command, values, io);
   const now = parseNow(command, values.now) ?? new Date();
   const until = parseNow(command, values.until, '--until');
   const [subject] = positionals;
   if (until !== undefined && until.getTime() <= now.getTime()) throw usageError(command, `--until ${values.until} is not after --now`);
   const policy = action === 'show' || action === 'reset' ? await policyName(command, subject, io) : null;
 
-  const store = openStateStore(command, spec);
-  try {
+  await withKeptStore(command, spec, async (store) => {
     switch (action as Action) {
       case 'show': {
         const report = await readState(store, policy as string, now.getTime());
@@ -99,12 +93,7 @@ export async function stateCommand(argv: string[], io: CliIO): Promise<number> {
         write(io.stdout, `${subject} is back (${store.name}).`);
         break;
     }
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError(`leadroute ${command}: ${errorMessage(err)}`, EXIT_FAILED);
-  } finally {
-    await store.close();
-  }
+  });
   return EXIT_OK;
 }
 
@@ -114,25 +103,20 @@ async function policyName(command: string, subject: string, io: CliIO): Promise<
   return (await loadPolicy(command, subject, io)).name;
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => `  ${r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')}`.trimEnd());
-}
-
 export function formatReport(report: StateReport, store: StateStore, now: Date): string {
   const lines = [`Routing state of policy ${report.policy} in ${store.name}, at ${now.toISOString()}`, ''];
   lines.push('Rotations (next first):');
   if (report.rotations.length === 0) lines.push('  none');
-  else lines.push(...table(report.rotations.map((r) => [r.pool, r.order.join(', '), `${r.seq} assigned`])));
+  else lines.push(...alignRows(report.rotations.map((r) => [r.pool, r.order.join(', '), `${r.seq} assigned`])));
   lines.push('', 'Members (last assignment; counts in the periods current now):');
   if (report.members.length === 0) lines.push('  none');
   else {
     const counts = (m: StateReport['members'][number]) =>
       m.counts.length === 0 ? 'no assignment in a current period' : m.counts.map((c) => `${c.count} this ${c.per} (${c.period} ${c.tz})`).join(', ');
-    lines.push(...table(report.members.map((m) => [m.member, m.lastAssigned, counts(m)])));
+    lines.push(...alignRows(report.members.map((m) => [m.member, m.lastAssigned, counts(m)])));
   }
   lines.push('', 'Away:');
   if (report.away.length === 0) lines.push('  nobody');
-  else lines.push(...table(report.away.map((a) => [a.member, `since ${a.since}`, a.until === null ? 'until marked back' : `until ${a.until}`])));
+  else lines.push(...alignRows(report.away.map((a) => [a.member, `since ${a.since}`, a.until === null ? 'until marked back' : `until ${a.until}`])));
   return lines.join('\n');
 }
