@@ -1,6 +1,7 @@
 // `leadroute outcome`, `queue list|take` and `ledger export` on the ledger routing keeps:
 // their usage errors, each naming the argument.
 
+import { readFileSync } from 'node:fs';
 import { runCli, scratchFolder } from './run-cli';
 
 const scratch = scratchFolder('leadroute-cli-ledger-');
@@ -47,5 +48,57 @@ describe('usage errors', () => {
     const r = await runCli(['ledger', 'export', '--state', `sqlite:${scratch.path('o.db')}`, '-o', scratch.path('no/such/dir/out.jsonl')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`cannot write --output file '${scratch.path('no/such/dir/out.jsonl')}'`);
+  });
+});
+
+describe('over a SQLite state file that route kept', () => {
+  const POLICY = `${__dirname}/../../examples/acme-inbound.route`;
+  const LEADS = [
+    { email: 'Ann@X.com', country: 'US', employees: 5000, type: 'demo' },
+    { email: 'sam@y.com', country: 'US', employees: 50, type: 'support' },
+    { email: 'tom@z.com', country: 'US', employees: 50, type: 'support' },
+  ];
+
+  test('outcome, queue list and take, ledger export: each reads and writes the one ledger', async () => {
+    const state = `sqlite:${scratch.path('kept.db')}`;
+    const leads = scratch.file('leads.jsonl', LEADS.map((l) => JSON.stringify(l)).join('\n'));
+    const routed = await runCli(['route', POLICY, leads, '--now', '2026-11-23T15:00:00Z', '--state', state]);
+    expect([routed.code, routed.stderr]).toEqual([0, '']);
+    const ids = routed.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { routing: { id: string } }).routing.id);
+
+    const won = await runCli(['outcome', 'ANN@x.com', 'won', '--at', '2026-11-24T10:00:00Z', '--by', 'crm', '--value', '1200', '--state', state]);
+    expect([won.code, won.stderr]).toEqual([0, '']);
+    expect(won.stdout).toContain(`Recorded won for ${ids[0]} (ann@x.com) of policy acme-inbound at 2026-11-24T10:00:00.000Z.`);
+    const unknown = await runCli(['outcome', 'nobody@x.com', 'won', '--state', state]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('the ledger has no routing id or lead key "nobody@x.com"');
+
+    const list = await runCli(['queue', 'list', '--state', state, '--now', '2026-11-23T16:00:00Z', '--json']);
+    expect(list.code).toBe(0);
+    expect((JSON.parse(list.stdout) as { id: string; queue: string; waited_ms: number }[]).map((i) => [i.id, i.queue, i.waited_ms])).toEqual([
+      [ids[1], 'support', 3_600_000],
+      [ids[2], 'support', 3_600_000],
+    ]);
+    const older = await runCli(['queue', 'list', '--state', state, '--now', '2026-11-23T16:00:00Z', '--older-than', '2h']);
+    expect(older.stdout).toContain('No lead is waiting in a queue.');
+    const take = await runCli(['queue', 'take', 'sam@y.com', '--by', 'carol', '--at', '2026-11-23T15:30:00Z', '--state', state]);
+    expect([take.code, take.stderr]).toEqual([0, '']);
+    expect(take.stdout).toContain(`carol took ${ids[1]} (sam@y.com) from queue support`);
+    const again = await runCli(['queue', 'take', ids[1], '--by', 'dave', '--state', state]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('is not waiting in a queue');
+    const left = await runCli(['queue', 'list', '--state', state, '--now', '2026-11-23T16:00:00Z']);
+    expect(left.stdout).toMatch(/^1 lead waits in queues/);
+    expect(left.stdout).toContain(ids[2]);
+    expect(left.stdout).not.toContain(ids[1]);
+
+    const jsonl = await runCli(['ledger', 'export', '--state', state]);
+    expect(jsonl.code).toBe(0);
+    expect(jsonl.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { type: string; id: string }).type)).toEqual(['decision', 'decision', 'decision', 'won', 'taken']);
+    const file = scratch.path('ledger.csv');
+    const csv = await runCli(['ledger', 'export', '--state', state, '--since', '2026-11-23T15:20:00Z', '-o', file]);
+    expect([csv.code, csv.stdout, csv.stderr]).toEqual([0, '', '']);
+    const rows = readFileSync(file, 'utf8').trimEnd().split('\r\n');
+    expect(rows.map((r) => r.split(',')[0])).toEqual(['type', 'won', 'taken']);
   });
 });
