@@ -297,9 +297,17 @@ function leadsWrapper(value: unknown): string | null {
 export type CsvColumn = string[] | null;
 
 /**
- * Reads a header row: names are trimmed, dots nest (`account.status`), an empty name ignores
- * the column. Throws on names that cannot all be kept: a repeated name, an empty part
- * (`account..status`), or a name that is both a value and a parent (`account` and `account.owner`).
+ * A header written as a policy writes a path (`account.status`): names of letters, digits, `_`
+ * and `-` joined by single dots. Only such a header nests; any other (`No. of Employees`,
+ * `Street No.`) is one key exactly as the export wrote it, so that a `from` name or `--map`
+ * naming the export's column reads it.
+ */
+const DOTTED_PATH = /^[\p{L}\p{N}_][\p{L}\p{N}\p{M}_-]*(?:\.[\p{L}\p{N}_][\p{L}\p{N}\p{M}_-]*)+$/u;
+
+/**
+ * Reads a header row: names are trimmed, dotted paths nest (`account.status`), other names are
+ * kept whole, an empty name ignores the column. Throws on names that cannot all be kept: a
+ * repeated name, or a name that is both a value and a parent (`account` and `account.owner`).
  */
 export function csvColumns(header: string[], source: string): CsvColumn[] {
   if (header.length > MAX_LEAD_VALUES) throw new CliError(`${source}:1: the header has ${header.length} columns; a lead holds at most ${MAX_LEAD_VALUES} values`, EXIT_FAILED);
@@ -307,18 +315,15 @@ export function csvColumns(header: string[], source: string): CsvColumn[] {
   const columns = header.map((raw, i): CsvColumn => {
     const name = raw.trim();
     if (name === '') return null;
-    const segments = name.split('.');
+    const segments = DOTTED_PATH.test(name) ? name.split('.') : [name];
     // Every row would be too deep to route: refused once, here, rather than lead by lead.
     if (segments.length > MAX_LEAD_DEPTH) {
       throw new CliError(`${source}:1: column ${i + 1} header has ${segments.length} dotted parts; a lead nests at most ${MAX_LEAD_DEPTH} levels`, EXIT_FAILED);
     }
-    if (segments.some((s) => s.trim() === '')) {
-      throw new CliError(`${source}:1: column ${i + 1} header '${name}' has an empty part between dots`, EXIT_FAILED);
-    }
     const earlier = names.get(name);
     if (earlier !== undefined) throw new CliError(`${source}:1: columns ${earlier + 1} and ${i + 1} are both named '${name}'`, EXIT_FAILED);
     names.set(name, i);
-    return segments.map((s) => s.trim());
+    return segments;
   });
   for (const column of columns) {
     if (column === null) continue;
@@ -333,7 +338,7 @@ export function csvColumns(header: string[], source: string): CsvColumn[] {
 }
 
 /**
- * One CSV row as a lead: dotted columns nest, empty cells are left out (absent is blank to the
+ * One CSV row as a lead: dotted paths nest, empty cells are left out (absent is blank to the
  * language, and the output stays small), values stay the strings CSV gives (the language reads
  * numeric strings as numbers). Any header is plain data: `__proto__` becomes an own property.
  */

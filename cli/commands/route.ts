@@ -28,9 +28,10 @@ LEADS is read by its extension:
   .jsonl, .ndjson   JSON Lines, one lead object per line (blank lines are skipped)
   .json             a JSON array of lead objects (read and parsed whole: use JSON Lines for
                     big exports)
-  .csv              a header row, then one lead per row; dotted headers nest
-                    (account.status becomes {"account": {"status": ...}}), empty cells are
-                    left out, values stay text ("1200" compares as a number)
+  .csv              a header row, then one lead per row; dotted paths nest
+                    (account.status becomes {"account": {"status": ...}}), other headers
+                    are keys as written ("No. of Employees"), empty cells are left out,
+                    values stay text ("1200" compares as a number)
   -                 standard input, JSON Lines unless --format says otherwise
 
 A lead that cannot be read (invalid JSON, not an object, a CSV row with more cells than the

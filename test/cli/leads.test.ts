@@ -141,8 +141,20 @@ describe('CSV', () => {
   test('header problems name the columns', () => {
     expect(() => csvColumns(['email', 'Email ', 'email'], 'leads.csv')).toThrow("leads.csv:1: columns 1 and 3 are both named 'email'");
     expect(() => csvColumns(['account', 'account.status'], 'leads.csv')).toThrow("leads.csv:1: column 'account' holds a value, so column 'account.status' cannot nest under it");
-    expect(() => csvColumns(['account..status'], 'leads.csv')).toThrow("leads.csv:1: column 1 header 'account..status' has an empty part between dots");
     expect(csvColumns([' email ', '', 'a.b.c'], 'leads.csv')).toEqual([['email'], null, ['a', 'b', 'c']]);
+  });
+
+  test('only a header written as a path nests; any other header with dots is one key as written', () => {
+    const columns = csvColumns(['No. of Employees', 'Street No.', 'U.S. State', 'account..status', 'account.status', 'No'], 'leads.csv');
+    expect(columns).toEqual([['No. of Employees'], ['Street No.'], ['U.S. State'], ['account..status'], ['account', 'status'], ['No']]);
+    expect(csvRowToLead(columns, ['5,000', '12', 'NY', 'x', 'customer', 'n'])).toEqual({
+      'No. of Employees': '5,000',
+      'Street No.': '12',
+      'U.S. State': 'NY',
+      'account..status': 'x',
+      account: { status: 'customer' },
+      No: 'n',
+    });
   });
 
   test('any header is plain data: __proto__ and constructor do not reach a prototype', () => {
