@@ -78,10 +78,21 @@ export async function getExecution(api: PublicApi, id: string): Promise<Executio
   return (await get(api, `/executions/${encodeURIComponent(id)}?includeData=true`)) as Execution;
 }
 
-/** The latest executions of a workflow (at most 250), newest first, with every node's output items. */
-export async function listExecutions(api: PublicApi, workflowId: string): Promise<Execution[]> {
-  const query = new URLSearchParams({ workflowId, limit: '250', includeData: 'true' });
-  return ((await get(api, `/executions?${query.toString()}`)) as { data: Execution[] }).data;
+/**
+ * The latest executions of a workflow (at most `limit`), newest first, with every node's output
+ * items: page after page (250 each) of the API's cursor.
+ */
+export async function listExecutions(api: PublicApi, workflowId: string, limit = 250): Promise<Execution[]> {
+  const found: Execution[] = [];
+  let cursor: string | undefined;
+  do {
+    const query = new URLSearchParams({ workflowId, limit: String(Math.min(250, limit - found.length)), includeData: 'true' });
+    if (cursor !== undefined) query.set('cursor', cursor);
+    const page = (await get(api, `/executions?${query.toString()}`)) as { data: Execution[]; nextCursor?: string | null };
+    found.push(...page.data);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && found.length < limit);
+  return found;
 }
 
 /** Polls an execution (every second) until `until` holds for it; fails after `timeoutMs` with its last state. */

@@ -6,7 +6,8 @@
 // instance gets its own free one.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { n8nEntry } from './install.ts';
 import { freePort, nodeEnv, run, type RunResult } from './processes.ts';
 
@@ -24,6 +25,8 @@ export interface N8nHomeOptions {
   e2eDir: string;
   userFolder: string;
   port: number;
+  /** Settings on top of the headless ones (queue mode, its database, a worker's ports). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The settings for a headless n8n on the loopback interface that calls nothing outside. */
@@ -50,6 +53,7 @@ export async function n8nHome(options: N8nHomeOptions): Promise<N8nHome> {
     N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
     N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
     N8N_LOG_LEVEL: 'warn',
+    ...options.env,
   });
   // Jest sets NODE_ENV=test, under which n8n's logger prints nothing (not even `execute`'s result).
   delete env.NODE_ENV;
@@ -69,6 +73,17 @@ async function n8nCommandOk(home: N8nHome, args: string[]): Promise<void> {
 /** Imports every `*.json` workflow of a folder (each with an `id` of at most 21 characters). */
 export async function importWorkflows(home: N8nHome, folder: string): Promise<void> {
   await n8nCommandOk(home, ['import:workflow', '--separate', `--input=${folder}`]);
+}
+
+/** Imports credentials given in clear (n8n encrypts them with N8N_ENCRYPTION_KEY into its database). */
+export async function importCredentials(home: N8nHome, credentials: object[]): Promise<void> {
+  const file = join(home.userFolder, 'credentials-import.json');
+  writeFileSync(file, JSON.stringify(credentials));
+  try {
+    await n8nCommandOk(home, ['import:credentials', `--input=${file}`]);
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 
 /** Publishes (activates) a workflow so its production webhooks answer; n8n must be stopped. */
@@ -144,9 +159,9 @@ export interface N8nServer {
 /** How long n8n may take to shut down (N8N_GRACEFUL_SHUTDOWN_TIMEOUT is 10 s) before it is killed. */
 const STOP_GRACE_MS = 15_000;
 
-/** Starts `n8n start`; `echo` copies its output to ours (the launcher). */
-export function startN8n(home: N8nHome, echo = false): N8nServer {
-  const child = spawn(process.execPath, [n8nEntry(home.e2eDir), 'start'], {
+/** Starts `n8n start` (or, in queue mode, `n8n worker`); `echo` copies its output to ours (the launcher). */
+export function startN8n(home: N8nHome, echo = false, command: 'start' | 'worker' = 'start'): N8nServer {
+  const child = spawn(process.execPath, [n8nEntry(home.e2eDir), command], {
     cwd: home.userFolder,
     env: home.env,
     detached: true,

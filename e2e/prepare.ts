@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { installCommunityPackage, type PackedPackage } from './community-package.ts';
-import { importWorkflows, n8nHome, publishWorkflow, type N8nHome } from './n8n.ts';
+import { importCredentials, importWorkflows, n8nHome, publishWorkflow, type N8nHome } from './n8n.ts';
 import { freePort } from './processes.ts';
 import type { WorkflowJson } from './workflows.ts';
 
@@ -65,17 +65,22 @@ export interface PrepareOptions {
   publish?: string[];
   /** A short tag for the temporary folder's name. */
   tag: string;
+  /** Settings for every n8n command on top of the headless ones (queue mode: its database). */
+  env?: NodeJS.ProcessEnv;
+  /** Credentials to import (`n8n import:credentials`, clear data in, encrypted in n8n's database). */
+  credentials?: object[];
 }
 
 export async function prepareN8n(options: PrepareOptions): Promise<PreparedN8n> {
   const packed = readPackedRecord(options.repoRoot);
   const userFolder = join(tmpdir(), `leadroute-e2e-${options.tag}-${process.pid}-${Date.now()}`);
-  const home = await n8nHome({ e2eDir: join(options.repoRoot, 'e2e'), userFolder, port: await freePort() });
+  const home = await n8nHome({ e2eDir: join(options.repoRoot, 'e2e'), userFolder, port: await freePort(), env: options.env });
   await installCommunityPackage(userFolder, packed);
   const importFolder = join(userFolder, 'import');
   stageExampleWorkflows(options.repoRoot, importFolder);
   for (const wf of options.workflows) writeFileSync(join(importFolder, `${wf.id}.json`), JSON.stringify(wf, null, 2));
   await importWorkflows(home, importFolder);
+  if (options.credentials !== undefined) await importCredentials(home, options.credentials);
   for (const id of options.publish ?? []) await publishWorkflow(home, id);
   return {
     home,

@@ -12,6 +12,7 @@ export interface WorkflowNode {
   position: [number, number];
   parameters: Record<string, unknown>;
   webhookId?: string;
+  credentials?: Record<string, { id: string; name: string }>;
 }
 
 type Connections = Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
@@ -64,12 +65,12 @@ const webhookNode = (name: string, path: string): Omit<WorkflowNode, 'id' | 'pos
   parameters: { httpMethod: 'POST', path, responseMode: 'responseNode', options: {} },
 });
 
-/** Edit Fields in raw mode: the item becomes the request body (the lead). */
-const leadFromBody = (name: string): Omit<WorkflowNode, 'id' | 'position'> => ({
+/** Edit Fields in raw mode: the item becomes the request body (the lead), with `extra` (expressions) added. */
+const leadFromBody = (name: string, extra = ''): Omit<WorkflowNode, 'id' | 'position'> => ({
   name,
   type: 'n8n-nodes-base.set',
   typeVersion: 3.4,
-  parameters: { mode: 'raw', jsonOutput: '={{ JSON.stringify($json.body) }}', options: {} },
+  parameters: { mode: 'raw', jsonOutput: `={{ JSON.stringify({ ...$json.body${extra} }) }}`, options: {} },
 });
 
 const respond = (name: string): Omit<WorkflowNode, 'id' | 'position'> => ({
@@ -83,13 +84,23 @@ export interface PackWorkflowOptions {
   packageName: string;
   policy: string;
   /** The Route node's state store; the pack's default (the embedded SQLite file) when left out. */
-  stateStore?: 'sqlite' | 'memory';
+  stateStore?: 'sqlite' | 'memory' | 'redis';
+  /** The SQLite store's file (the default one in the user folder when left out). */
+  databaseFile?: string;
+  /** The Redis store's credential (an imported Lead Routing Redis credential). */
+  redisCredential?: { id: string; name: string };
+  /** The Route node's Routing Time (when the node runs, when left out). */
+  routingTime?: string;
 }
 
 function routeNode(options: PackWorkflowOptions): Omit<WorkflowNode, 'id' | 'position'> {
   const parameters: Record<string, unknown> = { policy: options.policy };
   if (options.stateStore !== undefined) parameters.stateStore = options.stateStore;
-  return { name: 'Route', type: `${options.packageName}.route`, typeVersion: 1, parameters };
+  if (options.databaseFile !== undefined) parameters.databaseFile = options.databaseFile;
+  if (options.routingTime !== undefined) parameters.routingTime = options.routingTime;
+  const node: Omit<WorkflowNode, 'id' | 'position'> = { name: 'Route', type: `${options.packageName}.route`, typeVersion: 1, parameters };
+  if (options.redisCredential !== undefined) node.credentials = { leadRoutingRedis: options.redisCredential };
+  return node;
 }
 
 /** Manual Trigger -> Leads (fixed) -> Route: for `n8n execute`. */
@@ -100,15 +111,20 @@ export function executeRouteWorkflow(id: string, options: PackWorkflowOptions, l
   ]);
 }
 
-/** Webhook -> Lead -> Route -> Respond, or the same without Route (n8n's own overhead). */
-export function latencyWorkflow(id: string, path: string, options: PackWorkflowOptions | null): WorkflowJson {
+/**
+ * Webhook -> Lead -> Route -> Respond, or the same without Route (n8n's own overhead). `worker`
+ * adds to the lead the environment variable that names the n8n process running the execution
+ * (queue mode: which worker; needs N8N_BLOCK_ENV_ACCESS_IN_NODE=false).
+ */
+export function latencyWorkflow(id: string, path: string, options: PackWorkflowOptions | null, worker?: { field: string; variable: string }): WorkflowJson {
+  const lead = leadFromBody('Lead', worker === undefined ? '' : `, ${JSON.stringify(worker.field)}: $env[${JSON.stringify(worker.variable)}]`);
   if (options === null) {
-    return workflow(id, 'e2e: latency without Route', [webhookNode('Webhook', path), leadFromBody('Lead'), respond('Respond')], [
+    return workflow(id, 'e2e: latency without Route', [webhookNode('Webhook', path), lead, respond('Respond')], [
       ['Webhook', 0, 'Lead'],
       ['Lead', 0, 'Respond'],
     ]);
   }
-  return workflow(id, `e2e: latency with Route (${options.stateStore ?? 'sqlite'})`, [webhookNode('Webhook', path), leadFromBody('Lead'), routeNode(options), respond('Respond')], [
+  return workflow(id, `e2e: latency with Route (${options.stateStore ?? 'sqlite'})`, [webhookNode('Webhook', path), lead, routeNode(options), respond('Respond')], [
     ['Webhook', 0, 'Lead'],
     ['Lead', 0, 'Route'],
     ['Route', 0, 'Respond'],
