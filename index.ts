@@ -50,6 +50,8 @@ export { normalizeLead, createNormalizer, type NormalizeOptions, type NormalizeR
 // Live routing measured: the figures of `leadroute report` from the ledger's entries.
 export { reportFigures, type ReportEntry, type ReportDecisionEntry, type ReportEventEntry, type ReportFigures, type ReportOptions, type ReportSummary, type GroupFigures, type QueueNow, type QueuePeriod, type Share, type Spread, type WeekFigures } from './analysis/report';
 
+export { ledgerReport } from './analysis/ledger-report';
+
 // Before a policy goes live: the figures of `leadroute audit` (the owners an export's leads got
 // against the policy's) and `leadroute diff` (which leads a policy change would move).
 export { auditExport, type AuditFigures, type AuditMove, type AuditOptions, type AuditPath, type AuditRule, type OutcomeGroup, type OutcomeSpec } from './analysis/audit';

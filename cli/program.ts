@@ -10,6 +10,7 @@ import { ledgerCommand } from './commands/ledger';
 import { normalizeCommand } from './commands/normalize';
 import { outcomeCommand } from './commands/outcome';
 import { queueCommand } from './commands/queue';
+import { reportCommand } from './commands/report';
 import { routeCommand } from './commands/route';
 import { stateCommand } from './commands/state';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, errorMessage, write, type CliIO } from './io';
@@ -33,6 +34,8 @@ Commands:
                              in the routing ledger.
   queue list|take ...        List the leads waiting in queues and exceptions; take one.
   ledger export              Write the routing ledger as JSON Lines or CSV.
+  report                     The KPIs of live routing from the ledger: speed, SLA, queues,
+                             owners and paths, week by week.
 
 Run 'leadroute COMMAND --help' for a command's options.
 
@@ -50,6 +53,7 @@ const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> =
   outcome: outcomeCommand,
   queue: queueCommand,
   ledger: ledgerCommand,
+  report: reportCommand,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

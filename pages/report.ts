@@ -30,7 +30,7 @@ export function shareText(share: Share | null): string {
   return `${percentText(share)} (${formatNumber(share.count)} of ${formatNumber(share.of)})`;
 }
 
-function spreadText(spread: Spread): string {
+export function spreadText(spread: Spread): string {
   return spread.count === 0 ? '–' : `${duration(spread.median)} median · ${duration(spread.p90)} p90`;
 }
 

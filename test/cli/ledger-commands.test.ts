@@ -1,7 +1,8 @@
-// `leadroute outcome`, `queue list|take` and `ledger export` on the ledger routing keeps:
-// their usage errors, each naming the argument.
+// `leadroute outcome`, `queue list|take`, `ledger export` and `report` on the ledger routing
+// keeps: their usage errors, each naming the argument, and one SQLite file worked through them all.
 
 import { readFileSync } from 'node:fs';
+import type { ReportFigures } from '../../analysis/report';
 import { runCli, scratchFolder } from './run-cli';
 
 const scratch = scratchFolder('leadroute-cli-ledger-');
@@ -29,6 +30,9 @@ describe('usage errors', () => {
     [['ledger', 'export', '--state', 'sqlite:x.db', '--format', 'xlsx'], '--format xlsx: use jsonl or csv'],
     [['ledger', 'export', '--state', 'sqlite:x.db', '--since', 'last week'], "invalid --since 'last week'"],
     [['ledger', 'export'], 'leadroute ledger export: --state is required'],
+    [['report'], 'leadroute report: --state is required'],
+    [['report', '--state', 'sqlite:x.db', '--since', '2026-11-02', '--until', '2026-11-01'], '--since 2026-11-02 is not before the report\'s end'],
+    [['report', '--state', 'sqlite:x.db', '--until', 'soon'], "invalid --until 'soon'"],
   ])('%j is a usage error naming the argument', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
@@ -37,10 +41,10 @@ describe('usage errors', () => {
   });
 
   test('help is on stdout and exits 0', async () => {
-    for (const args of [['outcome', '--help'], ['queue', '--help'], ['queue', 'take', '-h'], ['ledger', '--help']]) {
+    for (const args of [['outcome', '--help'], ['queue', '--help'], ['queue', 'take', '-h'], ['ledger', '--help'], ['report', '--help']]) {
       const r = await runCli(args);
       expect([r.code, r.stderr]).toEqual([0, '']);
-      expect(r.stdout).toMatch(/^Usage: leadroute (outcome|queue|ledger)/);
+      expect(r.stdout).toMatch(/^Usage: leadroute (outcome|queue|ledger|report)/);
     }
   });
 
@@ -100,5 +104,25 @@ describe('over a SQLite state file that route kept', () => {
     expect([csv.code, csv.stdout, csv.stderr]).toEqual([0, '', '']);
     const rows = readFileSync(file, 'utf8').trimEnd().split('\r\n');
     expect(rows.map((r) => r.split(',')[0])).toEqual(['type', 'won', 'taken']);
+
+    // By hand at 16:00: three leads; Ann assigned at once, Sam taken after 30m, Tom still waiting (1h).
+    const json = scratch.path('report.json');
+    const html = scratch.path('report.html');
+    const report = await runCli(['report', '--state', state, '--until', '2026-11-23T16:00:00Z', '--json', json, '--html', html]);
+    expect([report.code, report.stderr]).toEqual([0, '']);
+    const figures = JSON.parse(readFileSync(json, 'utf8')) as ReportFigures;
+    expect(figures.leads).toBe(3);
+    expect(figures.timeToAssignment).toEqual({ count: 2, median: 15 * 60_000, p90: 27 * 60_000 });
+    expect(figures.assignedWithin5m).toMatchObject({ count: 1, of: 3 });
+    expect(figures.queues.now).toEqual([{ queue: 'support', open: 1, waiting: { count: 1, median: 3_600_000, p90: 3_600_000 }, oldest: 3_600_000 }]);
+    expect(report.stdout).toMatch(/^3 leads routed up to 2026-11-23T16:00:00.000Z\n/);
+    expect(report.stdout).toContain('Assigned within 5 minutes  33.3% (1 of 3)');
+    expect(report.stdout).toMatch(/support +1 open +oldest 1 h/);
+    expect(readFileSync(html, 'utf8')).toContain('<rect class="bar');
+    // Ann's won (the next day) is after that end; a report up to now counts it as an opportunity.
+    const later = await runCli(['report', '--state', state, '--policy', 'acme-inbound', '--json', json]);
+    expect(later.code).toBe(0);
+    const owners = (JSON.parse(readFileSync(json, 'utf8')) as ReportFigures).byOwner;
+    expect(owners.find((g) => g.name === 'alice')?.opportunity).toMatchObject({ count: 1, of: 1 });
   });
 });
