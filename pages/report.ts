@@ -2,7 +2,7 @@
 // first (speed, SLA, reassignment, exceptions), then the queues, who got leads and how they did,
 // the routing paths, duplicates, and the week-by-week trend.
 
-import type { GroupFigures, ReportFigures, Share, Spread } from '../analysis/report';
+import type { GroupFigures, ReportFigures, ReportSummary, Share, Spread } from '../analysis/report';
 import { barChart } from './charts';
 import { formatNumber, html, page, section, table, tiles, type Html } from './html';
 
@@ -30,7 +30,7 @@ export function shareText(share: Share | null): string {
   return `${percentText(share)} (${formatNumber(share.count)} of ${formatNumber(share.of)})`;
 }
 
-export function spreadText(spread: Spread): string {
+function spreadText(spread: Spread): string {
   return spread.count === 0 ? '–' : `${duration(spread.median)} median · ${duration(spread.p90)} p90`;
 }
 
@@ -40,6 +40,18 @@ function groupTable(caption: string, first: string, none: string, groups: readon
     [first, 'Leads', 'Worked within SLA', 'Meeting booked', 'Opportunity'],
     groups.map((g) => [g.name ?? none, g.leads, shareText(g.workedWithinSla), shareText(g.meetingBooked), shareText(g.opportunity)]),
   );
+}
+
+/** The headline figures as [label, text] rows: the page's "Speed and service" table, and `leadroute report`'s text. */
+export function speedRows(f: ReportSummary): [string, string][] {
+  return [
+    ['Time to assignment', spreadText(f.timeToAssignment)],
+    ['Time to first touch', spreadText(f.timeToFirstTouch)],
+    ['Assigned within 5 minutes', shareText(f.assignedWithin5m)],
+    ['Worked within SLA', shareText(f.workedWithinSla)],
+    ['Reassigned at least once', shareText(f.reassigned)],
+    ['Exceptions', shareText(f.exceptions)],
+  ];
 }
 
 /** The report's page, one self-contained HTML document. */
@@ -56,14 +68,7 @@ export function reportPage(figures: ReportFigures): string {
     { label: 'Reassigned', value: percentText(f.reassigned) },
     { label: 'Exceptions', value: percentText(f.exceptions), warn: exceptionsHigh },
   ]);
-  const speed = table('Speed and service', ['Figure', 'Value'], [
-    ['Time to assignment', spreadText(f.timeToAssignment)],
-    ['Time to first touch', spreadText(f.timeToFirstTouch)],
-    ['Assigned within 5 minutes', shareText(f.assignedWithin5m)],
-    ['Worked within SLA', shareText(f.workedWithinSla)],
-    ['Reassigned at least once', shareText(f.reassigned)],
-    ['Exceptions', shareText(f.exceptions)],
-  ]);
+  const speed = table('Speed and service', ['Figure', 'Value'], speedRows(f));
   const alarm = exceptionsHigh ? html`<p class="flag">More than ${EXCEPTION_ALARM}% of leads ended as exceptions: the routing inputs are too fragile.</p>` : null;
 
   const queues = section(

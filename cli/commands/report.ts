@@ -4,7 +4,7 @@
 
 import { ledgerReport } from '../../analysis/ledger-report';
 import type { ReportFigures } from '../../analysis/report';
-import { duration, reportPage, shareText, spreadText } from '../../pages/report';
+import { duration, reportPage, shareText, speedRows } from '../../pages/report';
 import { EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
 import { writeJsonFile, writeReportFile } from '../output';
 import { KEPT_STATE_HELP, KEPT_STATE_OPTIONS, keptStoreSpec, withKeptStore } from '../store';
@@ -59,16 +59,7 @@ export async function reportCommand(argv: string[], io: CliIO): Promise<number> 
 export function reportText(f: ReportFigures, policy: string | undefined): string {
   const period = f.period.since === null ? `up to ${f.period.until}` : `from ${f.period.since} to ${f.period.until}`;
   const lines = [`${f.leads} ${f.leads === 1 ? 'lead' : 'leads'} routed ${period}${policy === undefined ? '' : ` by policy ${policy}`}`, ''];
-  lines.push(
-    ...alignRows([
-      ['Time to assignment', spreadText(f.timeToAssignment)],
-      ['Time to first touch', spreadText(f.timeToFirstTouch)],
-      ['Assigned within 5 minutes', shareText(f.assignedWithin5m)],
-      ['Worked within SLA', shareText(f.workedWithinSla)],
-      ['Reassigned', shareText(f.reassigned)],
-      ['Exceptions', shareText(f.exceptions)],
-    ]),
-  );
+  lines.push(...alignRows(speedRows(f)));
   lines.push('', 'Waiting in queues now:');
   if (f.queues.now.length === 0) lines.push('  none');
   else lines.push(...alignRows(f.queues.now.map((q) => [q.queue, `${q.open} open`, `oldest ${duration(q.oldest)}`])));
