@@ -52,8 +52,10 @@ export { reportFigures, type ReportEntry, type ReportDecisionEntry, type ReportE
 
 export { ledgerReport } from './analysis/ledger-report';
 
-// Before a policy goes live: the figures of `leadroute audit` (the owners an export's leads got
-// against the policy's) and `leadroute diff` (which leads a policy change would move).
+// Before a policy goes live: the figures of `leadroute simulate` (what a policy would do with an
+// export), `leadroute audit` (the owners an export's leads got against the policy's) and
+// `leadroute diff` (which leads a policy change would move).
+export { simulatePolicy, type SimulateFigures, type SimulateOptions, type RuleFigures, type PoolFairness, type MemberFigures, type FieldFigures } from './analysis/simulate';
 export { auditExport, type AuditFigures, type AuditMove, type AuditOptions, type AuditPath, type AuditRule, type OutcomeGroup, type OutcomeSpec } from './analysis/audit';
 export { diffPolicies, type DiffFigures, type DiffMove } from './analysis/diff';
 export { destinationOf, type LeadBatches, type ReadLead, type ReplayOptions } from './analysis/records';
@@ -62,3 +64,4 @@ export { destinationOf, type LeadBatches, type ReadLead, type ReplayOptions } fr
 export { policyPage, type PathCount } from './pages/policy-graph';
 export { reportPage } from './pages/report';
 export { auditPage, diffPage } from './pages/audit';
+export { simulatePage } from './pages/simulate';

@@ -448,6 +448,13 @@ export class SimulateTally {
   }
 }
 
+/** A `by` path in words, as the reports show it: `size=big, country=(blank)`. */
+export function pathText(path: Record<string, string | null>): string {
+  return Object.entries(path)
+    .map(([k, v]) => `${k}=${v ?? '(blank)'}`)
+    .join(', ');
+}
+
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
@@ -457,17 +464,21 @@ export interface SimulateOptions extends ReplayOptions {
   zone?: string;
 }
 
-/** Routes every lead in a fresh in-memory state, with its trace, and counts what the policy did. */
-export async function simulatePolicy(policy: CompiledPolicy, batches: LeadBatches, options: SimulateOptions, onLeads?: (count: number) => void): Promise<SimulateFigures> {
+/**
+ * Routes every lead in a fresh in-memory state, with its trace, and counts what the policy did.
+ * `onLead` is called with the running count after each lead (progress).
+ */
+export async function simulatePolicy(policy: CompiledPolicy, batches: LeadBatches, options: SimulateOptions, onLead?: (count: number) => void): Promise<SimulateFigures> {
   const routing = new FreshRouting(policy, options, true);
   const tally = new SimulateTally(policy.ir, options.zone);
   let count = 0;
   try {
     for await (const batch of batches as AsyncIterable<readonly ReadLead[]>) {
       const decisions = await routing.route(batch);
-      batch.forEach((r, i) => tally.add(r.where, r.lead, decisions[i]));
-      count += batch.length;
-      onLeads?.(count);
+      batch.forEach((r, i) => {
+        tally.add(r.where, r.lead, decisions[i]);
+        onLead?.(++count);
+      });
     }
   } finally {
     await routing.close();

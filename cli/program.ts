@@ -12,6 +12,7 @@ import { outcomeCommand } from './commands/outcome';
 import { queueCommand } from './commands/queue';
 import { reportCommand } from './commands/report';
 import { routeCommand } from './commands/route';
+import { simulateCommand } from './commands/simulate';
 import { stateCommand } from './commands/state';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, errorMessage, write, type CliIO } from './io';
 
@@ -36,6 +37,8 @@ Commands:
   ledger export              Write the routing ledger as JSON Lines or CSV.
   report                     The KPIs of live routing from the ledger: speed, SLA, queues,
                              owners and paths, week by week.
+  simulate POLICY LEADS      Report what a policy would do with an export before it goes live:
+                             outcomes, the filter analyzer, fairness, coverage, fields, SLAs.
 
 Run 'leadroute COMMAND --help' for a command's options.
 
@@ -54,6 +57,7 @@ const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> =
   queue: queueCommand,
   ledger: ledgerCommand,
   report: reportCommand,
+  simulate: simulateCommand,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

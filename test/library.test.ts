@@ -48,7 +48,7 @@ test('the README example runs and prints what its comments say', async () => {
 });
 
 test('the entry exports the front door and no internals', () => {
-  for (const name of ['compilePolicy', 'checkPolicySource', 'route', 'routeMany', 'openStore', 'escalate', 'normalizeLead', 'slaDeadline', 'MemoryStore', 'SqliteStore', 'RedisStore', 'StateStoreError', 'PolicyError', 'reportFigures', 'auditExport', 'diffPolicies', 'destinationOf', 'readLedger', 'recordOutcome', 'takeFromQueue', 'openItems', 'pruneLedger']) {
+  for (const name of ['compilePolicy', 'checkPolicySource', 'route', 'routeMany', 'openStore', 'escalate', 'normalizeLead', 'slaDeadline', 'MemoryStore', 'SqliteStore', 'RedisStore', 'StateStoreError', 'PolicyError', 'reportFigures', 'simulatePolicy', 'simulatePage', 'auditExport', 'diffPolicies', 'destinationOf', 'readLedger', 'recordOutcome', 'takeFromQueue', 'openItems', 'pruneLedger']) {
     expect(typeof (library as Record<string, unknown>)[name]).toBe('function');
   }
   for (const name of ['assign', 'assignMany', 'choosePoolMember', 'NO_ROTATION', 'countIn', 'ASSIGN_BATCH', 'createDecider', 'isoUtc', 'openWrite', 'decisionEntry']) {
