@@ -1,5 +1,5 @@
 // A small policy and 21 leads whose simulation figures are counted by hand in
-// test/analysis/simulate.test.ts (and drawn in test/pages/simulate-page.test.ts). Every lead is
+// test/analysis/simulate.test.ts (and drawn in test/pages/chromium.test.ts). Every lead is
 // routed at NOW, a Monday at 15:00 UTC: dee (weekends only) is outside hours for all of them.
 
 export const NOW = '2026-11-23T15:00:00Z';

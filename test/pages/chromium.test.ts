@@ -5,12 +5,18 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Chromium } from '../../e2e/chromium';
 import { policyPage } from '../../pages/policy-graph';
 import { auditPage, diffPage } from '../../pages/audit';
 import { reportPage } from '../../pages/report';
+import { simulatePage } from '../../pages/simulate';
+import { simulatePolicy } from '../../analysis/simulate';
+import { readLeads } from '../../cli/leads';
+import { compilePolicy } from '../../compiler/compile';
+import { LEADS, NOW, POLICY } from '../analysis/simulate-fixture';
 import { ACME, AUDIT, DIFF, HOSTILE, REPORT } from './fixtures';
 
 const OUT = resolve(__dirname, '../../.test-output/pages');
@@ -82,4 +88,31 @@ test('the audit and diff pages draw their bars and load nothing', async () => {
     expect(await page.locator('script, img, b').count()).toBe(0);
     await page.close();
   }
+}, 60_000);
+
+test('the simulate page draws its charts, the filter funnel, the week grid and the policy with the leads on each path', async () => {
+  const policy = compilePolicy(POLICY);
+  const figures = await simulatePolicy(policy, readLeads(Readable.from([LEADS]), 'jsonl', 'leads.jsonl'), { now: NOW });
+  const { page, problems } = await open('simulate', simulatePage(figures, policy.ir));
+  expect(problems).toEqual([]);
+  // By hand from test/analysis/simulate-fixture.ts: bars for 5 people, 4 pools, 1 queue, 5
+  // exception reasons, the members of the 3 pools that saw leads or skips (2 each; spare's fay
+  // was never reached), 3 SLA mixes: 24. Marked: the empty pool spare, the 3 reasons above 5%,
+  // and dee (0 leads where the weights ask 0.5).
+  expect(await page.locator('svg rect.bar').count()).toBe(24);
+  expect(await page.locator('svg rect.bar.warn').count()).toBe(5);
+  // The funnel has a step per rule; the grid a cell per hour of the week, 16 outlined as open
+  // (big.gb's dee: Saturday and Sunday 09:00-17:00).
+  expect(await page.locator('svg rect.step').count()).toBe(4);
+  expect(await page.locator('svg rect.cell').count()).toBe(7 * 24);
+  expect(await page.locator('svg rect.cell[stroke-width="2"]').count()).toBe(16);
+  // The drawing: 4 rules, 4 targets, 4 pools; ends ann, ben, cal, dee, dan, eve, fay, support, exceptions.
+  expect(await page.locator('svg.policy g.node.rule').count()).toBe(4);
+  expect(await page.locator('svg.policy g.node').count()).toBe(21);
+  // The else rule's path to the fallback carries its 8 leads (6-8, 11, 14-17); ben's, his 3.
+  const edges = await page.locator('svg.policy g.link > title').allTextContents();
+  expect(edges).toContainEqual(expect.stringMatching(/^line 22: else .* → fallback: queue exceptions: 8 leads$/));
+  expect(edges).toContainEqual('pool big.us → ben: 3 leads');
+  expect(await page.locator('script, img, b').count()).toBe(0);
+  await page.close();
 }, 60_000);
