@@ -6,7 +6,7 @@ import type { AuditFigures, OutcomeGroup } from '../analysis/audit';
 import type { DiffFigures } from '../analysis/diff';
 import type { LeadProblems } from '../analysis/records';
 import { barChart } from './charts';
-import { formatNumber, html, page, percent, section, table, tiles, type Child } from './html';
+import { formatNumber, html, leadCount, page, percent, section, table, tiles, type Child } from './html';
 
 /** The rate cells of a group, one per outcome, marked when the group is too small to compare. */
 function rates(group: OutcomeGroup, outcomes: readonly string[]): string[] {
@@ -23,7 +23,7 @@ function cutNote(tables: readonly string[]): Child {
 /** Leads that could not be read, or (replayed in time) had no time: routed to the fallback, and said so with the first problems. */
 function problemNotes(problems: LeadProblems): Child[] {
   const note = (what: string, { leads, first }: LeadProblems['unreadable']): Child =>
-    leads === 0 ? null : html`<p class="flag">${formatNumber(leads)} leads ${what} and went to the fallback:</p><ul>${first.map((p) => html`<li>${p}</li>`)}</ul>`;
+    leads === 0 ? null : html`<p class="flag">${leadCount(leads)} ${what} and went to the fallback:</p><ul>${first.map((p) => html`<li>${p}</li>`)}</ul>`;
   return [note('could not be read', problems.unreadable), note('had no time to route at', problems.no_time)];
 }
 
@@ -62,7 +62,7 @@ export function auditPage(figures: AuditFigures): string {
     table('By actual owner', ['Owner', 'Leads', 'Same as policy', ...f.outcomes], [...owners, ['(no owner)', f.unowned] as [string, OutcomeGroup]].map(([name, g]) => [name, g.leads, g.same, ...rates(g, f.outcomes)])),
     table('By the policy’s path', ['Rule', 'Target', 'Leads', 'Same as policy', ...f.outcomes], f.by_path.map((p) => [p.rule === null ? 'no rule' : `rule ${p.rule + 1}`, p.target, p.leads, p.same, ...rates(p, f.outcomes)])),
   );
-  return page(`Audit of policy ${f.policy.name}`, `${formatNumber(f.leads)} leads · ${f.policy.hash}`, [headline, ...problemNotes(f), cutNote(f.cut), agreement, moves, outcomes]);
+  return page(`Audit of policy ${f.policy.name}`, `${leadCount(f.leads)} · ${f.policy.hash}`, [headline, ...problemNotes(f), cutNote(f.cut), agreement, moves, outcomes]);
 }
 
 /** The diff's page, one self-contained HTML document. */

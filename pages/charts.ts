@@ -3,7 +3,7 @@
 // for screen readers and hover, the number written on the drawing, and the same figures as a
 // table under a <details>, so nothing is only a shape.
 
-import { formatNumber, html, shorten, table, type Html } from './html';
+import { formatNumber, html, leadCount, shorten, table, type Html } from './html';
 
 export interface Bar {
   label: string;
@@ -74,7 +74,7 @@ export function weekHourGrid(title: string, counts: readonly (readonly number[])
       const n = counts[d]?.[h] ?? 0;
       const isOpen = open?.[d]?.[h] ?? false;
       const shade = n === 0 ? 0 : 0.15 + (0.85 * n) / max;
-      return html`<rect class="cell" x="${left + h * cell}" y="${20 + d * cell}" width="${cell - 2}" height="${cell - 2}" fill="#3b6ea8" fill-opacity="${shade.toFixed(2)}" stroke="${isOpen ? '#2f7d4f' : '#d8dee6'}" stroke-width="${isOpen ? 2 : 1}"><title>${day} ${String(h).padStart(2, '0')}:00 · ${formatNumber(n)} leads${open === null ? '' : isOpen ? ' · open' : ' · closed'}</title></rect>`;
+      return html`<rect class="cell" x="${left + h * cell}" y="${20 + d * cell}" width="${cell - 2}" height="${cell - 2}" fill="#3b6ea8" fill-opacity="${shade.toFixed(2)}" stroke="${isOpen ? '#2f7d4f' : '#d8dee6'}" stroke-width="${isOpen ? 2 : 1}"><title>${day} ${String(h).padStart(2, '0')}:00 · ${leadCount(n)}${open === null ? '' : isOpen ? ' · open' : ' · closed'}</title></rect>`;
     }),
   );
   const hours = [0, 3, 6, 9, 12, 15, 18, 21].map((h) => html`<text x="${left + h * cell}" y="14" class="muted">${String(h).padStart(2, '0')}</text>`);

@@ -43,6 +43,11 @@ export function formatNumber(n: number): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: 1 });
 }
 
+/** `1 lead`, `2 leads`: a count with its noun. */
+export function leadCount(n: number): string {
+  return `${formatNumber(n)} ${n === 1 ? 'lead' : 'leads'}`;
+}
+
 /** `12.5%` of `part` in `whole`, or `–` when `whole` is 0. */
 export function percent(part: number, whole: number): string {
   return whole === 0 ? '–' : `${formatNumber((100 * part) / whole)}%`;

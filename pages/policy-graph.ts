@@ -6,7 +6,7 @@
 // many leads took it, and its width follows.
 
 import type { PolicyIR, TargetIR } from '../compiler/ir';
-import { formatNumber, html, page, section, shorten, table, type Html } from './html';
+import { formatNumber, html, leadCount, page, section, shorten, table, type Html } from './html';
 
 export type GraphNodeKind = 'rule' | 'target' | 'pool' | 'person' | 'owner' | 'queue' | 'fallback';
 
@@ -174,11 +174,11 @@ export function drawPolicy(ir: PolicyIR, paths: readonly PathCount[] | null = nu
     const width = e.leads === null ? 1.2 : 1 + (7 * e.leads) / most;
     // The count sits three quarters along the curve: apart from the counts of other edges into the same node.
     const count = e.leads === null ? null : html`<text x="${Math.round(x1 + 0.7 * (x2 - x1))}" y="${Math.round(y1 + 0.84 * (y2 - y1) - 3)}" text-anchor="middle" class="muted">${formatNumber(e.leads)}</text>`;
-    return html`<g class="${e.leads === 0 ? 'link unused' : 'link'}"><title>${labels.get(e.from) ?? ''} → ${labels.get(e.to) ?? ''}${e.leads === null ? '' : `: ${formatNumber(e.leads)} leads`}</title><path class="edge" d="M${x1} ${y1} C${mid} ${y1} ${mid} ${y2} ${x2} ${y2}" stroke-width="${width.toFixed(1)}"${e.leads === 0 ? html` stroke-dasharray="3 3"` : null}></path>${count}</g>`;
+    return html`<g class="${e.leads === 0 ? 'link unused' : 'link'}"><title>${labels.get(e.from) ?? ''} → ${labels.get(e.to) ?? ''}${e.leads === null ? '' : `: ${leadCount(e.leads)}`}</title><path class="edge" d="M${x1} ${y1} C${mid} ${y1} ${mid} ${y2} ${x2} ${y2}" stroke-width="${width.toFixed(1)}"${e.leads === 0 ? html` stroke-dasharray="3 3"` : null}></path>${count}</g>`;
   });
   const nodes = graph.layers.flat().map((n) => {
     const p = at.get(n.id) as { x: number; y: number };
-    return html`<g class="node ${n.kind}"><title>${n.label}${n.leads === null ? '' : `: ${formatNumber(n.leads)} leads`}</title><rect x="${p.x}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="5"></rect><text x="${p.x + 8}" y="${p.y + 19}">${shorten(n.label, n.leads === null ? 30 : 24)}</text>${n.leads === null ? null : html`<text x="${p.x + NODE_W - 8}" y="${p.y + 19}" text-anchor="end" class="muted">${formatNumber(n.leads)}</text>`}</g>`;
+    return html`<g class="node ${n.kind}"><title>${n.label}${n.leads === null ? '' : `: ${leadCount(n.leads)}`}</title><rect x="${p.x}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="5"></rect><text x="${p.x + 8}" y="${p.y + 19}">${shorten(n.label, n.leads === null ? 30 : 24)}</text>${n.leads === null ? null : html`<text x="${p.x + NODE_W - 8}" y="${p.y + 19}" text-anchor="end" class="muted">${formatNumber(n.leads)}</text>`}</g>`;
   });
   const heads = ['Rules', 'Targets', 'Pools', 'People and queues'].map((h, l) => html`<text x="${5 + l * COLUMN}" y="16" class="muted">${h}</text>`);
   const title = `How policy ${ir.name} routes`;

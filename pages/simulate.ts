@@ -7,7 +7,7 @@
 import { EXCEPTION_FLAG, pathText, type SimulateFigures } from '../analysis/simulate';
 import type { PolicyIR } from '../compiler/ir';
 import { barChart, funnel, weekHourGrid, type Bar } from './charts';
-import { formatNumber, html, page, percent, section, table, tiles, type Child } from './html';
+import { formatNumber, html, leadCount, page, percent, section, table, tiles, type Child } from './html';
 import { drawPolicy } from './policy-graph';
 
 const bars = (counts: Record<string, number>): Bar[] => Object.entries(counts).map(([label, value]) => ({ label, value }));
@@ -25,8 +25,8 @@ export function simulatePage(f: SimulateFigures, ir: PolicyIR): string {
   const flagged = new Set(f.flagged.map((x) => x.reason));
   const problems: Child[] = [
     f.exception_flagged ? html`<p class="flag">More than ${threshold} of leads end as exceptions: the routing inputs are too fragile.</p>` : null,
-    f.unreadable.leads === 0 ? null : html`<p class="flag">${formatNumber(f.unreadable.leads)} leads could not be read and went to the fallback.</p>`,
-    f.no_time.leads === 0 ? null : html`<p class="flag">${formatNumber(f.no_time.leads)} leads had no time to route at and went to the fallback.</p>`,
+    f.unreadable.leads === 0 ? null : html`<p class="flag">${leadCount(f.unreadable.leads)} could not be read and went to the fallback.</p>`,
+    f.no_time.leads === 0 ? null : html`<p class="flag">${leadCount(f.no_time.leads)} had no time to route at and went to the fallback.</p>`,
     f.cut.length === 0 ? null : html`<p class="flag">Too many distinct values to keep them all in: ${f.cut.join(', ')}. The rest are counted in an "(others)" row.</p>`,
   ];
   const distribution = section(
@@ -98,5 +98,5 @@ export function simulatePage(f: SimulateFigures, ir: PolicyIR): string {
   );
   const drawing = section('The policy, with the leads on each path', 'Rules, their targets, pools and the people and queues leads end with; the number on each edge is the leads that took it.', drawPolicy(ir, f.paths));
   const period = f.period.first === null ? 'no leads' : `${f.period.first.slice(0, 16)} to ${(f.period.last ?? '').slice(0, 16)} UTC`;
-  return page(`Simulation of policy ${f.policy.name}`, `${formatNumber(n)} leads · ${period} · ${f.policy.hash}`, [headline, problems, distribution, exceptions, rules, fairness, coverage, fields, sla, drawing]);
+  return page(`Simulation of policy ${f.policy.name}`, `${leadCount(n)} · ${period} · ${f.policy.hash}`, [headline, problems, distribution, exceptions, rules, fairness, coverage, fields, sla, drawing]);
 }
