@@ -2,6 +2,7 @@
 // wall-clock length and reports the median round. Every result is folded into a checksum and
 // kept in a small ring, so the optimizer cannot drop the work being timed.
 
+import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 
 export interface TimingOptions {
@@ -191,6 +192,19 @@ export function timeOnce<T>(fn: () => T): { ms: number; cpuMs: number; result: T
   const ms = Number(nowNs() - start) / 1e6;
   const used = process.cpuUsage(cpu);
   return { ms, cpuMs: (used.user + used.system) / 1000, result };
+}
+
+/**
+ * Runs `file` in a child process of its own with `request` (JSON) as its argument, and resolves
+ * to the one message it sends back; `what` names it when the child fails.
+ */
+export function forkChild<T>(file: string, request: unknown, what: string): Promise<T> {
+  const child = fork(file, [JSON.stringify(request)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise<T>((resolve, reject) => {
+    let reply: { value: T } | null = null;
+    child.once('message', (message: unknown) => (reply = { value: message as T }));
+    child.once('exit', (code) => (code === 0 && reply !== null ? resolve(reply.value) : reject(new Error(`${what} exited with ${code}`))));
+  });
 }
 
 // ---------------------------------------------------------------- printing

@@ -1,6 +1,7 @@
 // `npm run bench`: decisions per second against a hand-written function (for two policy shapes)
 // and three rule engines, how decide() scales with the size of a territory table, and compile
-// time of a large policy. Every number is measured in this run; nothing is hard-coded. Before
+// time of a large policy, and `leadroute simulate` on a million leads against a JSON.parse pass
+// (bench/simulate.ts). Every number is measured in this run; nothing is hard-coded. Before
 // timing, each hand-written function must agree with decide() on every benchmark lead, or the run aborts.
 
 import { compilePolicy, type CompiledPolicy, type EvaluatorKind } from '../compiler/compile';
@@ -32,6 +33,7 @@ import {
 import { pingTreeTable } from './ping-tree';
 import { acmeSource, BASE_NOW, benchLeads, territoriesSource, type BenchLeads } from './inputs';
 import { normalizeBenchmarks } from './normalize';
+import { simulateTable } from './simulate';
 import { stateBenchmarks } from './state';
 import { createJsonLogicPeer, createJsonRulesEnginePeer, createZenPeer, PEER_COVERAGE, PEERS_DO_NOT_COVER, type PeerOutcome } from './peers';
 import { manyRulesPolicy, SCALING_ARMS, scalingLeads, scalingPolicy } from './policies';
@@ -400,6 +402,7 @@ const SECTIONS = new Map<string, () => Promise<Table[]>>([
   ['state', () => stateBenchmarks(LEAD_COUNT)],
   ['normalize', async () => [await normalizeBenchmarks()]],
   ['pingtree', async () => [await pingTreeTable()]],
+  ['simulate', async () => [await simulateTable()]],
 ]);
 
 async function main(argv: string[]): Promise<void> {

@@ -12,7 +12,7 @@ import { ASSIGN_BATCH } from '../state/assign';
 import { stateKeys } from '../state/keys';
 import type { StateStore } from '../state/store';
 import { readRotation } from '../state/strategies';
-import { formatInt, measure, passFail, type Measurement, type Subject, type Table, type TimingOptions } from './harness';
+import { forkChild, formatInt, measure, passFail, type Measurement, type Subject, type Table, type TimingOptions } from './harness';
 import { RedisServer, redisServerPath } from './redis-server';
 import {
   assignSubject,
@@ -50,12 +50,7 @@ const MODES: { label: string; mode: Mode }[] = [
  * for each.
  */
 function memoryRow(request: MemoryRowRequest): Promise<Measurement> {
-  const child = fork(join(__dirname, 'memory-row.js'), [JSON.stringify(request)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise<Measurement>((resolve, reject) => {
-    let measured: Measurement | null = null;
-    child.once('message', (message: unknown) => (measured = message as Measurement));
-    child.once('exit', (code) => (code === 0 && measured !== null ? resolve(measured) : reject(new Error(`the in-memory benchmark process exited with ${code}`))));
-  });
+  return forkChild<Measurement>(join(__dirname, 'memory-row.js'), request, 'the in-memory benchmark process');
 }
 
 interface StoreUnderTest {

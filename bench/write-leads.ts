@@ -6,8 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { ChunkedWriter } from '../cli/output';
-import { CSV_COLUMNS, generateLeads, leadToCsvRow } from './leads';
+import { writeLeads } from './leads';
 
 const USAGE = 'Usage: node dist/bench/write-leads.js [--count N] [--seed N] [--format csv|jsonl] [--out FILE]';
 
@@ -24,13 +23,7 @@ async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const out = values.out === undefined ? process.stdout : createWriteStream(values.out);
-  const writer = new ChunkedWriter(out);
-  const csv = values.format === 'csv';
-  if (csv) writer.push(`${CSV_COLUMNS.join(',')}\n`);
-  for (const lead of generateLeads(count, { seed })) {
-    if (writer.push(`${csv ? leadToCsvRow(lead) : JSON.stringify(lead)}\n`)) await writer.flush();
-  }
-  await writer.flush();
+  await writeLeads(out, count, { seed }, values.format);
   if (out !== process.stdout) {
     out.end();
     await finished(out);

@@ -13,7 +13,7 @@ export interface CliIO {
   stdin: Readable;
   stdout: Writable;
   stderr: Writable;
-  /** Whether stderr is a terminal: then `route` shows a progress line. Default: `stderr.isTTY`. */
+  /** Whether stderr is a terminal: then progress is one line rewritten in place (progressOf). Default: `stderr.isTTY`. */
   stderrIsTTY?: boolean;
   /**
    * Takes over Ctrl-C (SIGINT) and SIGTERM: `stop` is called on the first one instead of the

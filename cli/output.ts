@@ -1,13 +1,13 @@
 // Output for long runs: text gathered into large chunks and written with backpressure (each
 // chunk waited for, so a slow reader never makes us buffer everything), an output file that
-// replaces the old one only when the run ends well, and a progress line on a terminal.
+// replaces the old one only when the run ends well, and progress on stderr.
 
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, openSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { CliError, errorMessage, EXIT_FAILED, usageError } from './io';
+import { CliError, errorMessage, EXIT_FAILED, usageError, type CliIO } from './io';
 
 const CHUNK_CHARS = 64 * 1024;
 
@@ -135,25 +135,51 @@ export function isBrokenPipe(err: unknown): boolean {
 }
 
 const PROGRESS_INTERVAL_MS = 250;
+/** Leads between two plain progress lines (stderr not a terminal), unless PROGRESS_EVERY_ENV says. */
+export const PROGRESS_EVERY = 100_000;
+export const PROGRESS_EVERY_ENV = 'LEADROUTE_PROGRESS_EVERY';
 
-/** `  120,000 leads  48,213 leads/s`, rewritten in place at most four times a second. */
+/** What the help of a command that reads an export says of its progress. */
+export const PROGRESS_HELP = `Progress goes to stderr: on a terminal, a line rewritten in place (leads, leads/s); otherwise a
+line every ${PROGRESS_EVERY.toLocaleString('en-US')} leads (${PROGRESS_EVERY_ENV}=N for every N, 0 for none) and, after
+one, the count and rate at the end. Standard output carries only the command's own output.
+`;
+
+/** Where a Progress writes: a line rewritten in place on a terminal, or plain lines `simulate: 100,000 leads routed` every `every` leads (0: none). */
+export type ProgressStyle = 'terminal' | { command: string; verb: string; every: number };
+
+/**
+ * On a terminal, `  120,000 leads  48,213 leads/s` rewritten in place at most four times a
+ * second. Elsewhere (a log, a CI job) nothing rewrites a line, so a plain line every so many leads,
+ * counted rather than timed so that what a run prints does not depend on the machine's speed.
+ */
 export class Progress {
   private readonly started: number;
   private last: number;
   private shown = false;
+  /** The count at which tick next does anything: the hot path is one comparison. */
+  private next: number;
 
   constructor(
     private readonly err: Writable,
-    private readonly enabled: boolean,
+    private readonly style: ProgressStyle,
     private readonly clock: () => number = Date.now,
   ) {
     this.started = clock();
     this.last = this.started;
+    this.next = style === 'terminal' ? 1024 : style.every > 0 ? style.every : Number.POSITIVE_INFINITY;
   }
 
-  /** Call with the running count; looks at the clock only every 1024 leads. */
+  /** Call with the running count; on a terminal, looks at the clock only every 1024 leads. */
   tick(count: number): void {
-    if (!this.enabled || (count & 1023) !== 0) return;
+    if (count < this.next) return;
+    if (this.style !== 'terminal') {
+      this.next = count + this.style.every;
+      this.shown = true;
+      this.err.write(`${this.style.command}: ${count.toLocaleString('en-US')} leads ${this.style.verb}\n`);
+      return;
+    }
+    this.next = count + 1024;
     const now = this.clock();
     if (now - this.last < PROGRESS_INTERVAL_MS) return;
     this.last = now;
@@ -161,20 +187,32 @@ export class Progress {
     this.err.write(`\r\x1b[K  ${count.toLocaleString('en-US')} leads  ${rate(count, now - this.started)} leads/s`);
   }
 
-  /** Clears the line; on a terminal, leaves a final count and rate. */
+  /** On a terminal, replaces the line with the final count and rate; elsewhere writes them after a progress line, and nothing for a short run. */
   done(count: number): void {
-    if (!this.enabled) return;
     const elapsed = this.clock() - this.started;
-    this.err.write(`${this.shown ? '\r\x1b[K' : ''}  ${count.toLocaleString('en-US')} leads in ${(elapsed / 1000).toFixed(1)}s (${rate(count, elapsed)} leads/s)\n`);
+    const timing = `in ${(elapsed / 1000).toFixed(1)}s (${rate(count, elapsed)} leads/s)\n`;
+    if (this.style === 'terminal') this.err.write(`${this.shown ? '\r\x1b[K' : ''}  ${count.toLocaleString('en-US')} leads ${timing}`);
+    else if (this.shown) this.err.write(`${this.style.command}: ${count.toLocaleString('en-US')} leads ${this.style.verb} ${timing}`);
   }
 }
 
 /**
- * The batches of a run that reports on the whole export (audit, diff), passing by a Progress on
- * stderr when it is a terminal: the running count, then the final count and rate when they end.
+ * The Progress of a command on its stderr: on a terminal when it is one (`stderrIsTTY`, else the
+ * stream's isTTY), plain lines `COMMAND: N leads VERB` otherwise. A bad PROGRESS_EVERY_ENV is a usage error.
  */
-export async function* withProgress<T>(batches: AsyncIterable<readonly T[]>, io: { stderr: Writable; stderrIsTTY?: boolean }): AsyncGenerator<readonly T[]> {
-  const progress = new Progress(io.stderr, io.stderrIsTTY ?? (io.stderr as { isTTY?: boolean }).isTTY === true);
+export function progressOf(command: string, verb: string, io: Pick<CliIO, 'stderr' | 'stderrIsTTY' | 'env'>): Progress {
+  if (io.stderrIsTTY ?? (io.stderr as { isTTY?: boolean }).isTTY === true) return new Progress(io.stderr, 'terminal');
+  const setting = (io.env ?? process.env)[PROGRESS_EVERY_ENV];
+  const every = setting === undefined || setting === '' ? PROGRESS_EVERY : Number(setting);
+  if (!Number.isSafeInteger(every) || every < 0) throw usageError(command, `${PROGRESS_EVERY_ENV}=${setting ?? ''}: expected a whole number of leads (0 for no progress lines)`);
+  return new Progress(io.stderr, { command, verb, every });
+}
+
+/**
+ * The batches of a run that reports on the whole export (audit, diff), passing by its Progress on
+ * stderr: the running count, then the final count and rate when they end.
+ */
+export async function* withProgress<T>(batches: AsyncIterable<readonly T[]>, progress: Progress): AsyncGenerator<readonly T[]> {
   let count = 0;
   for await (const batch of batches) {
     yield batch;

@@ -7,7 +7,7 @@ import { auditExport, outcomeLabel, SMALL_GROUP, type AuditFigures, type Outcome
 import { didYouMean } from '../../dsl/diagnostics';
 import { EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
 import { reportUnreadable } from '../leads';
-import { withProgress, writeJsonFile, writeReportFile } from '../output';
+import { progressOf, withProgress, writeJsonFile, writeReportFile, PROGRESS_HELP } from '../output';
 import { auditPage } from '../../pages/audit';
 import { formatWarnings, loadPolicy } from '../policy';
 import { AT_HELP, openTimedLeads, parseAtOptions, routedWhen } from '../replay';
@@ -46,8 +46,7 @@ ${AT_HELP}  --json FILE          Also write the figures as JSON to FILE: { "lead
                        drawn in the page, nothing loaded from the network).
   -h, --help           Show this help.
 
-On a terminal, stderr shows the leads read so far (leads/s) and, at the end, their count.
-
+${PROGRESS_HELP}
 A column named by --owner or --outcome that no lead has a value in is an error naming it.
 
 Exit status: 0 when the export was audited, 1 when the policy has errors or EXPORT cannot be
@@ -80,7 +79,7 @@ export async function auditCommand(argv: string[], io: CliIO): Promise<number> {
   const leads = await openTimedLeads(COMMAND, exportFile, clock, io);
   let figures: AuditFigures;
   try {
-    figures = await auditExport(policy, withProgress(leads.batches, io), { owner, outcomes, now, at: values.at, tz: values.tz });
+    figures = await auditExport(policy, withProgress(leads.batches, progressOf(COMMAND, 'read', io)), { owner, outcomes, now, at: values.at, tz: values.tz });
   } finally {
     leads.close();
   }

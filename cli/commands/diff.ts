@@ -5,7 +5,7 @@
 import { diffPolicies, type DiffFigures } from '../../analysis/diff';
 import { EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
 import { reportUnreadable } from '../leads';
-import { withProgress, writeJsonFile, writeReportFile } from '../output';
+import { progressOf, withProgress, writeJsonFile, writeReportFile, PROGRESS_HELP } from '../output';
 import { diffPage } from '../../pages/audit';
 import { formatWarnings, loadPolicy } from '../policy';
 import { AT_HELP, openTimedLeads, parseAtOptions, routedWhen } from '../replay';
@@ -31,8 +31,7 @@ ${AT_HELP}  --json FILE          Also write the figures as JSON to FILE: { "lead
   --html FILE          Also write the figures as one self-contained page to FILE.
   -h, --help           Show this help.
 
-On a terminal, stderr shows the leads read so far (leads/s) and, at the end, their count.
-
+${PROGRESS_HELP}
 Exit status: 0 when the leads were compared, 1 when a policy has errors or LEADS cannot be read
 on, 2 on a usage error.
 `;
@@ -58,7 +57,7 @@ export async function diffCommand(argv: string[], io: CliIO): Promise<number> {
   const leads = await openTimedLeads(COMMAND, leadsFile, clock, io);
   let figures: DiffFigures;
   try {
-    figures = await diffPolicies(oldPolicy, newPolicy, withProgress(leads.batches, io), { now, at: values.at, tz: values.tz });
+    figures = await diffPolicies(oldPolicy, newPolicy, withProgress(leads.batches, progressOf(COMMAND, 'read', io)), { now, at: values.at, tz: values.tz });
   } finally {
     leads.close();
   }

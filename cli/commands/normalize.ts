@@ -16,7 +16,7 @@ import { isRecord, type Problem } from '../../fields/text';
 import { MemoryStore } from '../../state';
 import { checkReadable, CliError, errorMessage, EXIT_FAILED, EXIT_OK, parseCommandArgs, parseNow, readInputText, usageError, write, type CliIO } from '../io';
 import { chooseLeadFormat, keepExactNumbers, readLeads } from '../leads';
-import { ChunkedWriter, isBrokenPipe, Progress } from '../output';
+import { ChunkedWriter, isBrokenPipe, progressOf, PROGRESS_HELP } from '../output';
 
 export const NORMALIZE_HELP = `Usage: leadroute normalize LEADS [options]
 
@@ -51,6 +51,7 @@ Options:
   --format FORMAT      Read LEADS as jsonl, json or csv whatever its name.
   -h, --help           Show this help.
 
+${PROGRESS_HELP}
 Exit status: 0 when every lead was written (leads needing review included), 1 when the
 policy, schema, accounts or synonyms cannot be used or the input cannot be read on, 2 on a
 usage error.
@@ -93,7 +94,7 @@ export async function normalizeCommand(argv: string[], io: CliIO): Promise<numbe
   const input: Readable = leadsFile === '-' ? io.stdin : createReadStream(leadsFile);
   const source = leadsFile === '-' ? 'stdin' : leadsFile;
   const writer = new ChunkedWriter(io.stdout);
-  const progress = new Progress(io.stderr, io.stderrIsTTY ?? (io.stderr as { isTTY?: boolean }).isTTY === true);
+  const progress = progressOf(COMMAND, 'normalized', io);
   const summary = new NormalizeSummary();
   let count = 0;
   try {

@@ -12,7 +12,7 @@ import { checkReadable, errorMessage, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, pa
 import { chooseLeadFormat, keepExactNumbers, type LeadRecord } from '../leads';
 import { AT_HELP, openLeadSource, parseAtOptions, type LeadSource } from '../replay';
 import { NO_TIME } from '../../routing/replay';
-import { ChunkedWriter, isBrokenPipe, OutputFile, Progress, sameFile } from '../output';
+import { ChunkedWriter, isBrokenPipe, OutputFile, progressOf, sameFile, type Progress, PROGRESS_HELP } from '../output';
 import { chooseEvaluator, formatWarnings, loadPolicy, parseColumnMap } from '../policy';
 import { routeMany, STORE_FAILURE, unreadableDecision, type RouteOptions } from '../../routing/route';
 import { describeLead, RouteSummary } from '../summary';
@@ -73,8 +73,7 @@ ${AT_HELP}  --state STORE        Where rotation, caps, away flags and sticky own
                        e.g. --map employees="No. of Employees".
   -h, --help           Show this help.
 
-A progress line (leads, leads/s) is shown on stderr when it is a terminal.
-
+${PROGRESS_HELP}
 Every lead assigned in the state has its output line. When the output fails (the reader of a
 pipe goes away, the disk is full) the run stops and lists on stderr, by line and email or id,
 the leads it assigned and could not write. Ctrl-C finishes the leads in flight, writes them,
@@ -149,7 +148,7 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
     writeLines: summary === null || values.output !== undefined,
     writer: new ChunkedWriter(output.stream),
     summary,
-    progress: new Progress(io.stderr, io.stderrIsTTY ?? (io.stderr as { isTTY?: boolean }).isTTY === true),
+    progress: progressOf('route', 'routed', io),
     count: 0,
     problems: 0,
     storeFailures: 0,

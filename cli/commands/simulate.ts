@@ -8,7 +8,7 @@ import { WEEKDAYS } from '../../pages/charts';
 import { simulatePage } from '../../pages/simulate';
 import { EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
 import { reportUnreadable } from '../leads';
-import { Progress, writeJsonFile, writeReportFile } from '../output';
+import { progressOf, writeJsonFile, writeReportFile, PROGRESS_HELP } from '../output';
 import { formatWarnings, loadPolicy } from '../policy';
 import { AT_HELP, openTimedLeads, parseAtOptions, routedWhen } from '../replay';
 import { count, percent, table } from '../summary';
@@ -45,8 +45,7 @@ ${AT_HELP}                       Arrivals per hour of the week are counted in th
                        network.
   -h, --help           Show this help.
 
-A progress line (leads, leads/s) is shown on stderr when it is a terminal.
-
+${PROGRESS_HELP}
 Exit status: 0 when the leads were simulated, 1 when the policy has errors or LEADS cannot be
 read on, 2 on a usage error.
 `;
@@ -72,7 +71,7 @@ export async function simulateCommand(argv: string[], io: CliIO): Promise<number
   const warnings = formatWarnings(policy, policyFile);
   if (warnings !== '') write(io.stderr, `${warnings}\n`);
   const leads = await openTimedLeads(COMMAND, leadsFile, clock, io);
-  const progress = new Progress(io.stderr, io.stderrIsTTY ?? (io.stderr as { isTTY?: boolean }).isTTY === true);
+  const progress = progressOf(COMMAND, 'routed', io);
   let figures: SimulateFigures;
   try {
     figures = await simulatePolicy(policy, leads.batches, { now, at: values.at, tz: values.tz, zone: values.tz }, (n) => progress.tick(n));

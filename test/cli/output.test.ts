@@ -1,5 +1,5 @@
 import { PassThrough, Writable } from 'node:stream';
-import { ChunkedWriter, isBrokenPipe, Progress } from '../../cli/output';
+import { ChunkedWriter, isBrokenPipe, Progress, PROGRESS_EVERY_ENV, progressOf } from '../../cli/output';
 import { CliError, parseCommandArgs, parseNow } from '../../cli/io';
 
 /** A sink that takes one small write at a time, asynchronously: write() returns false almost always. */
@@ -53,7 +53,7 @@ describe('Progress', () => {
     const err = new PassThrough();
     let t = 0;
     let reads = 0;
-    const progress = new Progress(err, true, () => {
+    const progress = new Progress(err, 'terminal', () => {
       reads++;
       return t;
     });
@@ -67,12 +67,34 @@ describe('Progress', () => {
     expect(String(err.read())).toBe('\r\x1b[K  6,000 leads in 1.0s (6,000 leads/s)\n');
   });
 
-  test('writes nothing when stderr is not a terminal', () => {
+  test('elsewhere, writes a plain line every so many leads, then the count and rate after one', () => {
     const err = new PassThrough();
-    const progress = new Progress(err, false, () => 1e9);
-    for (let i = 0; i <= 5000; i++) progress.tick(i);
-    progress.done(5000);
-    expect(err.read()).toBeNull();
+    let t = 0;
+    const progress = new Progress(err, { command: 'simulate', verb: 'routed', every: 1000 }, () => t);
+    for (let i = 1; i <= 2500; i++) progress.tick(i);
+    t = 2000;
+    progress.done(2500);
+    expect(String(err.read())).toBe('simulate: 1,000 leads routed\nsimulate: 2,000 leads routed\nsimulate: 2,500 leads routed in 2.0s (1,250 leads/s)\n');
+  });
+
+  test('elsewhere, a run shorter than one interval, or every 0, writes nothing', () => {
+    for (const every of [5001, 0]) {
+      const err = new PassThrough();
+      const progress = new Progress(err, { command: 'route', verb: 'routed', every }, () => 1e9);
+      for (let i = 0; i <= 5000; i++) progress.tick(i);
+      progress.done(5000);
+      expect(err.read()).toBeNull();
+    }
+  });
+
+  test(`progressOf takes the interval from ${PROGRESS_EVERY_ENV}; a bad one is a usage error`, () => {
+    const err = new PassThrough();
+    const progress = progressOf('audit', 'read', { stderr: err, stderrIsTTY: false, env: { [PROGRESS_EVERY_ENV]: '2' } });
+    for (let i = 1; i <= 3; i++) progress.tick(i);
+    expect(String(err.read())).toBe('audit: 2 leads read\n');
+    for (const bad of ['-1', 'ten', '1.5']) {
+      expect(() => progressOf('audit', 'read', { stderr: err, stderrIsTTY: false, env: { [PROGRESS_EVERY_ENV]: bad } })).toThrow(`leadroute audit: ${PROGRESS_EVERY_ENV}=${bad}: expected a whole number of leads`);
+    }
   });
 });
 

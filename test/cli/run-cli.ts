@@ -12,14 +12,15 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(argv: string[], stdin = ''): Promise<CliRun> {
+/** `env`: the environment the command sees (default process.env). */
+export async function runCli(argv: string[], stdin = '', env?: Record<string, string>): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: string[] = [];
   const err: string[] = [];
   stdout.on('data', (c: Buffer) => out.push(c.toString()));
   stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const code = await main(argv, { stdin: Readable.from([stdin]), stdout, stderr, stderrIsTTY: false });
+  const code = await main(argv, { stdin: Readable.from([stdin]), stdout, stderr, stderrIsTTY: false, env });
   // Let the captured streams deliver their last chunks.
   await new Promise((r) => setImmediate(r));
   return { code, stdout: out.join(''), stderr: err.join('') };

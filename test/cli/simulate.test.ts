@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
+import { PROGRESS_EVERY_ENV } from '../../cli/output';
 import { main } from '../../cli/program';
 import { LEADS, NOW, POLICY } from '../analysis/simulate-fixture';
 import { runCli, scratchFolder } from './run-cli';
@@ -90,6 +91,18 @@ test('progress goes to stderr when it is a terminal', async () => {
   await new Promise((r) => setImmediate(r));
   expect(code).toBe(0);
   expect(err.join('')).toMatch(/ {2}21 leads in \d+\.\ds \([\d,]+ leads\/s\)\n/);
+});
+
+test('elsewhere, progress is a plain line on stderr every so many leads, and stdout is what it is without it', async () => {
+  const argv = ['simulate', folder.file('p5.route', POLICY), folder.file('leads5.jsonl', LEADS), '--now', NOW];
+  const plain = await runCli(argv);
+  const run = await runCli(argv, '', { [PROGRESS_EVERY_ENV]: '10' });
+  expect(run.code).toBe(0);
+  expect(run.stdout).toBe(plain.stdout);
+  const lines = run.stderr.split('\n').filter((l) => !l.includes('invalid JSON on line 18'));
+  expect(lines.slice(0, 2)).toEqual(['simulate: 10 leads routed', 'simulate: 20 leads routed']);
+  expect(lines[2]).toMatch(/^simulate: 21 leads routed in \d+\.\ds \([\d,]+ leads\/s\)$/);
+  expect(plain.stderr).not.toContain('leads routed');
 });
 
 test('usage errors name what is wrong', async () => {
