@@ -13,16 +13,18 @@ import type { StateStore } from '../state/store';
 import { asyncSubject, type Subject, type TimingOptions } from './harness';
 import { acmeSource, benchLeads } from './inputs';
 
-export type StoreConfig = { kind: 'memory' } | { kind: 'sqlite'; file: string } | { kind: 'redis'; port: number; keyPrefix: string };
+/** `ledger: false`: a store that keeps no routing ledger (the ledger's cost is measured against it). */
+export type StoreConfig = ({ kind: 'memory' } | { kind: 'sqlite'; file: string } | { kind: 'redis'; port: number; keyPrefix: string }) & { ledger?: boolean };
 
 export function openBenchStore(config: StoreConfig): StateStore {
+  const ledger = config.ledger;
   switch (config.kind) {
     case 'memory':
-      return new MemoryStore();
+      return new MemoryStore({ ledger });
     case 'sqlite':
-      return new SqliteStore({ file: config.file });
+      return new SqliteStore({ file: config.file, ledger });
     case 'redis':
-      return new RedisStore({ port: config.port, keyPrefix: config.keyPrefix });
+      return new RedisStore({ port: config.port, keyPrefix: config.keyPrefix, ledger });
   }
 }
 
@@ -76,6 +78,8 @@ export interface MemoryRowRequest {
   leadCount: number;
   mode: Mode;
   timing: TimingOptions;
+  /** false: through a store that keeps no ledger. */
+  ledger?: boolean;
 }
 
 export interface WorkerRequest {

@@ -2,7 +2,8 @@
 // a SQLite file, a Redis server of the bench's own), one lead per transaction (assign()) and in
 // batches (assignMany(), as `route` and the Route node assign many items), in one process and
 // in four processes sharing one store. The multi-process runs also check exactness: the
-// rotation's sequence number must equal the assignments the processes made.
+// rotation's sequence number must equal the assignments the processes made. The routing
+// ledger's cost: the pool's assignments through each store with its ledger on and off.
 
 import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { ASSIGN_BATCH } from '../state/assign';
 import { stateKeys } from '../state/keys';
 import type { StateStore } from '../state/store';
 import { readRotation } from '../state/strategies';
-import { forkChild, formatInt, measure, passFail, type Measurement, type Subject, type Table, type TimingOptions } from './harness';
+import { forkChild, formatInt, formatRatio, measure, passFail, type Measurement, type Subject, type Table, type TimingOptions } from './harness';
 import { RedisServer, redisServerPath } from './redis-server';
 import {
   assignSubject,
@@ -37,6 +38,11 @@ const PROCESS_RUN_MS = 1500;
 const GOAL_MEMORY = 1_000_000;
 const GOAL_SQLITE = 20_000;
 const GOAL_REDIS_PROCESSES = 20_000;
+/** The ledger may cost at most 30% of the assignment rate. */
+const GOAL_LEDGER_COST = 0.3;
+/** The ledger's cost is timed on the pool, whose assignments cost least, so that the ledger's share of each is largest. */
+const LEDGER_WORKLOAD: Workload = 'pool of 7';
+const LEDGER_OFF = 'ledger off';
 
 const MODES: { label: string; mode: Mode }[] = [
   { label: 'assign()', mode: { kind: 'assign' } },
@@ -87,6 +93,39 @@ async function processes(config: StoreConfig, mode: Mode): Promise<{ perSecond: 
 }
 
 /**
+ * The ledger's cost per store and mode: the pool's rate with the ledger on (table 4a's row)
+ * against the same with a store that keeps none. `figure` gives a row's rate by its name.
+ */
+function ledgerTable(stores: string[], figure: (store: string, name: string) => number): Table {
+  let worst = { cost: -Infinity, row: '' };
+  const rows = stores.flatMap((store) =>
+    MODES.map((m) => {
+      const name = `${store} ${LEDGER_WORKLOAD} ${m.label}`;
+      const on = figure(store, name);
+      const off = figure(store, `${name} ${LEDGER_OFF}`);
+      const cost = 1 - on / off;
+      if (cost > worst.cost) worst = { cost, row: `${store} ${m.label}` };
+      return [store, m.label, formatInt(on), formatInt(off), formatRatio(on / off), percent(cost), passFail(cost <= GOAL_LEDGER_COST)];
+    }),
+  );
+  return {
+    title: `4c. The routing ledger's cost: assignments per second with the ledger on and off, one process, ${LEDGER_WORKLOAD}`,
+    head: ['store', 'how', 'ledger on', 'ledger off', 'on/off', 'cost', 'goal'],
+    rows,
+    notes: [
+      `Goal: the ledger costs at most ${percent(GOAL_LEDGER_COST)} of the assignment rate (on/off >= ${formatRatio(1 - GOAL_LEDGER_COST)}) in every row: the most it costs is ${percent(worst.cost)} (${worst.row})  ${passFail(worst.cost <= GOAL_LEDGER_COST)}`,
+      '',
+      'Each decision is appended to the ledger in the transaction that records its assignment (a row of the SQLite file, an entry of the Redis stream, an object kept by the in-memory store). "ledger on" is the row of table 4a; "ledger off" the same leads through a store opened with { ledger: false }, timed in the same interleaved rounds (in-memory: each in a process of its own, per CPU-second as in 4a, so that the load of the machine between the two processes does not count).',
+    ],
+  };
+}
+
+/** 0.123 -> "12%". */
+function percent(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+/**
  * The state tables: one process (every store, both modes, the pool of seven and the acme
  * policy's leads), then four processes on one SQLite file and on one Redis server.
  */
@@ -111,6 +150,9 @@ export async function stateBenchmarks(leadCount: number): Promise<Table[]> {
         rows.push({ store: 'memory', workload, mode: m.label, name });
       }
     }
+    for (const m of MODES) {
+      results.set(`memory ${LEDGER_WORKLOAD} ${m.label} ${LEDGER_OFF}`, await memoryRow({ workload: LEDGER_WORKLOAD, leadCount, mode: m.mode, timing: MEMORY_TIMING, ledger: false }));
+    }
     for (const s of stores) {
       for (const w of workloads) {
         for (const m of MODES) {
@@ -119,6 +161,11 @@ export async function stateBenchmarks(leadCount: number): Promise<Table[]> {
           opened.push(store);
           subjects.push(assignSubject(name, store, w.leads, m.mode));
           rows.push({ store: s.name, workload: w.name, mode: m.label, name });
+          if (w.name !== LEDGER_WORKLOAD) continue;
+          // Timed in the same rounds as the row with the ledger, so that both see the same load.
+          const off = openBenchStore({ ...s.open(`off-${rows.length}`), ledger: false });
+          opened.push(off);
+          subjects.push(assignSubject(`${name} ${LEDGER_OFF}`, off, w.leads, m.mode));
         }
       }
     }
@@ -134,7 +181,7 @@ export async function stateBenchmarks(leadCount: number): Promise<Table[]> {
       head: ['store', 'leads', 'how', 'assignments/s', 'us/assignment', 'on CPU', 'per CPU-second'],
       rows: rows.map((r) => {
         const m = results.get(r.name) as Measurement;
-        return [r.store, r.workload, r.mode, formatInt(m.opsPerSec), (m.nsPerOp / 1000).toFixed(2), `${Math.round(m.onCpu * 100)}%`, formatInt(m.opsPerSec / m.onCpu)];
+        return [r.store, r.workload, r.mode, formatInt(m.opsPerSec), (m.nsPerOp / 1000).toFixed(2), percent(m.onCpu), formatInt(m.opsPerSec / m.onCpu)];
       }),
       notes: [
         `Goal: in-memory >= ${formatInt(GOAL_MEMORY)}/s, per CPU-second (the store never waits, so this is what one core gives): pool of 7, assignMany(${ASSIGN_BATCH}): ${formatInt(perCpu(`memory pool of 7 assignMany(${ASSIGN_BATCH})`))}  ${passFail(perCpu(`memory pool of 7 assignMany(${ASSIGN_BATCH})`) >= GOAL_MEMORY)};` +
@@ -150,6 +197,8 @@ export async function stateBenchmarks(leadCount: number): Promise<Table[]> {
       ],
     };
 
+    const ledger = ledgerTable(['memory', ...stores.map((x) => x.name)], (store, name) => (store === 'memory' ? perCpu(name) : rate(name)));
+
     const many: Table = {
       title: `4b. Assignments per second, ${PROCESSES} processes on one store, pool of 7 (each process ${PROCESS_RUN_MS} ms)`,
       head: ['store', 'how', 'assignments/s', 'transactions', 'exact'],
@@ -158,7 +207,7 @@ export async function stateBenchmarks(leadCount: number): Promise<Table[]> {
     };
     if (!existsSync(join(__dirname, 'state-worker.js'))) {
       many.notes?.push('Needs the build (npm run bench runs it): the processes run dist/bench/state-worker.js.');
-      return [one, many];
+      return [one, many, ledger];
     }
     let redisBatched = 0;
     for (const s of stores.filter((x) => x.name !== 'memory')) {
@@ -176,7 +225,7 @@ export async function stateBenchmarks(leadCount: number): Promise<Table[]> {
       'All processes route to the same pool, so every transaction contends for the same rotation: SQLite serializes them on its write lock, Redis runs them optimistically (a conflict answers with the current values and the process tries again). "exact": the rotation counted exactly the assignments the processes made.',
       "Each process here awaits one transaction at a time; n8n's executions in one worker run concurrently, with several transactions in flight on one connection.",
     );
-    return [one, many];
+    return [one, many, ledger];
   } finally {
     await server?.dispose();
     rmSync(dir, { recursive: true, force: true });

@@ -48,6 +48,8 @@ export interface PendingOptions {
   trace?: boolean;
   noRule?: boolean;
   policy?: string;
+  /** The lead's key in the ledger. */
+  key?: string;
 }
 
 export function pending(options: PlanOption[], o: PendingOptions = {}): PendingDecision {
@@ -65,6 +67,7 @@ export function pending(options: PlanOption[], o: PendingOptions = {}): PendingD
     warnings: [],
   };
   if (o.trace) p.trace = [{ step: 'rule', source: 'else round_robin(team)', result: true }];
+  if (o.key !== undefined) p.key = o.key;
   return p;
 }
 

@@ -1,7 +1,8 @@
 // Exactness across OS processes: 8 processes each route 2,500 leads to one pool of 7 members,
 // through a real SQLite file and a real redis-server. Every assignment must be recorded exactly
 // once, round robin must stay within one lead across members, no cap may be exceeded, and no
-// lead may be handed out twice. The same run with n8n's static-data semantics (state read at the
+// lead may be handed out twice; the routing ledger must hold exactly one decision per lead, the
+// one the lead was answered with and the state recorded. The same run with n8n's static-data semantics (state read at the
 // start of each execution and written back whole at its end) loses updates: that is why the
 // nodes keep their state in these stores and not in static data.
 
@@ -14,7 +15,7 @@ import { SqliteStore } from '../../../state/sqlite';
 import type { StateStore, StateValue } from '../../../state/store';
 import { buildWorker, collect, forkWorker, removeWorker } from './fork';
 import { RedisServer, redisTestsRun } from './redis-server';
-import { FRANK_CAP, POOL, recorded, repeated, tallyAssignees, type Outcome, type StoreConfig, type WorkerConfig, type WorkerMessage } from './scenario';
+import { FRANK_CAP, POOL, ledgerDecisions, ledgerMismatches, recorded, repeated, tallyAssignees, type Outcome, type StoreConfig, type WorkerConfig, type WorkerMessage } from './scenario';
 
 jest.setTimeout(120_000);
 
@@ -53,6 +54,12 @@ async function expectExact(outcomes: Outcome[], store: StateStore): Promise<void
   expect([...state.counts.values()].reduce((a, b) => a + b, 0)).toBe(TOTAL);
   expect(Object.fromEntries(state.counts)).toEqual(Object.fromEntries(tally));
   for (const o of outcomes) if (state.owners.get(o.lead) !== o.assignee) throw new Error(`lead ${o.lead}: decided ${o.assignee}, recorded ${state.owners.get(o.lead)}`);
+
+  // The ledger, written in the same transactions, says 20,000 too: one decision per lead, as answered.
+  const decisions = await ledgerDecisions(store);
+  expect(decisions).toHaveLength(TOTAL);
+  expect(ledgerMismatches(decisions, outcomes, state)).toEqual([]);
+  expect(Object.fromEntries(tallyAssignees(decisions))).toEqual(Object.fromEntries(state.counts));
 
   // frank's cap binds and holds; the other six share the rest within one lead.
   expect(tally.get('frank')).toBe(FRANK_CAP);

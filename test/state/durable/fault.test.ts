@@ -2,14 +2,15 @@
 // exactly one outcome: assigned, or an exception whose reason says the state store was
 // unavailable. None may be lost, and none assigned twice: what the store recorded must be
 // exactly the assignments the leads were told about, even for transactions whose reply was
-// lost when the server went away.
+// lost when the server went away, and so must the routing ledger: no decision in the state
+// without its ledger entry, and none in the ledger that the state did not record.
 
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisStore } from '../../../state/redis';
 import { buildWorker, collect, forkWorker, removeWorker } from './fork';
 import { RedisServer, redisTestsRun } from './redis-server';
-import { FRANK_CAP, recorded, repeated, tallyAssignees, type Outcome, type WorkerConfig, type WorkerMessage } from './scenario';
+import { FRANK_CAP, ledgerDecisions, ledgerMismatches, recorded, repeated, tallyAssignees, type Outcome, type WorkerConfig, type WorkerMessage } from './scenario';
 
 jest.setTimeout(90_000);
 
@@ -73,6 +74,12 @@ const DOWN_MS = 2_500;
       const tally = tallyAssignees(outcomes);
       expect(Object.fromEntries(state.counts)).toEqual(Object.fromEntries(tally));
       expect(tally.get('frank') ?? 0).toBeLessThanOrEqual(FRANK_CAP);
+
+      // The ledger was written by the same script calls: exactly one decision per assigned lead, none for the others.
+      const decisions = await ledgerDecisions(reader);
+      expect(decisions).toHaveLength(assigned.length);
+      expect(ledgerMismatches(decisions, outcomes, state)).toEqual([]);
+      expect(Object.fromEntries(tallyAssignees(decisions))).toEqual(Object.fromEntries(state.counts));
     } finally {
       await reader.close();
     }

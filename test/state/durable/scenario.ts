@@ -1,7 +1,9 @@
 // What the concurrency tests and their workers share: the pool, the messages, and the checks of
-// a finished run against the state the store kept.
+// a finished run against the state and the ledger the store kept.
 
 import type { Decision } from '../../../compiler/decision';
+import { readLedger } from '../../../state/ledger';
+import { isDecisionEntry, type DecisionEntry } from '../../../state/ledger-entry';
 import { readRotation, readStickyOwner, readCounts } from '../../../state/strategies';
 import { stateKeys } from '../../../state/keys';
 import type { StateStore } from '../../../state/store';
@@ -41,6 +43,8 @@ export interface WorkerConfig {
 
 export interface Outcome {
   lead: string;
+  /** The routing id of the decision the lead was answered with. */
+  id: string;
   status: Decision['status'];
   assignee: string | null;
   reason: string | null;
@@ -72,7 +76,8 @@ export async function recorded(store: StateStore): Promise<Recorded> {
   return { seq, counts, owners };
 }
 
-export function tallyAssignees(outcomes: Outcome[]): Map<string, number> {
+/** Leads per assignee, of answers or of ledger decisions. */
+export function tallyAssignees(outcomes: readonly { assignee: string | null }[]): Map<string, number> {
   const tally = new Map<string, number>();
   for (const o of outcomes) if (o.assignee !== null) tally.set(o.assignee, (tally.get(o.assignee) ?? 0) + 1);
   return tally;
@@ -87,4 +92,44 @@ export function repeated(outcomes: Outcome[]): string[] {
     seen.add(o.lead);
   }
   return twice;
+}
+
+/** The ledger's decisions of the workers' policy, in the order written. */
+export async function ledgerDecisions(store: StateStore): Promise<DecisionEntry[]> {
+  const decisions: DecisionEntry[] = [];
+  for await (const entry of readLedger(store, { policy: WORKER_POLICY })) if (isDecisionEntry(entry)) decisions.push(entry);
+  return decisions;
+}
+
+/**
+ * Where the ledger disagrees with the answers or the state: a lead answered as assigned must
+ * have exactly one decision, with the routing id and the member it was answered with, who is
+ * also its owner in the state; a lead answered otherwise (the store was unavailable) none; and no
+ * decision may be of a lead that no worker routed.
+ */
+export function ledgerMismatches(decisions: readonly DecisionEntry[], outcomes: readonly Outcome[], state: Recorded): string[] {
+  const byLead = new Map<string | null, DecisionEntry[]>();
+  for (const d of decisions) {
+    const found = byLead.get(d.key);
+    if (found === undefined) byLead.set(d.key, [d]);
+    else found.push(d);
+  }
+  const problems: string[] = [];
+  for (const o of outcomes) {
+    const found = byLead.get(o.lead) ?? [];
+    byLead.delete(o.lead);
+    if (o.status !== 'assigned') {
+      if (found.length > 0) problems.push(`lead ${o.lead}: answered ${o.status}, yet ${found.length} decision(s) in the ledger`);
+    } else if (found.length !== 1) {
+      problems.push(`lead ${o.lead}: assigned, with ${found.length} decisions in the ledger`);
+    } else {
+      const [d] = found;
+      const owner = state.owners.get(o.lead);
+      if (d.id !== o.id || d.status !== 'assigned' || d.assignee !== o.assignee || owner !== o.assignee) {
+        problems.push(`lead ${o.lead}: answered ${o.id} to ${o.assignee}, state owner ${owner}, ledger ${d.id} ${d.status} to ${d.assignee}`);
+      }
+    }
+  }
+  for (const [lead, found] of byLead) problems.push(`${found.length} ledger decision(s) of lead ${lead}, which no worker routed`);
+  return problems;
 }

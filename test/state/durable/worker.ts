@@ -1,6 +1,7 @@
 // One OS process of the concurrency tests (forked through fork.ts): routes its own leads to the
 // shared pool, through a real store, and sends every lead's outcome to the test. Each lead has
-// its own sticky key, so the state keeps a ledger (who got which lead) to check against.
+// its own sticky key and ledger key, so the state (who got which lead) and the routing ledger
+// can both be checked against the answers.
 
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,12 +20,12 @@ const roster = new Map([[POOL.name, POOL.members]]);
 function lead(i: number): { id: string; pending: PendingDecision } {
   const id = `w${config.worker}-${i}`;
   // All in one New York day, so the cap counts one period.
-  const p = pending([poolOption(POOL.name, 'round_robin', POOL.members)], { at: T0 + i, policy: WORKER_POLICY, sticky: stickyBy(id, 30 * 86_400_000, roster) });
+  const p = pending([poolOption(POOL.name, 'round_robin', POOL.members)], { at: T0 + i, policy: WORKER_POLICY, key: id, sticky: stickyBy(id, 30 * 86_400_000, roster) });
   return { id, pending: p };
 }
 
 function outcome(id: string, d: Decision): Outcome {
-  return { lead: id, status: d.status, assignee: d.assignee, reason: d.reason };
+  return { lead: id, id: d.id, status: d.status, assignee: d.assignee, reason: d.reason };
 }
 
 /** What the CLI and the nodes do with a store failure. */
