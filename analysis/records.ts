@@ -7,9 +7,7 @@ import type { CompiledPolicy } from '../compiler/compile';
 import type { Decision } from '../compiler/decision';
 import { NO_TIME } from '../routing/replay';
 import { routeMany, unreadableDecision } from '../routing/route';
-import { openKey } from '../state/ledger';
 import { MemoryStore } from '../state/memory';
-import type { StateRead, TransactionStep } from '../state/store';
 
 /** A lead as read from an export: `lead` null when it could not be read (`problem` says why). */
 export interface ReadLead {
@@ -48,31 +46,11 @@ export interface LeadProblems {
 /** Problems kept by name in UnreadableLeads. */
 export const SHOWN_PROBLEMS = 20;
 
-/**
- * An in-memory store for one run over an export: no ledger, and no open queue items (the ledger's
- * queue view, one key per lead left in a queue, that nothing in the run reads): either would hold
- * every lead routed, and these runs stream exports of any size.
- */
-export class RunStore extends MemoryStore {
-  private readonly open: string;
-
-  constructor(policy: string) {
-    super({ ledger: false });
-    this.open = openKey(policy, '');
-  }
-
-  override transactNow<T>(keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): T {
-    return super.transactNow(keys, (read) => {
-      const step = fn(read);
-      if ('need' in step || !step.writes.some((w) => w.key.startsWith(this.open))) return step;
-      return { ...step, writes: step.writes.filter((w) => !w.key.startsWith(this.open)) };
-    });
-  }
-}
-
 /** A policy routing a stream of batches, each lead in input order, in a state of its own that starts empty. */
 export class FreshRouting {
-  private readonly store: RunStore;
+  // No ledger, and so no open queue item per queued lead: either would hold every lead routed,
+  // and these runs stream exports of any size.
+  private readonly store = new MemoryStore({ ledger: false });
   readonly problems: LeadProblems = { unreadable: { leads: 0, first: [] }, no_time: { leads: 0, first: [] } };
 
   /** `trace`: each decision carries its trace (what simulate's filter analyzer counts). */
@@ -80,9 +58,7 @@ export class FreshRouting {
     readonly policy: CompiledPolicy,
     private readonly options: ReplayOptions,
     private readonly trace = false,
-  ) {
-    this.store = new RunStore(policy.name);
-  }
+  ) {}
 
   /** The decisions of one batch, in its order; an unreadable lead gets the fallback with its problem as reason. */
   async route(batch: readonly ReadLead[]): Promise<Decision[]> {

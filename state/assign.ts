@@ -34,14 +34,14 @@ function missingOwnerKeys(leads: readonly Lead[], read: StateRead): string[] {
  * the leads before it, exactly as if each had had its own transaction, and the transaction
  * writes each key's last value.
  */
-function settleAll(leads: readonly Lead[], read: StateRead): TransactionStep<Settled[]> {
+function settleAll(leads: readonly Lead[], read: StateRead, keepsLedger: boolean): TransactionStep<Settled[]> {
   const missing = missingOwnerKeys(leads, read);
   if (missing.length > 0) return { need: missing };
   const view = new BatchView(read);
   const results: Settled[] = [];
   const ledger: LedgerEntry[] = [];
   for (const lead of leads) {
-    const step = settleOrFail(lead, view, view.entriesOf(lead.keys));
+    const step = settleOrFail(lead, view, view.entriesOf(lead.keys), keepsLedger);
     // Only when an owner recorded by an earlier lead of the batch is not covered: run again with their keys.
     if ('need' in step) return step;
     view.apply(step.writes);
@@ -98,7 +98,7 @@ export function assign(pending: PendingDecision, store: StateStore): Promise<Dec
   } catch (error) {
     return Promise.reject(error);
   }
-  return transactOrFail(store, lead.keys, (read) => settleOrFail(lead, read, null), decisionOf);
+  return transactOrFail(store, lead.keys, (read) => settleOrFail(lead, read, null, store.ledger !== undefined), decisionOf);
 }
 
 /** The leads in one transaction; rejects with a StateStoreError when the store fails (then none was assigned). */
@@ -111,7 +111,7 @@ function transactLeads(leads: readonly Lead[], store: StateStore): Promise<Settl
     for (const key of lead.keys) keys.add(key);
     added = lead.keys;
   }
-  return transactOrFail(store, [...keys], (read) => settleAll(leads, read), (settled) => settled);
+  return transactOrFail(store, [...keys], (read) => settleAll(leads, read, store.ledger !== undefined), (settled) => settled);
 }
 
 /** Leads per transaction in assignMany. */

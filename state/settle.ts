@@ -326,10 +326,12 @@ export class LeadFailure {
 
 export type Settled = Decision | LeadFailure;
 
-export function settleOrFail(lead: Lead, read: StateRead, entries: readonly BatchEntry[] | null): TransactionStep<Settled> {
+/** `ledger`: the store keeps a routing ledger; without one there is no entry to write, nor the open items of its queue view. */
+export function settleOrFail(lead: Lead, read: StateRead, entries: readonly BatchEntry[] | null, ledger: boolean): TransactionStep<Settled> {
   try {
     const step = settleLead(lead, read, entries);
-    return 'need' in step ? step : withLedger(lead, step.writes, step.result);
+    if ('need' in step) return step;
+    return ledger ? withLedger(lead, step.writes, step.result) : { writes: step.writes, result: step.result };
   } catch (error) {
     return { writes: [], result: new LeadFailure(error) };
   }

@@ -1,7 +1,7 @@
 // Figures stay bounded on any export: past MAX_KEYS distinct owners (or moves), the rest share
 // one (others) row and the figures say which tables were cut; the state of a run holds no item per lead.
 import { auditExport } from '../../analysis/audit';
-import { BoundedTable, MAX_KEYS, OTHERS, RunStore } from '../../analysis/records';
+import { BoundedTable, MAX_KEYS, OTHERS } from '../../analysis/records';
 import { compilePolicy } from '../../compiler/compile';
 import { routeMany } from '../../routing/route';
 import { MemoryStore } from '../../state/memory';
@@ -28,11 +28,11 @@ test('an export with more distinct owners than a run keeps is cut, and says so',
   expect(figures.cut).toEqual(['by_owner', 'moves']);
 });
 
-test('a run keeps the routing state but no open queue item per queued lead', async () => {
+test("a run's store, without a ledger, keeps the routing state but no open queue item per queued lead", async () => {
   const policy = compilePolicy('policy "q"\npool team = [ann, bo]\nwhen kind = hot route round_robin(team)\nelse queue inbox\nfallback queue exceptions\n');
   const leads = [{ kind: 'hot' }, { kind: 'cold' }, { kind: 'cold' }, { kind: 'hot' }];
-  const run = new RunStore(policy.name);
-  const plain = new MemoryStore({ ledger: false });
+  const run = new MemoryStore({ ledger: false });
+  const plain = new MemoryStore();
   for (const store of [run, plain]) await routeMany(policy, leads, { store, now: '2026-11-23T15:00:00Z' });
   expect((await plain.list('open:')).size).toBe(2);
   expect((await run.list('open:')).size).toBe(0);
