@@ -5,14 +5,15 @@
 // the decision says so in `warnings`. A policy without a `fields` block never comes here.
 
 import { Picklist } from '../fields/picklists';
-import { defaultReading, fieldSources, firstValue, readValue, type FieldReading, type FieldSource, type Read, type ReadContext } from '../fields/read';
+import { defaultReading, fieldSources, firstValue, valueReader, type FieldSource, type Read, type ReadContext, type ValueReader } from '../fields/read';
 import type { FieldWarning, TraceEntry } from './decision';
 import type { FieldIR } from './ir';
 import { putKey, showValue, traceValue } from './reference';
 
 interface PreparedField {
   ir: FieldIR;
-  reading: FieldReading;
+  /** The field's type's reader (fields/read.ts). */
+  readValue: ValueReader;
   /** Where the value may be: the field's own path, then each `from` name. */
   sources: FieldSource[];
 }
@@ -48,11 +49,10 @@ export class FieldReader {
 
   constructor(fields: readonly FieldIR[]) {
     const prepared = fields.map(
-      (f): PreparedField => ({
-        ir: f,
-        reading: defaultReading(f.type, f.type === 'enum' ? new Picklist(f.name, f.values) : null),
-        sources: fieldSources(f.name, f.from),
-      }),
+      (f): PreparedField => {
+        const reading = defaultReading(f.type, f.type === 'enum' ? new Picklist(f.name, f.values) : null);
+        return { ir: f, readValue: valueReader(reading), sources: fieldSources(f.name, f.from) };
+      },
     );
     // Countries first: phones are read in the lead's country.
     this.fields = [...prepared.filter((f) => f.ir.type === 'country'), ...prepared.filter((f) => f.ir.type !== 'country')];
@@ -64,9 +64,9 @@ export class FieldReader {
     const context: ReadContext = { country: null };
     for (const f of this.fields) {
       const { raw, from } = firstValue(lead, f.sources);
-      let read = readValue(f.reading, raw, context);
+      let read = f.readValue(raw, context);
       // A list of several values (a multi-select) keeps the language's list rules: each element is read.
-      if (!read.ok && read.problem === 'multiple_values' && Array.isArray(raw)) read = readList(f.reading, raw, context);
+      if (!read.ok && read.problem === 'multiple_values' && Array.isArray(raw)) read = readList(f.readValue, raw, context);
       if (!read.ok) warnings.push({ field: f.ir.name, value: traceValue(raw), problem: problemText(read.problem) });
       else if (read.value !== null) {
         setIn(view, f.ir.segments, read.value);
@@ -79,10 +79,10 @@ export class FieldReader {
 }
 
 /** Each element of a list read as the field's type; the first that cannot be read makes the list unreadable. */
-function readList(reading: FieldReading, list: readonly unknown[], context: ReadContext): Read {
+function readList(readValue: ValueReader, list: readonly unknown[], context: ReadContext): Read {
   const values: unknown[] = [];
   for (const element of list) {
-    const read = readValue(reading, element, context);
+    const read = readValue(element, context);
     if (!read.ok) return read;
     if (read.value !== null) values.push(read.value);
   }

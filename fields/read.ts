@@ -146,3 +146,32 @@ export function readValue(reading: FieldReading, raw: unknown, context: ReadCont
       return cleaned(asText(given));
   }
 }
+
+/** Kinds whose reading of a text depends on the text alone (not on the lead's country or a zone). */
+const CONTEXT_FREE: ReadonlySet<FieldKind> = new Set<FieldKind>(['number', 'boolean', 'country', 'enum']);
+/** Texts remembered per field; past this the memory starts over, so unique values cost a lookup, not memory. */
+const MEMO_ENTRIES = 512;
+const MEMO_KEY_CHARS = 64;
+
+/** How one field's values are read: readValue with the reading bound. */
+export type ValueReader = (raw: unknown, context: ReadContext) => Read;
+
+/**
+ * readValue for one field, remembering what recent short texts of a context-free kind read as:
+ * an export repeats its dirty spellings (`Deutschland`, `51-200`, `Demo Request`) across leads,
+ * and each is parsed once. A remembered Read is shared, so callers never change one.
+ */
+export function valueReader(reading: FieldReading): ValueReader {
+  if (!CONTEXT_FREE.has(reading.kind)) return (raw, context) => readValue(reading, raw, context);
+  const memo = new Map<string, Read>();
+  return (raw, context) => {
+    if (typeof raw !== 'string' || raw.length > MEMO_KEY_CHARS) return readValue(reading, raw, context);
+    let read = memo.get(raw);
+    if (read === undefined) {
+      read = readValue(reading, raw, context);
+      if (memo.size >= MEMO_ENTRIES) memo.clear();
+      memo.set(raw, read);
+    }
+    return read;
+  };
+}

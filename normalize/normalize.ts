@@ -14,7 +14,7 @@ import { BlankWords, DEFAULT_BLANK_WORDS } from '../fields/blank';
 import type { CleanEmail } from '../fields/email';
 import type { RangePoint } from '../fields/numbers';
 import { Picklist, type SynonymMap } from '../fields/picklists';
-import { firstValue, readValue, type FieldReading } from '../fields/read';
+import { firstValue, valueReader, type ValueReader } from '../fields/read';
 import { isOwn, isRecord, kindOf, makeProblem, MAX_SHORT_CHARS, MAX_TEXT_CHARS, nfc, setOwn, type Problem } from '../fields/text';
 import { StateStoreError } from '../state/store';
 import { AccountIndex, readAccounts, type AccountFieldPaths, type AccountMatch } from './accounts';
@@ -175,7 +175,7 @@ export class Normalizer {
   private readonly emailFacts = new Map<FieldSpec, EmailFactPaths>();
   private readonly required: readonly string[];
   /** How each of `fields` is read (fields/read.ts), by index. */
-  private readonly readings: readonly FieldReading[];
+  private readonly readers: readonly ValueReader[];
 
   /** Throws on a mistake in the options (a policy with errors, a bad schema, conflicting synonyms). */
   constructor(options: NormalizeOptions = {}) {
@@ -200,7 +200,7 @@ export class Normalizer {
     if (extra.length > 0) this.fields = [...this.fields, ...extra];
     const blank = options.blankWords === undefined ? DEFAULT_BLANK_WORDS : new BlankWords(options.blankWords);
     const ranges = options.ranges ?? 'low';
-    this.readings = this.fields.map((f) => ({ kind: f.kind, picklist: this.picklists.get(f.path) ?? null, mobile: f.mobile, ranges, blank }));
+    this.readers = this.fields.map((f) => valueReader({ kind: f.kind, picklist: this.picklists.get(f.path) ?? null, mobile: f.mobile, ranges, blank }));
     this.fieldPaths = new Set(this.fields.map((f) => f.path));
     for (const path of this.fieldPaths) {
       for (let dot = path.indexOf('.'); dot !== -1; dot = path.indexOf('.', dot + 1)) {
@@ -276,7 +276,7 @@ export class Normalizer {
     const here = from === f.sources[0] ? raw : undefined;
     // Missing, null and "" are blank already: nothing to clean, nothing to report.
     if (raw === undefined || raw === null || raw === '') return;
-    const read = readValue(this.readings[i], raw, context);
+    const read = this.readers[i](raw, context);
     if (!read.ok) return this.fieldProblem(report, f, raw, read.problem, read.message);
     if (read.value === null) {
       draft.set(f.segments, f.path, null);
