@@ -153,17 +153,16 @@ local newest = {}
 while a <= #ARGV do
   local key = KEYS[tonumber(ARGV[a])]
   local at = tonumber(ARGV[a + 2])
-  local id = ARGV[a + 2] .. '-0'
-  local last = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
-  if last then
+  -- In time order (the usual case) Redis numbers the entry within its millisecond; an entry
+  -- older than the stream's last takes the last id's time, one sequence number on.
+  local added = redis.pcall('XADD', key, ARGV[a + 2] .. '-*', 'e', ARGV[a + 1])
+  if type(added) == 'table' and added.err then
+    local last = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
     local ms, sq = string.match(last[1], '^(%d+)-(%d+)$')
-    if tonumber(ms) >= at then
-      at = tonumber(ms)
-      id = ms .. '-' .. string.format('%d', tonumber(sq) + 1)
-    end
+    at = tonumber(ms)
+    redis.call('XADD', key, ms .. '-' .. string.format('%d', tonumber(sq) + 1), 'e', ARGV[a + 1])
   end
-  redis.call('XADD', key, id, 'e', ARGV[a + 1])
-  newest[key] = at
+  newest[key] = math.max(newest[key] or 0, at)
   a = a + 3
 end
 for key, at in pairs(newest) do
