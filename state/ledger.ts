@@ -11,6 +11,8 @@ import { EVENT_NAME, ROUTING_EVENTS, isDecisionEntry, type DecisionEntry, type E
 import { isoUtc } from '../core/time';
 import { normText } from '../core/values';
 import { keyPart, withStore, type StateJson, type StateStore, type StateValue, type StateWrite } from './store';
+import { stateKeys } from './keys';
+import { countSale, readSales } from './strategies';
 
 /** How long the ledger keeps an entry, by default: 180 days past its time. */
 export const DEFAULT_RETENTION_DAYS = 180;
@@ -153,12 +155,31 @@ export async function findDecision(store: StateStore, idOrKey: string): Promise<
  * `reassigned` to a queue open one. Resolves to the entry written.
  */
 export async function recordEvent(store: StateStore, decision: Pick<DecisionEntry, 'id' | 'key' | 'policy'>, type: string, at: number, details: EventDetails = {}): Promise<EventEntry> {
+  return appendEvent(store, decision, type, at, details, null);
+}
+
+/** A change to a buyer's sales (state key `sold:`) that an event makes: `change` in the quarter hour of `at`. */
+interface SaleChange {
+  key: string;
+  at: number;
+  change: 1 | -1;
+}
+
+/** recordEvent, with the buyer's sales changed in the same transaction when `sale` says so (exact across workers). */
+async function appendEvent(store: StateStore, decision: Pick<DecisionEntry, 'id' | 'key' | 'policy'>, type: string, at: number, details: EventDetails, sale: SaleChange | null): Promise<EventEntry> {
   if (!EVENT_NAME.test(type)) throw new RangeError(`event ${JSON.stringify(type)} is not a name of lower-case letters, digits and _`);
   if (!Number.isFinite(at)) throw new RangeError('the event needs a time');
   const entry = eventEntry(decision, type, at, details);
   const key = openKey(decision.policy, decision.id);
   await withStore(store, () =>
-    store.transact([key], () => ({ writes: openWrites(entry, key), result: undefined, ledger: [entry] })),
+    store.transact(sale === null ? [key] : [key, sale.key], (read) => {
+      const writes = openWrites(entry, key);
+      if (sale !== null) {
+        const counted = countSale(readSales(read.get(sale.key)), sale.at, sale.change);
+        writes.push({ key: sale.key, value: counted.sales, expireAt: counted.expireAt });
+      }
+      return { writes, result: undefined, ledger: [entry] };
+    }),
   );
   return entry;
 }
@@ -202,13 +223,40 @@ export function outcomeEventProblem(event: string): string | null {
   return null;
 }
 
-/** Records what happened after routing (a meeting booked, a deal won, a buyer's answer) against the lead's decision. */
+/**
+ * Records what happened after routing (a meeting booked, a deal won, a buyer's answer) against the
+ * lead's decision. A buyer's `accepted` counts a sale toward its sold cap, in the quarter hour of
+ * the outcome; `returned` takes back the latest sale of that buyer on this lead not returned yet,
+ * in the quarter hour it was counted in (none left: nothing changes). The buyer is `by`, else the
+ * lead's assignee.
+ */
 export async function recordOutcome(store: StateStore, input: OutcomeInput): Promise<EventEntry> {
   const problem = outcomeEventProblem(input.event);
   if (problem !== null) throw new RangeError(problem);
   if (input.value !== undefined && input.value !== null && !Number.isFinite(input.value)) throw new RangeError('the outcome value must be a number');
   const decision = await findDecision(store, input.lead);
-  return recordEvent(store, decision, input.event, input.at, { by: input.by, value: input.value, data: input.data, assignee: decision.assignee, queue: decision.queue });
+  const details: EventDetails = { by: input.by, value: input.value, data: input.data, assignee: decision.assignee, queue: decision.queue };
+  const buyer = input.by ?? decision.assignee;
+  let sale: SaleChange | null = null;
+  if (buyer !== null && input.event === 'accepted') sale = { key: stateKeys.sold(decision.policy, buyer), at: input.at, change: 1 };
+  if (buyer !== null && input.event === 'returned') {
+    const soldAt = await unreturnedSale(store, decision.id, buyer);
+    if (soldAt !== null) sale = { key: stateKeys.sold(decision.policy, buyer), at: soldAt, change: -1 };
+  }
+  return appendEvent(store, decision, input.event, input.at, details, sale);
+}
+
+/** When `buyer`'s latest sale of routing id `id` that no `returned` took back was accepted, or null. */
+async function unreturnedSale(store: StateStore, id: string, buyer: string): Promise<number | null> {
+  const sales: number[] = [];
+  await withStore(store, async () => {
+    for await (const entry of ledgerOf(store).read({ id })) {
+      if (isDecisionEntry(entry) || (entry.by ?? entry.assignee) !== buyer) continue;
+      if (entry.type === 'accepted') sales.push(entry.at);
+      else if (entry.type === 'returned') sales.pop();
+    }
+  });
+  return sales.at(-1) ?? null;
 }
 
 /** Which open items to list; every criterion given must hold. */

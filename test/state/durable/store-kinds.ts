@@ -44,3 +44,13 @@ export function durableStores(prefix: string): DurableStores {
   if (redisTestsRun()) kinds.push({ name: 'redis', open: () => new RedisStore({ port: port(), keyPrefix: `${unique()}:` }) });
   return { kinds, path: (name) => join(dir, name), port };
 }
+
+/** Runs `run` on a fresh store of `kind`, closed afterwards whatever happens. */
+export async function withOpen<T>(kind: StoreKind, run: (store: StateStore) => Promise<T>): Promise<T> {
+  const store = kind.open();
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
