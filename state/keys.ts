@@ -15,6 +15,8 @@ export const stateKeys = {
   counts: (policy: string, member: string): string => `n:${keyPart(policy)}:${keyPart(member)}`,
   /** A buyer's accepted sales less returns, by quarter hour: Sales (see strategies.ts). */
   sold: (policy: string, member: string): string => `sold:${keyPart(policy)}:${keyPart(member)}`,
+  /** A lead's sales not returned yet, by routing id: LeadSales (see strategies.ts). */
+  sale: (policy: string, id: string): string => `sale:${keyPart(policy)}:${keyPart(id)}`,
   /** A person marked away: Away. */
   away: (member: string): string => `away:${keyPart(member)}`,
   /** The last assignee of a sticky key: StickyOwner. */

@@ -35,6 +35,9 @@ export type Counts = { readonly at: number; readonly periods: readonly PeriodCou
  */
 export type Sales = { readonly quarters: readonly (readonly [number, number])[] };
 
+/** A lead's sales not returned yet (`sale:`), as [buyer, when accepted] in the order accepted: what a return takes back. */
+export type LeadSales = { readonly sales: readonly (readonly [string, number])[] };
+
 /** A person marked away (`away:`), indefinitely when `until` is null. */
 export type Away = { readonly since: number; readonly until: number | null };
 
@@ -100,6 +103,11 @@ function isSales(o: JsonObject): o is Sales {
   return Array.isArray(quarters) && quarters.every((q) => isArrayOf(q, 'number', 2));
 }
 
+function isLeadSales(o: JsonObject): o is LeadSales {
+  const { sales } = o;
+  return Array.isArray(sales) && sales.every((s) => Array.isArray(s) && s.length === 2 && typeof s[0] === 'string' && typeof s[1] === 'number');
+}
+
 function isAwayRecord(o: JsonObject): o is Away {
   return typeof o.since === 'number' && (o.until === null || typeof o.until === 'number');
 }
@@ -123,6 +131,12 @@ export function readCounts(value: StateValue | undefined): Counts | undefined {
 export function readSales(value: StateValue | undefined): Sales | undefined {
   const o = asObject(value);
   return o !== undefined && isSales(o) ? o : undefined;
+}
+
+/** The lead's sales not returned yet; none when there is no record. */
+export function readLeadSales(value: StateValue | undefined): LeadSales['sales'] {
+  const o = asObject(value);
+  return o !== undefined && isLeadSales(o) ? o.sales : [];
 }
 
 export function readAway(value: StateValue | undefined): Away | undefined {

@@ -10,6 +10,7 @@ import {
   countSale,
   SALE_KEPT_MS,
   soldIn,
+  readLeadSales,
   readSales,
   load,
   readAway,
@@ -239,5 +240,8 @@ describe('sales for sold caps', () => {
     expect(readSales({ quarters: [[1, 2, 3]] })).toBeUndefined();
     expect(readSales([1])).toBeUndefined();
     expect(readSales({ quarters: [[1, 2]] })).toEqual({ quarters: [[1, 2]] });
+    expect(readLeadSales({ sales: [['acme', 1], [2, 3]] })).toEqual([]);
+    expect(readLeadSales(undefined)).toEqual([]);
+    expect(readLeadSales({ sales: [['acme', 1]] })).toEqual([['acme', 1]]);
   });
 });

@@ -91,9 +91,10 @@ describe.each(kinds)('$name store', (kind) => {
     await withOpen(kind, async (store) => {
       const leads = Array.from({ length: 40 }, (_, i) => `l${i}@x.com`);
       for (const lead of leads) await route(policy, { email: lead }, { store, now: '2026-11-23T10:00:00Z' });
-      // 40 acceptances in flight together, 10 returns of some of them: 30 sales stand.
+      // 40 acceptances in flight together, then 10 of them returned twice at once: a sale is returned once, 30 stand.
       await Promise.all(leads.map((lead) => recordOutcome(store, { lead, event: 'accepted', at: Date.parse('2026-11-23T10:05:00Z'), by: 'acme' })));
-      await Promise.all(leads.slice(0, 10).map((lead) => recordOutcome(store, { lead, event: 'returned', at: Date.parse('2026-11-23T10:06:00Z'), by: 'acme' })));
+      const returns = [...leads.slice(0, 10), ...leads.slice(0, 10)];
+      await Promise.all(returns.map((lead) => recordOutcome(store, { lead, event: 'returned', at: Date.parse('2026-11-23T10:06:00Z'), by: 'acme' })));
       const full = await route(policy, { email: 'next@x.com' }, { store, now: '2026-11-23T10:10:00Z' });
       expect(brief('next@x.com', full)).toEqual({ lead: 'next@x.com', to: 'beta', skipped: ['acme: sold cap 30/day reached'] });
       await recordOutcome(store, { lead: leads[10], event: 'returned', at: Date.parse('2026-11-23T10:11:00Z'), by: 'acme' });
