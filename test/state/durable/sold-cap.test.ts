@@ -6,7 +6,7 @@
 
 import { compilePolicy } from '../../../compiler/compile';
 import type { Decision } from '../../../compiler/decision';
-import { route } from '../../../routing/route';
+import { route, routeMany } from '../../../routing/route';
 import { recordOutcome } from '../../../state/ledger';
 import type { StateStore } from '../../../state/store';
 import { durableStores, withOpen } from './store-kinds';
@@ -99,6 +99,18 @@ describe.each(kinds)('$name store', (kind) => {
       expect(brief('next@x.com', full)).toEqual({ lead: 'next@x.com', to: 'beta', skipped: ['acme: sold cap 30/day reached'] });
       await recordOutcome(store, { lead: leads[10], event: 'returned', at: Date.parse('2026-11-23T10:11:00Z'), by: 'acme' });
       expect((await route(policy, { email: 'last@x.com' }, { store, now: '2026-11-23T10:12:00Z' })).assignee).toBe('acme');
+    });
+  });
+
+  test('a sticky owner at its sold cap does not get the lead again, one lead at a time or in a batch', async () => {
+    const policy = compilePolicy(`policy "sticky"\npool buyers = [acme bid 42 sold_cap 1/day, beta bid 35]\nsticky by email for 30d\nelse by_bid(buyers)\n`);
+    await withOpen(kind, async (store) => {
+      const first = await routeMany(policy, ['a@x.com', 'b@x.com', 'c@x.com'].map((email) => ({ email })), { store, now: '2026-11-23T10:00:00Z' });
+      expect(first.map((d) => d.assignee)).toEqual(['acme', 'acme', 'acme']); // no sale yet
+      await recordOutcome(store, { lead: 'a@x.com', event: 'accepted', at: Date.parse('2026-11-23T10:01:00Z'), by: 'acme' });
+      const again = await routeMany(policy, [{ email: 'a@x.com' }, { email: 'b@x.com' }], { store, now: '2026-11-23T10:05:00Z' });
+      const alone = await route(policy, { email: 'c@x.com' }, { store, now: '2026-11-23T10:06:00Z' });
+      for (const d of [...again, alone]) expect(brief('', d)).toEqual({ lead: '', to: 'beta', skipped: ['acme: sold cap 1/day reached'] });
     });
   });
 });
