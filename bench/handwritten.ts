@@ -152,7 +152,7 @@ const OUTSIDE_SMB_HOURS = `outside hours Mon-Fri 08:00-18:00 (${NEW_YORK})`;
 
 // ---------------------------------------------------------------- pools
 
-export const member = (name: string, weight = 1, cap: MemberOption['cap'] = null): MemberOption => ({ name, weight, bid: 0, cap });
+export const member = (name: string, weight = 1, cap: MemberOption['cap'] = null): MemberOption => ({ name, weight, bid: 0, cap, soldCap: null });
 const POOLS: Record<string, MemberOption[]> = {
   'enterprise.na': [member('alice'), member('bob'), member('carol')],
   'enterprise.emea': [member('dieter', 2), member('emma')],

@@ -5,7 +5,7 @@
 // the last span of constant open/closed state, so the usual question is two comparisons.
 
 import { DateTime, IANAZone } from 'luxon';
-import type { CapPeriod } from '../core/words';
+import type { SoldCapPeriod } from '../core/words';
 import type { CalendarIR } from './ir';
 
 const DAY = 86_400_000;
@@ -374,16 +374,16 @@ export interface Period {
   readonly key: string;
 }
 
-/** Per zone, the last period asked for each of hour, day, week. */
+/** Per zone, the last period asked for each of hour, day, week, month. */
 const periods = new Map<string, (Period | null)[]>();
-const PERIOD_SLOT: Record<CapPeriod, number> = { hour: 0, day: 1, week: 2 };
+const PERIOD_SLOT: Record<SoldCapPeriod, number> = { hour: 0, day: 1, week: 2, month: 3 };
 /** The last period given out, for the next call about the same zone and unit (most calls are). */
 let lastPeriod: Period | null = null;
 let lastTz = '';
-let lastPer: CapPeriod = 'day';
+let lastPer: SoldCapPeriod = 'day';
 
 /** The cap period of unit `per` in zone `tz` that contains ms. Throws a RangeError for an unknown zone or a time that is not finite. */
-export function period(ms: number, tz: string, per: CapPeriod): Period {
+export function period(ms: number, tz: string, per: SoldCapPeriod): Period {
   if (lastPeriod !== null && tz === lastTz && per === lastPer && ms >= lastPeriod.from && ms < lastPeriod.to) return lastPeriod;
   const found = lookUpPeriod(ms, tz, per);
   lastPeriod = found;
@@ -392,10 +392,10 @@ export function period(ms: number, tz: string, per: CapPeriod): Period {
   return found;
 }
 
-function lookUpPeriod(ms: number, tz: string, per: CapPeriod): Period {
+function lookUpPeriod(ms: number, tz: string, per: SoldCapPeriod): Period {
   let slots = periods.get(tz);
   if (slots === undefined) {
-    slots = [null, null, null];
+    slots = [null, null, null, null];
     periods.set(tz, slots);
   }
   const cached = slots[PERIOD_SLOT[per]];
@@ -404,14 +404,14 @@ function lookUpPeriod(ms: number, tz: string, per: CapPeriod): Period {
   const dt = DateTime.fromMillis(ms, { zone: tz });
   if (!dt.isValid) throw zoneError(tz);
   const start = dt.startOf(per);
-  const end = start.plus(per === 'hour' ? { hours: 1 } : per === 'day' ? { days: 1 } : { weeks: 1 });
+  const end = start.plus(per === 'hour' ? { hours: 1 } : per === 'day' ? { days: 1 } : per === 'week' ? { weeks: 1 } : { months: 1 });
   let key: string;
   if (per === 'hour') {
     key = start.toFormat("yyyy-MM-dd'T'HH");
     // The hour repeated when clocks go back is a second period: its key carries the offset.
     if (start.minus({ hours: 1 }).toFormat("yyyy-MM-dd'T'HH") === key) key += start.toFormat('ZZ');
   } else {
-    key = per === 'day' ? (start.toISODate() as string) : start.toFormat("kkkk-'W'WW");
+    key = per === 'day' ? (start.toISODate() as string) : per === 'week' ? start.toFormat("kkkk-'W'WW") : start.toFormat('yyyy-MM');
   }
   const fresh = { from: start.toMillis(), to: end.toMillis(), key };
   slots[PERIOD_SLOT[per]] = fresh;
@@ -420,9 +420,9 @@ function lookUpPeriod(ms: number, tz: string, per: CapPeriod): Period {
 
 /**
  * A stable key for the cap period containing ms in zone tz: `2026-11-23T10` (hour), `2026-11-23`
- * (day), `2026-W48` (ISO week, Monday first). The hour that repeats when clocks go back gets
+ * (day), `2026-W48` (ISO week, Monday first), `2026-11` (month). The hour that repeats when clocks go back gets
  * its offset appended (`2026-11-01T01-05:00`), so each real hour is its own period.
  */
-export function periodKey(ms: number, tz: string, per: CapPeriod): string {
+export function periodKey(ms: number, tz: string, per: SoldCapPeriod): string {
   return period(ms, tz, per).key;
 }

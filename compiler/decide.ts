@@ -180,10 +180,16 @@ function nameText(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(name) ? name : JSON.stringify(name);
 }
 
-/** A member as decide() offers it (frozen: every decision shares it); its cap counts in its calendar's zone. */
+/** A member as decide() offers it (frozen: every decision shares it); its caps count in its calendar's zone. */
 function memberOption(m: MemberIR, pool: PoolIR): MemberOption {
   const tz = (m.calendar ?? pool.calendar)?.tz ?? 'UTC';
-  return Object.freeze({ name: m.name, weight: m.weight, bid: m.bid, cap: m.cap === null ? null : Object.freeze({ count: m.cap.count, per: m.cap.per, tz }) });
+  return Object.freeze({
+    name: m.name,
+    weight: m.weight,
+    bid: m.bid,
+    cap: m.cap === null ? null : Object.freeze({ count: m.cap.count, per: m.cap.per, tz }),
+    soldCap: m.soldCap === null ? null : Object.freeze({ count: m.soldCap.count, per: m.soldCap.per, tz }),
+  });
 }
 
 /**
@@ -197,7 +203,7 @@ function bidding(members: readonly MemberOption[], skipped: readonly { name: str
   for (let i = 0; i < members.length; i++) {
     const m = members[i];
     const bid = toNumber(readPath(raw, ['bids', m.name])) ?? m.bid;
-    const member = bid === m.bid ? m : { name: m.name, weight: m.weight, bid, cap: m.cap };
+    const member = bid === m.bid ? m : { ...m, bid };
     const out = floor !== null && bid < floor;
     if (out) below.push({ name: m.name, why: `bid ${bid} below floor ${floor}` });
     if (kept === null && (out || member !== m)) kept = members.slice(0, i);
@@ -613,7 +619,7 @@ class DecisionMaker {
   }
 
   stickyMember(pool: string | null, name: string, lead: unknown, nowMs: number, scratch: Scratch, evaluator: Evaluator): MemberOption | string {
-    if (pool === null) return { name, weight: 1, bid: 0, cap: null };
+    if (pool === null) return { name, weight: 1, bid: 0, cap: null, soldCap: null };
     const plan = this.poolsByName.get(pool);
     if (plan === undefined) return `pool ${pool} is no longer in the policy`;
     if (plan.memberIndex === null) {

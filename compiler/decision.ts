@@ -1,7 +1,7 @@
 // The shapes that leave the compiler: what decide() returns before assignment, and the final
 // routing decision of LANGUAGE.md ("The decision") that assign() completes.
 
-import type { CapPeriod, Priority, Strategy } from '../core/words';
+import type { CapPeriod, Priority, SoldCapPeriod, Strategy } from '../core/words';
 
 export interface SlaInfo {
   /** As written: `5m`. */
@@ -69,7 +69,7 @@ export interface Decision {
   warnings: FieldWarning[];
   /** A `by_bid` sale: the buyers offered the lead, `assignee` first (more than one with `multi_sell`). */
   assignees?: string[];
-  /** A `by_bid` decision's filter log: each buyer passed over, with why (`bid 28 below floor 30`, `at cap 20/day`). */
+  /** A `by_bid` decision's filter log: each buyer passed over, with why (`bid 28 below floor 30`, `at cap 20/day`, `sold cap 20/day reached`). */
   skipped?: { name: string; why: string }[];
   trace?: TraceEntry[];
 }
@@ -81,6 +81,8 @@ export interface MemberOption {
   bid: number;
   /** The cap, with the zone its periods are counted in. */
   cap: { count: number; per: CapPeriod; tz: string } | null;
+  /** The sold cap (accepted sales less returns), counted in the same zone as the cap. */
+  soldCap: { count: number; per: SoldCapPeriod; tz: string } | null;
 }
 
 /** One target of the rule, resolved as far as the lead and the clock allow; assign() tries them in order. */

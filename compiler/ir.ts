@@ -2,7 +2,7 @@
 // every literal already normalized, so that both evaluators (codegen and reference) read the
 // same facts and cannot disagree about meaning. Plain JSON data: no functions, no classes.
 
-import type { CapPeriod, Priority, Strategy } from '../core/words';
+import type { CapPeriod, Priority, SoldCapPeriod, Strategy } from '../core/words';
 
 /** Where a value comes from: a lead path (index into PolicyIR.paths) or a dimension. */
 export type ValueRef = { kind: 'path'; path: number } | { kind: 'dim'; dim: number };
@@ -59,6 +59,8 @@ export interface MemberIR {
   weight: number;
   bid: number;
   cap: { count: number; per: CapPeriod } | null;
+  /** `sold_cap`: accepted sales less returns per period. */
+  soldCap: { count: number; per: SoldCapPeriod } | null;
   /** The member's own hours/tz over the pool's; null only when neither gives any (always open, UTC). */
   calendar: CalendarIR | null;
   when: CondIR | null;

@@ -133,6 +133,7 @@ class Lowering {
           weight: m.options.weight ?? 1,
           bid: m.options.bid ?? 0,
           cap: m.options.cap ?? null,
+          soldCap: m.options.soldCap ?? null,
           calendar: calendarOf(m.options, p.options, p.options.holidays),
           when: m.options.when === undefined ? null : this.cond(m.options.when),
         }),

@@ -11,3 +11,7 @@ export type Priority = (typeof PRIORITIES)[number];
 
 export const CAP_PERIODS = ['hour', 'day', 'week'] as const;
 export type CapPeriod = (typeof CAP_PERIODS)[number];
+
+/** A sold cap may also count by the month: buyers' contracts are often monthly. */
+export const SOLD_CAP_PERIODS = [...CAP_PERIODS, 'month'] as const;
+export type SoldCapPeriod = (typeof SOLD_CAP_PERIODS)[number];

@@ -309,9 +309,10 @@ export class AstBuilder {
     return { kind, value: this.number(value), span: span(keyword, value) };
   }
 
+  /** `cap N/PER` or `sold_cap N/PER`. */
   cap(keyword: IToken, count: IToken, slash: IToken, per: IToken): PoolOption {
     this.read(keyword, count, slash, per);
-    return { kind: 'cap', count: this.number(count), per: { text: per.image, quoted: false, span: tokenSpan(per) }, span: span(keyword, per) };
+    return { kind: keyword.image === 'sold_cap' ? 'sold_cap' : 'cap', count: this.number(count), per: { text: per.image, quoted: false, span: tokenSpan(per) }, span: span(keyword, per) };
   }
 
   /** `hours "..."` or `tz "..."`. */

@@ -101,6 +101,8 @@ export type PoolOption =
   | { kind: 'bid'; value: Literal; span: Span }
   /** `cap 40/day`: `per` is the word after the slash as written (hour, day, week are valid). */
   | { kind: 'cap'; count: Literal; per: Name; span: Span }
+  /** `sold_cap 20/day`: counts accepted sales less returns; `per` as written (hour, day, week, month are valid). */
+  | { kind: 'sold_cap'; count: Literal; per: Name; span: Span }
   | { kind: 'hours'; value: Literal; span: Span }
   | { kind: 'tz'; value: Literal; span: Span }
   | { kind: 'holidays'; dates: DateLit[]; span: Span }

@@ -35,7 +35,7 @@ import { type Diagnostic, didYouMean } from './diagnostics';
 import { parseDuration } from './durations';
 import { type HoursWindow, parseHours } from './hours';
 import { compileRegex, toNumber, toTime } from '../core/values';
-import { CAP_PERIODS, PRIORITIES, STRATEGIES, type CapPeriod, type Priority } from '../core/words';
+import { CAP_PERIODS, PRIORITIES, SOLD_CAP_PERIODS, STRATEGIES, type CapPeriod, type Priority, type SoldCapPeriod } from '../core/words';
 
 export const FIELD_TYPE_NAMES: readonly string[] = ['text', 'number', 'boolean', 'email', 'phone', 'country', 'datetime', 'enum'];
 const FIELD_TYPES_SHOWN = 'text, number, boolean, email, phone, country, datetime and enum(a, b, ...)';
@@ -69,6 +69,7 @@ export interface OptionValues {
   weight: number | undefined;
   bid: number | undefined;
   cap: { count: number; per: CapPeriod } | undefined;
+  soldCap: { count: number; per: SoldCapPeriod } | undefined;
   hours: HoursWindow[] | null | undefined;
   tz: string | undefined;
   /** Sorted, distinct `yyyy-mm-dd`. */
@@ -313,6 +314,7 @@ const OPTION_PLACES: Record<PoolOption['kind'], 'pool' | 'member' | 'both'> = {
   weight: 'member',
   bid: 'member',
   cap: 'member',
+  sold_cap: 'member',
   when: 'member',
   holidays: 'pool',
   hours: 'both',
@@ -355,6 +357,9 @@ class Checker {
   readonly poolsNamed = new Set<string>();
   /** Distinct `by` step lists, by their names joined. */
   readonly bySignatures = new Map<string, Subject[]>();
+  /** Pools a `by_bid(P)` target names (lower-cased), and whether a `by ... then by_bid(pool)` may reach any: where sold caps count. */
+  readonly bidPools = new Set<string>();
+  bidByAny = false;
   private readonly coverageMemo = new Map<string, { count: number; listed: string[] } | null>();
   /** Per pattern text, why it does not compile (null: it does): policies repeat their patterns. */
   private readonly regexProblems = new Map<string, string | null>();
@@ -444,6 +449,7 @@ class Checker {
     }
 
     this.checkUnusedPools(pools);
+    this.checkSoldCaps(pools);
 
     this.diagnostics.sort((a, b) => a.span.start - b.span.start);
     if (this.diagnostics.some((d) => d.severity === 'error')) return null;
@@ -767,7 +773,7 @@ class Checker {
   }
 
   private checkOptions(options: PoolOption[], place: 'pool' | 'member'): OptionValues {
-    const out: OptionValues = { weight: undefined, bid: undefined, cap: undefined, hours: undefined, tz: undefined, holidays: [], when: undefined };
+    const out: OptionValues = { weight: undefined, bid: undefined, cap: undefined, soldCap: undefined, hours: undefined, tz: undefined, holidays: [], when: undefined };
     const seen = new Set<PoolOption['kind']>();
     for (const o of options) {
       const allowed = OPTION_PLACES[o.kind];
@@ -799,11 +805,13 @@ class Checker {
           break;
         }
         case 'cap': {
-          const n = o.count.kind === 'number' ? o.count.value : null;
-          const per = CAP_PERIODS.find((p) => p === o.per.text);
-          if (n === null || !Number.isInteger(n) || n <= 0) this.error('invalid-cap', o.count.span, `a cap counts leads: a whole number above 0, not ${code(literalText(o.count))}`, 'e.g. `cap 40/day`');
-          if (per === undefined) this.error('unknown-cap-period', o.per.span, `unknown cap period ${code(o.per.text)}; periods are hour, day, week`, didYouMean(o.per.text, CAP_PERIODS));
-          if (n !== null && Number.isInteger(n) && n > 0 && per !== undefined) out.cap = { count: n, per };
+          const cap = this.checkCap(o, CAP_PERIODS, 'leads');
+          if (cap !== undefined) out.cap = cap;
+          break;
+        }
+        case 'sold_cap': {
+          const cap = this.checkCap(o, SOLD_CAP_PERIODS, 'sales');
+          if (cap !== undefined) out.soldCap = cap;
           break;
         }
         case 'hours': {
@@ -838,6 +846,15 @@ class Checker {
       }
     }
     return out;
+  }
+
+  /** `cap N/PER` or `sold_cap N/PER`: a whole count above 0 and one of `periods`; undefined (reported) otherwise. */
+  private checkCap<P extends string>(o: Extract<PoolOption, { kind: 'cap' | 'sold_cap' }>, periods: readonly P[], counted: string): { count: number; per: P } | undefined {
+    const n = o.count.kind === 'number' ? o.count.value : null;
+    const per = periods.find((p) => p === o.per.text);
+    if (n === null || !Number.isInteger(n) || n <= 0) this.error(`invalid-${o.kind.replace('_', '-')}`, o.count.span, `a ${o.kind} counts ${counted}: a whole number above 0, not ${code(literalText(o.count))}`, `e.g. \`${o.kind} 40/day\``);
+    if (per === undefined) this.error(`unknown-${o.kind.replace('_', '-')}-period`, o.per.span, `unknown ${o.kind} period ${code(o.per.text)}; periods are ${periods.join(', ')}`, didYouMean(o.per.text, periods));
+    return n !== null && Number.isInteger(n) && n > 0 && per !== undefined ? { count: n, per } : undefined;
   }
 
   /** The pool a target names, by name ignoring case; reports an unknown one. */
@@ -987,9 +1004,11 @@ class Checker {
       case 'strategy':
         this.checkStrategy(t.strategy);
         this.resolvePool(t.pool);
+        if (t.strategy.text === 'by_bid') this.bidPools.add(t.pool.text.toLowerCase());
         return;
       case 'by': {
         this.checkStrategy(t.strategy);
+        if (t.strategy.text === 'by_bid') this.bidByAny = true;
         if (t.pool.text !== 'pool') {
           this.error('by-pool-argument', t.pool.span, `after \`by ... then\`, the strategy takes the word \`pool\`: the pool is the one the values name`, `write \`${t.strategy.text}(pool)\``);
         }
@@ -1045,6 +1064,22 @@ class Checker {
       `no pool matches ${result.count} combination(s) of ${names}: ${result.listed.join(', ')}${more}; those leads go to the next target or the fallback`,
       `add pools such as \`pool ${example} = [...]\` (a blank value matches only \`*\`)`,
     );
+  }
+
+  /**
+   * A sold cap counts the sales of buyers offered leads `by_bid`: on a member of a pool that no
+   * `by_bid` target routes, it would never count anything.
+   */
+  private checkSoldCaps(pools: PoolInfo[]): void {
+    if (this.bidByAny) return;
+    for (const p of pools) {
+      if (this.bidPools.has(p.key)) continue;
+      for (const m of p.members) {
+        const option = m.decl.options.find((o) => o.kind === 'sold_cap');
+        if (m.options.soldCap === undefined || option === undefined) continue;
+        this.warn('sold-cap-without-by-bid', headSpan(option.span, 'sold_cap'.length), `\`sold_cap\` counts sales to buyers, and no rule routes pool ${code(p.name)} \`by_bid\`: no sale would count against it`, `route the pool \`by_bid(${p.name})\`, or write \`cap\` to count the leads given`);
+      }
+    }
   }
 
   /** Pools that no target names and no `by` can reach (a typo in a segment, or simply unused). */

@@ -75,6 +75,7 @@ export const Pool = keyword('pool');
 export const Weight = keyword('weight');
 export const Cap = keyword('cap');
 export const Bid = keyword('bid');
+export const SoldCap = keyword('sold_cap');
 export const Hours = keyword('hours');
 export const Tz = keyword('tz');
 export const Holidays = keyword('holidays');
@@ -112,7 +113,7 @@ export const Next = keyword('next');
 export const From = keyword('from');
 
 const keywords = [
-  Policy, Fields, Dimension, By, When, Otherwise, Pool, Weight, Cap, Bid, Hours, Tz, Holidays,
+  Policy, Fields, Dimension, By, When, Otherwise, Pool, Weight, Cap, SoldCap, Bid, Hours, Tz, Holidays,
   Sticky, For, Route, Or, And, Not, In, Between, Is, Blank, Contains, Starts, Ends, With, Matches,
   Else, Rules, Fallback, Owner, Rep, Queue, Then, Sla, Business, Priority, Floor, MultiSell, Tag,
   Escalate, To, Next, From,

@@ -38,7 +38,7 @@ const COMPARISONS =
 const VALUE = 'a value (a word, a number or a quoted string)';
 const NAME = 'a name or a quoted string';
 const CONDITION = 'a condition (a field and a comparison, `not ...` or `(...)`)';
-const POOL_OPTION = 'a pool option (weight N, cap N/day, bid N, hours "...", tz "...", holidays [...], when ...)';
+const POOL_OPTION = 'a pool option (weight N, cap N/day, bid N, sold_cap N/day, hours "...", tz "...", holidays [...], when ...)';
 const MODIFIER = 'a modifier (sla, priority, tag, escalate, floor, multi_sell)';
 
 /** How a token type reads in a message. */
@@ -590,7 +590,7 @@ class PolicyParser extends EmbeddedActionsParser {
       },
       {
         ALT: () => {
-          const keyword = this.CONSUME(t.Cap);
+          const keyword = this.OR1([{ ALT: () => this.CONSUME(t.Cap) }, { ALT: () => this.CONSUME(t.SoldCap) }]);
           const count = this.CONSUME3(t.NumberLiteral);
           const slash = this.CONSUME(t.Slash);
           const per = this.CONSUME(t.Word);

@@ -24,7 +24,8 @@ function missingOwnerKeys(leads: readonly Lead[], read: StateRead): string[] {
     const owner = readStickyOwner(read.get(lead.stickyKey));
     if (owner === undefined || lead.now >= owner.at + sticky.ms) continue;
     const mk = lead.names.member(owner.assignee);
-    for (const key of [mk.away, mk.counts]) if (!read.has(key) && !missing.includes(key)) missing.push(key);
+    // Their sales too, in case the owner has a sold cap: which member option they have is known only while settling.
+    for (const key of [mk.away, mk.counts, mk.sold]) if (!read.has(key) && !missing.includes(key)) missing.push(key);
   }
   return missing;
 }

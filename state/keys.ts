@@ -13,6 +13,10 @@ export const stateKeys = {
   rotation: (policy: string, pool: string): string => `rr:${keyPart(policy)}:${keyPart(pool)}`,
   /** One member's assignments in the current periods: Counts. */
   counts: (policy: string, member: string): string => `n:${keyPart(policy)}:${keyPart(member)}`,
+  /** A buyer's accepted sales less returns, by quarter hour: Sales (see strategies.ts). */
+  sold: (policy: string, member: string): string => `sold:${keyPart(policy)}:${keyPart(member)}`,
+  /** A lead's sales not returned yet, by routing id: LeadSales (see strategies.ts). */
+  sale: (policy: string, id: string): string => `sale:${keyPart(policy)}:${keyPart(id)}`,
   /** A person marked away: Away. */
   away: (member: string): string => `away:${keyPart(member)}`,
   /** The last assignee of a sticky key: StickyOwner. */
@@ -23,9 +27,13 @@ export const stateKeys = {
   identity: 'store:id',
 };
 
-export type MemberKeys = { readonly away: string; readonly counts: string };
+export type MemberKeys = { readonly away: string; readonly counts: string; readonly sold: string };
 
-/** A pool option's keys: the rotation, each member's in the option's order, and all of them in the order a transaction asks for them. */
+/**
+ * A pool option's keys: the rotation, each member's in the option's order, and all of them in the
+ * order a transaction asks for them: the rotation, each member's away and counts keys, then the
+ * sales keys of the members with a sold cap (the only ones read).
+ */
 export interface PoolKeys {
   readonly pool: string;
   readonly list: readonly MemberOption[];
@@ -68,6 +76,7 @@ export class PolicyKeys {
       memberKeys[m] = this.member(members[m].name);
       all.push(memberKeys[m].away, memberKeys[m].counts);
     }
+    for (let m = 0; m < members.length; m++) if (members[m].soldCap !== null) all.push(memberKeys[m].sold);
     const alone: PoolKeys[] = [];
     const keys: PoolKeys = { pool, list: members, names: members.map((m) => m.name), rotation, members: memberKeys, all, alone };
     alone.push(keys);
@@ -90,7 +99,7 @@ export class PolicyKeys {
     let keys = this.members.get(name);
     if (keys === undefined) {
       if (this.members.size >= KEY_CACHE_LIMIT) this.members.clear();
-      keys = { away: stateKeys.away(name), counts: stateKeys.counts(this.policy, name) };
+      keys = { away: stateKeys.away(name), counts: stateKeys.counts(this.policy, name), sold: stateKeys.sold(this.policy, name) };
       this.members.set(name, keys);
     }
     return keys;

@@ -10,7 +10,9 @@ import type { Continuation, Decision } from '../compiler/decision';
 import { EVENT_NAME, ROUTING_EVENTS, isDecisionEntry, type DecisionEntry, type EventEntry, type LedgerEntry, type LedgerQuery, type LedgerStore } from './ledger-entry';
 import { isoUtc } from '../core/time';
 import { normText } from '../core/values';
-import { keyPart, withStore, type StateJson, type StateStore, type StateValue, type StateWrite } from './store';
+import { keyPart, withStore, type StateJson, type StateRead, type StateStore, type StateValue, type StateWrite } from './store';
+import { stateKeys } from './keys';
+import { countSale, readLeadSales, readSales, SALE_KEPT_MS } from './strategies';
 
 /** How long the ledger keeps an entry, by default: 180 days past its time. */
 export const DEFAULT_RETENTION_DAYS = 180;
@@ -153,12 +155,50 @@ export async function findDecision(store: StateStore, idOrKey: string): Promise<
  * `reassigned` to a queue open one. Resolves to the entry written.
  */
 export async function recordEvent(store: StateStore, decision: Pick<DecisionEntry, 'id' | 'key' | 'policy'>, type: string, at: number, details: EventDetails = {}): Promise<EventEntry> {
+  return appendEvent(store, decision, type, at, details, null);
+}
+
+/** A buyer's sale (1) or return (-1) of one lead: it changes the buyer's sales (`sold:`) and the lead's sales not returned yet (`sale:`). */
+interface SaleChange {
+  buyer: string;
+  buyerKey: string;
+  leadKey: string;
+  change: 1 | -1;
+}
+
+/**
+ * The writes of a sale at `at`, or of a return: a return takes back the buyer's latest sale of
+ * the lead not returned yet, in the quarter hour it was counted in; with none left, nothing.
+ */
+function saleWrites(read: StateRead, sale: SaleChange, at: number): StateWrite[] {
+  const open = readLeadSales(read.get(sale.leadKey));
+  let soldAt = at;
+  let left: (readonly [string, number])[];
+  if (sale.change > 0) left = [...open, [sale.buyer, at]];
+  else {
+    const i = open.findLastIndex(([buyer]) => buyer === sale.buyer);
+    if (i < 0) return [];
+    soldAt = open[i][1];
+    left = open.filter((_, j) => j !== i);
+  }
+  const counted = countSale(readSales(read.get(sale.buyerKey)), soldAt, sale.change);
+  return [
+    { key: sale.buyerKey, value: counted.sales, expireAt: counted.expireAt },
+    left.length === 0 ? { key: sale.leadKey, value: null } : { key: sale.leadKey, value: { sales: left }, expireAt: Math.max(...left.map(([, when]) => when)) + SALE_KEPT_MS },
+  ];
+}
+
+/** recordEvent, with a buyer's sales changed in the same transaction when `sale` says so (exact across workers). */
+async function appendEvent(store: StateStore, decision: Pick<DecisionEntry, 'id' | 'key' | 'policy'>, type: string, at: number, details: EventDetails, sale: SaleChange | null): Promise<EventEntry> {
   if (!EVENT_NAME.test(type)) throw new RangeError(`event ${JSON.stringify(type)} is not a name of lower-case letters, digits and _`);
   if (!Number.isFinite(at)) throw new RangeError('the event needs a time');
   const entry = eventEntry(decision, type, at, details);
   const key = openKey(decision.policy, decision.id);
   await withStore(store, () =>
-    store.transact([key], () => ({ writes: openWrites(entry, key), result: undefined, ledger: [entry] })),
+    store.transact(sale === null ? [key] : [key, sale.buyerKey, sale.leadKey], (read) => {
+      const writes = openWrites(entry, key);
+      return { writes: sale === null ? writes : [...writes, ...saleWrites(read, sale, at)], result: undefined, ledger: [entry] };
+    }),
   );
   return entry;
 }
@@ -202,13 +242,21 @@ export function outcomeEventProblem(event: string): string | null {
   return null;
 }
 
-/** Records what happened after routing (a meeting booked, a deal won, a buyer's answer) against the lead's decision. */
+/**
+ * Records what happened after routing (a meeting booked, a deal won, a buyer's answer) against the
+ * lead's decision. A buyer's `accepted` counts a sale toward its sold cap, in the quarter hour of
+ * the outcome; `returned` takes one back (see saleWrites). The buyer is `by`, else the lead's assignee.
+ */
 export async function recordOutcome(store: StateStore, input: OutcomeInput): Promise<EventEntry> {
   const problem = outcomeEventProblem(input.event);
   if (problem !== null) throw new RangeError(problem);
   if (input.value !== undefined && input.value !== null && !Number.isFinite(input.value)) throw new RangeError('the outcome value must be a number');
   const decision = await findDecision(store, input.lead);
-  return recordEvent(store, decision, input.event, input.at, { by: input.by, value: input.value, data: input.data, assignee: decision.assignee, queue: decision.queue });
+  const details: EventDetails = { by: input.by, value: input.value, data: input.data, assignee: decision.assignee, queue: decision.queue };
+  const buyer = input.by ?? decision.assignee;
+  const change: 1 | -1 | null = input.event === 'accepted' ? 1 : input.event === 'returned' ? -1 : null;
+  const sale: SaleChange | null = buyer === null || change === null ? null : { buyer, buyerKey: stateKeys.sold(decision.policy, buyer), leadKey: stateKeys.sale(decision.policy, decision.id), change };
+  return appendEvent(store, decision, input.event, input.at, details, sale);
 }
 
 /** Which open items to list; every criterion given must hold. */

@@ -8,7 +8,7 @@ import { keysOf, stateKeys, type MemberKeys, type PolicyKeys, type PoolKeys } fr
 import { decisionEntry, newRoutingId, openWrite, openWrites, reassignedEntry } from './ledger';
 import type { BatchEntry } from './overlay';
 import type { StateRead, StateValue, StateWrite, TransactionStep } from './store';
-import { choosePoolMember, countAssignment, isAway, load, readAway, readCounts, readRotation, readStickyOwner, unavailable } from './strategies';
+import { choosePoolMember, countAssignment, isAway, load, readAway, readCounts, readRotation, readSales, readStickyOwner, unavailable } from './strategies';
 
 interface Outcome {
   status: Decision['status'];
@@ -118,19 +118,20 @@ function valueAt(s: Settling, at: number, key: string): StateValue | undefined {
 }
 
 /**
- * Why a member cannot take the lead now (away, at cap), or null. Counts are read only for a
- * member with a cap. `at`: where the member's away key is in the lead's keys, its counts key
- * next (-1: not among them).
+ * Why a member cannot take the lead now (away, at cap, at sold cap), or null. Counts and sales are
+ * read only for a member with that cap. `at`: where the member's away key is in the lead's keys,
+ * its counts key next (-1: not among them).
  */
 function unavailableNow(s: Settling, member: MemberOption, keys: MemberKeys, at: number): string | null {
   const away = readAway(valueAt(s, at, keys.away));
-  return unavailable(member, away, member.cap === null ? undefined : readCounts(valueAt(s, at < 0 ? -1 : at + 1, keys.counts)), s.now);
+  const counts = member.cap === null ? undefined : readCounts(valueAt(s, at < 0 ? -1 : at + 1, keys.counts));
+  return unavailable(member, away, counts, s.now, member.soldCap === null ? undefined : readSales(s.read.get(keys.sold)));
 }
 
 /** Where member m's away key is among the lead's keys, for a pool option whose keys start at `offset` (see PoolKeys.all). */
 const memberAt = (offset: number, m: number): number => offset + 1 + 2 * m;
 
-/** The pool's members away or at cap now, as `name: why`. */
+/** The pool's members away or at a cap now, as `name: why`. */
 function unavailableMembers(s: Settling, option: PoolOption, keys: PoolKeys, offset: number): string[] {
   const why: string[] = [];
   for (let i = 0; i < option.members.length; i++) {
@@ -156,7 +157,9 @@ function settleSticky(s: Settling): TransactionStep<Decision> | null {
   if (typeof member === 'string') why = member;
   else {
     const keys = s.keys.member(member.name);
-    if (!s.read.has(keys.away) || !s.read.has(keys.counts)) return { need: [keys.away, keys.counts] };
+    if (!s.read.has(keys.away) || !s.read.has(keys.counts) || (member.soldCap !== null && !s.read.has(keys.sold))) {
+      return { need: member.soldCap === null ? [keys.away, keys.counts] : [keys.away, keys.counts, keys.sold] };
+    }
     why = unavailableNow(s, member, keys, -1);
     if (why === null) {
       record(s, member.name, keys, member, owner.pool);

@@ -1,9 +1,9 @@
 // Who takes a lead from a pool, as pure functions of the members and their state: the state
-// records and how to read them, away and cap checks, assignment counts per period, and the five
-// strategies. Every store runs exactly this code inside its transaction.
+// records and how to read them, away and cap checks, assignment counts per period, sales for sold
+// caps, and the five strategies. Every store runs exactly this code inside its transaction.
 
 import type { MemberOption } from '../compiler/decision';
-import type { CapPeriod, Strategy } from '../core/words';
+import type { CapPeriod, SoldCapPeriod, Strategy } from '../core/words';
 import { period } from '../compiler/calendar';
 import type { StateJson, StateValue } from './store';
 
@@ -25,6 +25,18 @@ export type PeriodCount = { readonly per: CapPeriod; readonly tz: string; readon
 
 /** A member's assignments in one policy (`n:`): when the last one was, and counts in the current periods only. */
 export type Counts = { readonly at: number; readonly periods: readonly PeriodCount[] };
+
+/**
+ * A buyer's sales in one policy (`sold:`): accepted sales less returned ones, as [quarter, count]
+ * pairs, where quarter is the quarter hour of the sale (ms / 900,000) since the epoch. Outcomes are
+ * recorded without the policy at hand, so the record cannot know the sold cap's period or zone;
+ * every zone's hours and days start on a quarter hour, so the sales of any period are the sum of
+ * its quarters, whatever the sold cap says when a lead is routed.
+ */
+export type Sales = { readonly quarters: readonly (readonly [number, number])[] };
+
+/** A lead's sales not returned yet (`sale:`), as [buyer, when accepted] in the order accepted: what a return takes back. */
+export type LeadSales = { readonly sales: readonly (readonly [string, number])[] };
 
 /** A person marked away (`away:`), indefinitely when `until` is null. */
 export type Away = { readonly since: number; readonly until: number | null };
@@ -86,6 +98,16 @@ function isCounts(o: JsonObject): o is Counts {
   return typeof o.at === 'number' && Array.isArray(o.periods) && o.periods.every(isPeriodCount);
 }
 
+function isSales(o: JsonObject): o is Sales {
+  const { quarters } = o;
+  return Array.isArray(quarters) && quarters.every((q) => isArrayOf(q, 'number', 2));
+}
+
+function isLeadSales(o: JsonObject): o is LeadSales {
+  const { sales } = o;
+  return Array.isArray(sales) && sales.every((s) => Array.isArray(s) && s.length === 2 && typeof s[0] === 'string' && typeof s[1] === 'number');
+}
+
 function isAwayRecord(o: JsonObject): o is Away {
   return typeof o.since === 'number' && (o.until === null || typeof o.until === 'number');
 }
@@ -104,6 +126,17 @@ export function readCounts(value: StateValue | undefined): Counts | undefined {
   if (value instanceof BuiltCounts) return value;
   const o = asObject(value);
   return o !== undefined && isCounts(o) ? o : undefined;
+}
+
+export function readSales(value: StateValue | undefined): Sales | undefined {
+  const o = asObject(value);
+  return o !== undefined && isSales(o) ? o : undefined;
+}
+
+/** The lead's sales not returned yet; none when there is no record. */
+export function readLeadSales(value: StateValue | undefined): LeadSales['sales'] {
+  const o = asObject(value);
+  return o !== undefined && isLeadSales(o) ? o.sales : [];
 }
 
 export function readAway(value: StateValue | undefined): Away | undefined {
@@ -170,11 +203,47 @@ export function isAway(away: Away | undefined, now: number): away is Away {
   return away !== undefined && (away.until === null || now < away.until);
 }
 
-/** Why a member cannot take a lead now (`away`, `at cap 40/day`), or null when it can. */
-export function unavailable(member: MemberOption, away: Away | undefined, counts: Counts | undefined, now: number): string | null {
+const QUARTER_MS = 900_000;
+
+/** How long a sale counts toward any period: the longest, a month, is 31 days and a clock change. */
+export const SALE_KEPT_MS = 32 * 86_400_000;
+
+/** Sales in the current `per` period of `tz`. */
+export function soldIn(sales: Sales | undefined, per: SoldCapPeriod, tz: string, now: number): number {
+  if (sales === undefined) return 0;
+  const { from, to } = period(now, tz, per);
+  let sold = 0;
+  for (const [quarter, count] of sales.quarters) if (quarter * QUARTER_MS >= from && quarter * QUARTER_MS < to) sold += count;
+  return sold;
+}
+
+/**
+ * The sales after `change` (1: a sale, -1: a return) in the quarter hour of `at`, and until when
+ * they matter. A return never takes a quarter below 0, and quarters too old to count are dropped.
+ */
+export function countSale(sales: Sales | undefined, at: number, change: 1 | -1): { sales: Sales; expireAt: number } {
+  const quarter = Math.floor(at / QUARTER_MS);
+  const oldest = Math.floor((at - SALE_KEPT_MS) / QUARTER_MS);
+  const quarters: [number, number][] = [];
+  let found = false;
+  for (const [q, count] of sales?.quarters ?? []) {
+    const n = q === quarter ? count + change : count;
+    found ||= q === quarter;
+    if (q >= oldest && n > 0) quarters.push([q, n]);
+  }
+  if (!found && change > 0) quarters.push([quarter, 1]);
+  quarters.sort((a, b) => a[0] - b[0]);
+  const last = quarters.length === 0 ? quarter : quarters[quarters.length - 1][0];
+  return { sales: { quarters }, expireAt: (last + 1) * QUARTER_MS + SALE_KEPT_MS };
+}
+
+/** Why a member cannot take a lead now (`away`, `at cap 40/day`, `sold cap 20/day reached`), or null when it can. */
+export function unavailable(member: MemberOption, away: Away | undefined, counts: Counts | undefined, now: number, sales?: Sales): string | null {
   if (isAway(away, now)) return away.until === null ? 'away' : `away until ${new Date(away.until).toISOString()}`;
   const cap = member.cap;
   if (cap !== null && countIn(counts, cap.per, cap.tz, now) >= cap.count) return `at cap ${cap.count}/${cap.per}`;
+  const soldCap = member.soldCap;
+  if (soldCap !== null && soldIn(sales, soldCap.per, soldCap.tz, now) >= soldCap.count) return `sold cap ${soldCap.count}/${soldCap.per} reached`;
   return null;
 }
 

@@ -126,3 +126,33 @@ describe('over a SQLite state file that route kept', () => {
     expect(owners.find((g) => g.name === 'alice')?.opportunity).toMatchObject({ count: 1, of: 1 });
   });
 });
+
+describe('a ping tree over a SQLite state file', () => {
+  const POLICY = `policy "ping"
+pool buyers = [
+  acme_ins bid 42 sold_cap 1/day,
+  beta     bid 35
+]
+else by_bid(buyers)
+fallback queue unsold
+`;
+
+  test('an accepted outcome recorded by the command counts toward the buyer\'s sold cap; the next route skips it with why, a return frees it', async () => {
+    const state = `sqlite:${scratch.path('ping.db')}`;
+    const policy = scratch.file('ping.route', POLICY);
+    const routeOne = async (email: string, now: string) => {
+      const r = await runCli(['route', policy, scratch.file(`${email}.jsonl`, JSON.stringify({ email })), '--now', now, '--state', state]);
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      return (JSON.parse(r.stdout) as { routing: { id: string; assignee: string; skipped: { name: string; why: string }[] } }).routing;
+    };
+    const first = await routeOne('a@x.com', '2026-11-23T15:00:00Z');
+    expect([first.assignee, first.skipped]).toEqual(['acme_ins', []]);
+    const sold = await runCli(['outcome', first.id, 'accepted', '--value', '42', '--by', 'acme_ins', '--at', '2026-11-23T15:01:00Z', '--state', state]);
+    expect([sold.code, sold.stderr]).toEqual([0, '']);
+    const second = await routeOne('b@x.com', '2026-11-23T15:05:00Z');
+    expect([second.assignee, second.skipped]).toEqual(['beta', [{ name: 'acme_ins', why: 'sold cap 1/day reached' }]]);
+    const refund = await runCli(['outcome', 'a@x.com', 'returned', '--by', 'acme_ins', '--at', '2026-11-23T16:00:00Z', '--state', state]);
+    expect([refund.code, refund.stderr]).toEqual([0, '']);
+    expect((await routeOne('c@x.com', '2026-11-23T16:05:00Z')).assignee).toBe('acme_ins');
+  });
+});

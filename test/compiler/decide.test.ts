@@ -34,9 +34,9 @@ describe('the example policy', () => {
         strategy: 'round_robin',
         path: { segment: 'enterprise', geo: 'na' },
         members: [
-          { name: 'alice', weight: 1, bid: 0, cap: null },
-          { name: 'bob', weight: 1, bid: 0, cap: null },
-          { name: 'carol', weight: 1, bid: 0, cap: null },
+          { name: 'alice', weight: 1, bid: 0, cap: null, soldCap: null },
+          { name: 'bob', weight: 1, bid: 0, cap: null, soldCap: null },
+          { name: 'carol', weight: 1, bid: 0, cap: null, soldCap: null },
         ],
         skipped: [],
         sla: { duration: '5m', business: false, due: Date.parse('2026-11-23T15:05:00.000Z') },
@@ -63,8 +63,8 @@ describe('the example policy', () => {
     ]);
     const monday = decide({ employees: 10, country: 'US' }, { now: NOW });
     expect(monday.options[0].kind === 'pool' && monday.options[0].members).toEqual([
-      { name: 'frank', weight: 1, bid: 0, cap: { count: 40, per: 'day', tz: NY } },
-      { name: 'gina', weight: 1, bid: 0, cap: { count: 40, per: 'day', tz: NY } },
+      { name: 'frank', weight: 1, bid: 0, cap: { count: 40, per: 'day', tz: NY }, soldCap: null },
+      { name: 'gina', weight: 1, bid: 0, cap: { count: 40, per: 'day', tz: NY }, soldCap: null },
     ]);
   });
 
@@ -340,12 +340,12 @@ describe('sticky', () => {
     const sticky = stickyPolicy()({ email: 'a@b', language: 'fr' }, { now: NOW }).sticky;
     expect(sticky).not.toBeNull();
     const member = (pool: string | null, name: string) => sticky?.member(pool, name) as MemberOption | string;
-    expect(member('team', 'ann')).toEqual({ name: 'ann', weight: 1, bid: 0, cap: null });
-    expect(member('team', 'cy')).toEqual({ name: 'cy', weight: 1, bid: 0, cap: { count: 5, per: 'hour', tz: NY } });
+    expect(member('team', 'ann')).toEqual({ name: 'ann', weight: 1, bid: 0, cap: null, soldCap: null });
+    expect(member('team', 'cy')).toEqual({ name: 'cy', weight: 1, bid: 0, cap: { count: 5, per: 'hour', tz: NY }, soldCap: null });
     expect(member('team', 'ben')).toBe('takes only leads where `language = en`');
     expect(member('team', 'zed')).toBe('zed is no longer a member of pool team');
     expect(member('gone', 'ann')).toBe('pool gone is no longer in the policy');
-    expect(member(null, 'Owner Person')).toEqual({ name: 'Owner Person', weight: 1, bid: 0, cap: null });
+    expect(member(null, 'Owner Person')).toEqual({ name: 'Owner Person', weight: 1, bid: 0, cap: null, soldCap: null });
     const weekend = stickyPolicy()({ email: 'a@b' }, { now: '2026-11-28T15:00:00Z' }).sticky;
     expect(weekend?.member('team', 'ann')).toBe('outside hours Mon-Fri 08:00-18:00 (America/New_York)');
   });

@@ -13,6 +13,7 @@ import { createDecider } from '../../compiler/decide';
 import type { CondIR, DimensionIR, FieldIR, PolicyIR, PoolIR, RuleIR, TestIR, ValueRef } from '../../compiler/ir';
 import type { Evaluator } from '../../compiler/decision';
 import { toNumber } from '../../core/values';
+import { SOLD_CAP_PERIODS } from '../../core/words';
 import { acmePolicy } from './acme-ir';
 
 const replay = { seed: process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED), path: process.env.FC_PATH };
@@ -180,7 +181,7 @@ function buildPolicy(raw: RawPolicy): PolicyIR {
     name: `pool${p}`,
     segments: [`pool${p}`],
     calendar: null,
-    members: members.map((when, m) => ({ name: `m${m}`, weight: 1, bid: 0, cap: null, calendar: null, when: when === null ? null : resolveCond(when, paths, dims) })),
+    members: members.map((when, m) => ({ name: `m${m}`, weight: 1, bid: 0, cap: null, soldCap: null, calendar: null, when: when === null ? null : resolveCond(when, paths, dims) })),
   }));
   return { name: 'random', fields: null, paths: raw.paths, dimensions, pools, sticky: null, rules, fallback: 'unrouted' };
 }
@@ -341,9 +342,10 @@ describe('codegen evaluator equals the reference evaluator', () => {
     );
   });
 
-  test('on random ping trees: by_bid with filters, declared and live bids, floor and multi_sell', () => {
+  test('on random ping trees: by_bid with filters, declared and live bids, floor, multi_sell and sold caps', () => {
     const BIDS = [0, 10, 28, 30, 35, 42];
-    const buyers = fc.array(fc.record({ bid: fc.constantFrom(...BIDS), when: fc.option(rawCond, { freq: 2 }) }), { minLength: 1, maxLength: 6 });
+    const soldCap = fc.option(fc.record({ count: fc.integer({ min: 1, max: 50 }), per: fc.constantFrom(...SOLD_CAP_PERIODS) }));
+    const buyers = fc.array(fc.record({ bid: fc.constantFrom(...BIDS), when: fc.option(rawCond, { freq: 2 }), soldCap }), { minLength: 1, maxLength: 6 });
     const tree = fc.record({ raw: rawPolicy, buyers, floor: fc.option(fc.constantFrom(0, 29, 30, 35, 50)), multiSell: fc.integer({ min: 1, max: 3 }) });
     const liveBid = fc.oneof(fc.constantFrom<unknown>(...BIDS, 31, '45', ' 29.5 ', 'n/a', null, NaN, -1, ''), leafValue);
     const bids = fc.array(fc.tuple(fc.constantFrom('m0', 'm1', 'm2', 'm3', 'm4', 'm5', '__proto__'), liveBid), { maxLength: 6 }).map(plainObject);
@@ -356,7 +358,7 @@ describe('codegen evaluator equals the reference evaluator', () => {
           name: 'buyers',
           segments: ['buyers'],
           calendar: null,
-          members: list.map((b, m) => ({ name: `m${m}`, weight: 1, bid: b.bid, cap: null, calendar: null, when: b.when === null ? null : resolveCond(b.when, raw.paths.length, dims) })),
+          members: list.map((b, m) => ({ name: `m${m}`, weight: 1, bid: b.bid, cap: null, soldCap: b.soldCap, calendar: null, when: b.when === null ? null : resolveCond(b.when, raw.paths.length, dims) })),
         };
         const rule: RuleIR = { index: 0, line: 1, source: 'by_bid', cond: { kind: 'true' }, targets: [{ kind: 'pool', strategy: 'by_bid', pool: 0 }], sla: null, priority: 'normal', tags: [], escalation: [{ kind: 'next' }], escalationText: ['next'], floor, multiSell };
         const ir: PolicyIR = { ...base, pools: [pool], rules: [rule] };
@@ -372,6 +374,11 @@ describe('codegen evaluator equals the reference evaluator', () => {
           // Every buyer is offered or named in the filter log, once; nobody under the floor is offered.
           expect([...option.members.map((m) => m.name), ...option.skipped.map((m) => m.name)].sort()).toEqual(pool.members.map((m) => m.name).sort());
           if (floor !== null) for (const m of option.members) expect(m.bid).toBeGreaterThanOrEqual(floor);
+          // A live bid reprices a buyer and keeps its sold cap, counted in the pool's zone (UTC here); assign() enforces it.
+          for (const m of option.members) {
+            const declared = list[Number(m.name.slice(1))].soldCap;
+            expect(m.soldCap).toEqual(declared === null ? null : { ...declared, tz: 'UTC' });
+          }
           for (const m of option.skipped) if (m.why.includes('below floor')) expect(m.why).toMatch(new RegExp(`^bid -?[\\d.e+]+ below floor ${floor}$`));
         }
       }),

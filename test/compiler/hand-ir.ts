@@ -97,7 +97,7 @@ export class IrBuilder {
     this.pools.push({
       name,
       segments: name.toLowerCase().split('.'),
-      members: members.map((m) => ({ name: '', weight: 1, bid: 0, cap: null, calendar, when: null, ...(typeof m === 'string' ? { name: m } : m) })),
+      members: members.map((m) => ({ name: '', weight: 1, bid: 0, cap: null, soldCap: null, calendar, when: null, ...(typeof m === 'string' ? { name: m } : m) })),
       calendar,
     });
     return this.pools.length - 1;

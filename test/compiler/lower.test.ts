@@ -94,7 +94,7 @@ describe("LANGUAGE.md's whole policy", () => {
       ['payments_team', ['payments_team'], ['ivy@acme.com', 'jon@acme.com']],
     ]);
     expect(ir.pools[1].members.map((m) => m.weight)).toEqual([2, 1]);
-    expect(ir.pools[0].members[0]).toEqual({ name: 'alice', weight: 1, bid: 0, cap: null, calendar: null, when: null });
+    expect(ir.pools[0].members[0]).toEqual({ name: 'alice', weight: 1, bid: 0, cap: null, soldCap: null, calendar: null, when: null });
     expect(ir.pools[0].calendar).toBeNull();
     const smbCalendar = { tz: 'America/New_York', hours: weekdays(480, 1080), holidays: [] };
     expect(ir.pools[4].calendar).toEqual(smbCalendar);
@@ -227,8 +227,8 @@ describe('pools and calendars', () => {
     expect(ir.pools[0].members.map((m) => m.calendar)).toEqual([null, { tz: 'Asia/Tokyo', hours: null, holidays: [] }]);
   });
 
-  test('weight, bid, cap, when; pool names ignore case, segments are lower-cased', () => {
-    const ir = lower(`${HEADER}pool Sales.EU = [a weight 3 bid 2.5 cap 10/week when lang = de, b]\nwhen x = 1 route by_bid(sales.eu)`);
+  test('weight, bid, cap, sold_cap, when; pool names ignore case, segments are lower-cased', () => {
+    const ir = lower(`${HEADER}pool Sales.EU = [a weight 3 bid 2.5 cap 10/week sold_cap 4/month when lang = de, b]\nwhen x = 1 route by_bid(sales.eu)`);
     expect(ir.pools[0].name).toBe('Sales.EU');
     expect(ir.pools[0].segments).toEqual(['sales', 'eu']);
     expect(ir.pools[0].members[0]).toEqual({
@@ -236,6 +236,7 @@ describe('pools and calendars', () => {
       weight: 3,
       bid: 2.5,
       cap: { count: 10, per: 'week' },
+      soldCap: { count: 4, per: 'month' },
       calendar: null,
       when: { kind: 'test', subject: { kind: 'path', path: 0 }, test: { kind: 'eq', text: 'de', num: null }, source: 'lang = de' },
     });

@@ -1,12 +1,13 @@
 // The ping tree of LANGUAGE.md ("Buyers: the ping tree"): buyers ordered by bid (declared, or
 // live at `bids.NAME` on the lead), a floor, shared sales (`multi_sell`), caps counting offers,
-// the filter log (`skipped`) on every by_bid decision, unsold leads in the fallback queue, and
-// the checker's care with `floor` and `multi_sell`. Both evaluators give the same decisions.
+// sold caps counting accepted sales, the filter log (`skipped`) on every by_bid decision, unsold
+// leads in the fallback queue, and the checker's care with `floor`, `multi_sell` and `sold_cap`.
+// Both evaluators give the same decisions.
 
 import { checkPolicySource, compilePolicy, type EvaluatorKind } from '../../compiler/compile';
 import type { Decision } from '../../compiler/decision';
 import { route } from '../../routing/route';
-import { MemoryStore } from '../../state';
+import { MemoryStore, recordOutcome } from '../../state';
 
 const NOW = '2026-11-23T15:00:00Z'; // a Monday, 09:00 in Chicago
 
@@ -73,6 +74,22 @@ describe.each(EVALUATORS)('ping tree with the %s evaluator', (evaluator) => {
     for (const name of ['acme_ins', 'beta_leads', 'gamma', 'delta']) expect(unsold.reason).toContain(name);
   });
 
+  test('sold_cap: a buyer with that many accepted sales in its period is skipped with why; its zone is the pool\'s', async () => {
+    const source = 'policy "p"\npool buyers = [acme bid 42 sold_cap 1/day, beta bid 30] tz "America/Chicago"\nelse by_bid(buyers)\nfallback queue unsold';
+    const policy = compilePolicy(source, { evaluator });
+    const option = policy.decide({}, { now: NOW }).options[0];
+    expect(option.kind === 'pool' && option.members.map((m) => m.soldCap)).toEqual([{ count: 1, per: 'day', tz: 'America/Chicago' }, null]);
+    const store = new MemoryStore();
+    const first = await route(policy, { email: 'a@x.com' }, { store, now: NOW });
+    expect(first.assignee).toBe('acme');
+    await recordOutcome(store, { lead: first.id, event: 'accepted', at: Date.parse(NOW), value: 42 });
+    const second = await route(policy, { email: 'b@x.com' }, { store, now: NOW });
+    expect(second).toMatchObject({ assignee: 'beta', skipped: [{ name: 'acme', why: 'sold cap 1/day reached' }] });
+    // 05:59 UTC the next day is still the same day in Chicago; 06:00 is the next.
+    expect((await route(policy, { email: 'c@x.com' }, { store, now: '2026-11-24T05:59:00Z' })).assignee).toBe('beta');
+    expect((await route(policy, { email: 'd@x.com' }, { store, now: '2026-11-24T06:00:00Z' })).assignee).toBe('acme');
+  });
+
   test('decisions of other strategies carry no ping-tree fields', async () => {
     const [decision] = await routeAll(evaluator, [{}], 'policy "p"\npool team = [a, b]\nelse round_robin(team)\nfallback queue x');
     expect(decision.status).toBe('assigned');
@@ -97,6 +114,35 @@ describe('the checker on ping-tree modifiers', () => {
     expect(codes(source(30))).toEqual([expect.objectContaining({ code: 'floor-above-bids', severity: 'warning', line: 3, column: 22 })]);
     expect(codes(source(30))[0].message).toContain('the highest is 25');
     expect(codes(source(25))).toEqual([]);
+  });
+
+  test('sold_cap counts sales: a whole number above 0 per hour, day, week or month, on a member, else an error at its line:column', () => {
+    const found = codes('policy "p"\npool b = [x bid 20 sold_cap 0/day, y sold_cap 2.5/week, z sold_cap 3/mnth] sold_cap 4/day\nelse by_bid(b)\nfallback queue q');
+    expect(found).toEqual([
+      expect.objectContaining({ code: 'invalid-sold-cap', severity: 'error', line: 2, column: 29, message: 'a sold_cap counts sales: a whole number above 0, not `0`', suggestion: 'e.g. `sold_cap 40/day`' }),
+      expect.objectContaining({ code: 'invalid-sold-cap', severity: 'error', line: 2, column: 47 }),
+      expect.objectContaining({ code: 'unknown-sold-cap-period', severity: 'error', line: 2, column: 70, message: 'unknown sold_cap period `mnth`; periods are hour, day, week, month', suggestion: 'did you mean `month`?' }),
+      expect.objectContaining({ code: 'misplaced-option', severity: 'error', line: 2, column: 76 }),
+    ]);
+    expect(codes('policy "p"\npool b = [x sold_cap 5/month]\nelse by_bid(b)\nfallback queue q')).toEqual([]);
+    // `cap` keeps its periods: a month is a sold cap's only.
+    expect(codes('policy "p"\npool b = [x cap 5/month]\nelse by_bid(b)\nfallback queue q')).toEqual([expect.objectContaining({ code: 'unknown-cap-period', line: 2, column: 19 })]);
+  });
+
+  test('sold_cap on a member of a pool no rule routes by_bid is a warning: no sale would count against it', () => {
+    const source = (target: string) => `policy "p"\npool b = [x bid 20, y sold_cap 5/day]\npool c = [z]\nwhen k = 1 route ${target}\nelse round_robin(c)\nfallback queue q`;
+    expect(codes(source('round_robin(b) or by_bid(c)'))).toEqual([
+      expect.objectContaining({
+        code: 'sold-cap-without-by-bid',
+        severity: 'warning',
+        line: 2,
+        column: 23,
+        suggestion: 'route the pool `by_bid(b)`, or write `cap` to count the leads given',
+      }),
+    ]);
+    expect(codes(source('by_bid(b)'))).toEqual([]);
+    // A by ... then by_bid(pool) may reach any pool.
+    expect(codes(`policy "p"\ndimension d by k {\n  b when = 1\n  c otherwise\n}\npool b = [y sold_cap 5/day]\npool c = [z]\nelse by d then by_bid(pool)\nfallback queue q`)).toEqual([]);
   });
 
   test('multi_sell counts buyers and a floor is a price', () => {

@@ -2,7 +2,7 @@
 
 import { compilePolicy } from '../../compiler/compile';
 import type { MemberOption, PendingDecision, PlanOption, SlaInfo, SlaPlan, StickyLookup } from '../../compiler/decision';
-import type { CapPeriod, Strategy } from '../../core/words';
+import type { CapPeriod, SoldCapPeriod, Strategy } from '../../core/words';
 import { assign } from '../../state/assign';
 import type { StateStore } from '../../state/store';
 
@@ -24,9 +24,10 @@ else round_robin(team)
 fallback queue exceptions
 `);
 
-export function member(name: string, options: { weight?: number; bid?: number; cap?: [number, CapPeriod, string?] } = {}): MemberOption {
+export function member(name: string, options: { weight?: number; bid?: number; cap?: [number, CapPeriod, string?]; soldCap?: [number, SoldCapPeriod, string?] } = {}): MemberOption {
   const cap = options.cap === undefined ? null : { count: options.cap[0], per: options.cap[1], tz: options.cap[2] ?? 'UTC' };
-  return { name, weight: options.weight ?? 1, bid: options.bid ?? 0, cap };
+  const soldCap = options.soldCap === undefined ? null : { count: options.soldCap[0], per: options.soldCap[1], tz: options.soldCap[2] ?? 'UTC' };
+  return { name, weight: options.weight ?? 1, bid: options.bid ?? 0, cap, soldCap };
 }
 
 /** The SLA a decision shows, and the same SLA as a plan carries it. */

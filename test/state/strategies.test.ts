@@ -2,10 +2,16 @@ import type { MemberOption } from '../../compiler/decision';
 import type { Strategy } from '../../core/words';
 import {
   type Rotation,
+  type Sales,
   NO_ROTATION,
   choosePoolMember,
   countAssignment,
   countIn,
+  countSale,
+  SALE_KEPT_MS,
+  soldIn,
+  readLeadSales,
+  readSales,
   load,
   readAway,
   readCounts,
@@ -202,5 +208,40 @@ describe('counts, caps and away', () => {
     expect(readAway({ since: 1 })).toBeUndefined();
     expect(readStickyOwner({ assignee: 3, pool: null, at: 1 })).toBeUndefined();
     expect(readStickyOwner({ assignee: 'a', pool: null, at: 1 })).toEqual({ assignee: 'a', pool: null, at: 1 });
+  });
+});
+
+describe('sales for sold caps', () => {
+  const at = (iso: string) => Date.parse(iso);
+  const sell = (times: string[]) => times.reduce<Sales | undefined>((sales, iso) => countSale(sales, at(iso), 1).sales, undefined);
+
+  test('counted by quarter hour, so any zone\'s periods add up: India\'s hours start at :30 UTC', () => {
+    const sales = sell(['2026-11-23T10:29:00Z', '2026-11-23T10:30:00Z', '2026-11-23T10:59:00Z']);
+    expect(soldIn(sales, 'hour', 'Asia/Kolkata', at('2026-11-23T10:45:00Z'))).toBe(2); // 16:00-17:00 there
+    expect(soldIn(sales, 'hour', 'UTC', at('2026-11-23T10:45:00Z'))).toBe(3);
+    expect(soldIn(sales, 'day', 'UTC', at('2026-11-24T00:00:00Z'))).toBe(0);
+    expect(soldIn(sales, 'month', 'UTC', at('2026-11-30T23:59:00Z'))).toBe(3);
+    expect(soldIn(undefined, 'week', 'UTC', T0)).toBe(0);
+  });
+
+  test('a return takes back a sale of its quarter hour, never below none; old quarters are dropped; the record ends when its last sale stops counting', () => {
+    const sales = sell(['2026-11-01T10:00:00Z', '2026-11-23T10:00:00Z', '2026-11-23T10:05:00Z']);
+    expect(sales?.quarters.length).toBe(2);
+    const returned = countSale(sales, at('2026-11-23T10:10:00Z'), -1);
+    expect(soldIn(returned.sales, 'day', 'UTC', at('2026-11-23T12:00:00Z'))).toBe(1);
+    const nothing = countSale(returned.sales, at('2026-11-23T11:00:00Z'), -1); // no sale in that quarter
+    expect(nothing.sales).toEqual(returned.sales);
+    expect(returned.expireAt).toBe(at('2026-11-23T10:15:00Z') + SALE_KEPT_MS);
+    const later = countSale(returned.sales, at('2026-12-26T00:00:00Z'), 1);
+    expect(later.sales.quarters.length).toBe(1); // sales over 32 days old count toward no period, not even a month
+  });
+
+  test('a value of another shape reads as no sales', () => {
+    expect(readSales({ quarters: [[1, 2, 3]] })).toBeUndefined();
+    expect(readSales([1])).toBeUndefined();
+    expect(readSales({ quarters: [[1, 2]] })).toEqual({ quarters: [[1, 2]] });
+    expect(readLeadSales({ sales: [['acme', 1], [2, 3]] })).toEqual([]);
+    expect(readLeadSales(undefined)).toEqual([]);
+    expect(readLeadSales({ sales: [['acme', 1]] })).toEqual([['acme', 1]]);
   });
 });

@@ -4,19 +4,13 @@
 // The expected assignees are written out; every store's full decisions are also compared with
 // those of the in-memory store.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Decision, MemberOption, PendingDecision, PlanOption } from '../../../compiler/decision';
 import { assign, assignMany } from '../../../state/assign';
 import { markAway, markBack, resetState } from '../../../state/admin';
 import { readState, type StateReport } from '../../../state/report';
-import { MemoryStore } from '../../../state/memory';
-import { RedisStore } from '../../../state/redis';
-import { SqliteStore } from '../../../state/sqlite';
 import type { StateStore } from '../../../state/store';
 import { blankIds, DAY, HOUR, MINUTE, T0, member, pending, poolOption, stickyBy } from '../helpers';
-import { RedisServer, redisTestsRun } from './redis-server';
+import { durableStores } from './store-kinds';
 
 jest.setTimeout(30_000);
 
@@ -175,32 +169,7 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-interface StoreKind {
-  name: string;
-  open(scenario: number): StateStore;
-}
-
-let dir: string;
-let server: RedisServer | null = null;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'leadroute-conformance-'));
-  if (redisTestsRun()) server = await RedisServer.start();
-});
-afterAll(async () => {
-  await server?.dispose();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const kinds: StoreKind[] = [
-  { name: 'memory', open: () => new MemoryStore({ strict: true }) },
-  { name: 'sqlite', open: (i) => new SqliteStore({ file: join(dir, `scenario-${i}-${Math.random().toString(36).slice(2)}.db`) }) },
-];
-if (redisTestsRun()) {
-  kinds.push({
-    name: 'redis',
-    open: (i) => new RedisStore({ port: (server as RedisServer).port, keyPrefix: `conformance-${i}-${Math.random().toString(36).slice(2)}:` }),
-  });
-}
+const { kinds } = durableStores('conformance');
 
 /** The in-memory store's decisions and reports, which the others must equal. */
 const reference = new Map<string, { decisions: Decision[]; report: StateReport }>();
@@ -212,7 +181,7 @@ describe.each(kinds)('$name store', (kind) => {
   ] as const)('%s', (_, batched) => {
     test.each(SCENARIOS.map((s, i) => [s.name, i] as const))('%s', async (_name, i) => {
       const scenario = SCENARIOS[i];
-      const store = kind.open(i);
+      const store = kind.open();
       try {
         const router = new Router(store, batched);
         await scenario.run(router);
@@ -232,7 +201,7 @@ describe.each(kinds)('$name store', (kind) => {
   });
 
   test('resetState forgets a pool, then a whole policy; away flags stay', async () => {
-    const store = kind.open(100);
+    const store = kind.open();
     try {
       const p = (t: number, pool = 'team') => pending([poolOption(pool, 'round_robin', [alice, bob])], { at: t, sticky: stickyBy(`k${t}`, DAY, new Map([[pool, [alice, bob]]])) });
       for (let i = 0; i < 3; i++) await assign(p(T0 + i * MINUTE), store);

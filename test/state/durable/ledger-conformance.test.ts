@@ -5,10 +5,7 @@
 // report, and the same pruning. Routing ids are random, so they are compared by the order in
 // which they first appear.
 
-import { mkdtempSync, rmSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { reportFigures } from '../../../analysis/report';
 import { compilePolicy } from '../../../compiler/compile';
@@ -21,7 +18,8 @@ import { RedisStore } from '../../../state/redis';
 import { SqliteStore } from '../../../state/sqlite';
 import type { StateStore } from '../../../state/store';
 import { DAY, HOUR, LEDGERED as POLICY, MINUTE, T0 } from '../helpers';
-import { RedisServer, redisTestsRun } from './redis-server';
+import { redisTestsRun } from './redis-server';
+import { durableStores } from './store-kinds';
 
 jest.setTimeout(30_000);
 
@@ -97,23 +95,9 @@ async function observe(store: StateStore): Promise<Record<string, unknown>> {
   return { whole, byQuery, open, report, pruned, afterPrune };
 }
 
-let dir: string;
-let server: RedisServer | null = null;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'leadroute-ledger-'));
-  if (redisTestsRun()) server = await RedisServer.start();
-});
-afterAll(async () => {
-  await server?.dispose();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const kinds: { name: string; open(): StateStore }[] = [
-  { name: 'sqlite', open: () => new SqliteStore({ file: join(dir, `ledger-${Math.random().toString(36).slice(2)}.db`) }) },
-];
-if (redisTestsRun()) {
-  kinds.push({ name: 'redis', open: () => new RedisStore({ port: (server as RedisServer).port, keyPrefix: `ledger-${Math.random().toString(36).slice(2)}:` }) });
-}
+const stores = durableStores('ledger');
+// The in-memory store is the reference the others are compared with.
+const kinds = stores.kinds.filter((kind) => kind.name !== 'memory');
 
 let reference: Record<string, unknown>;
 beforeAll(async () => {
@@ -161,7 +145,7 @@ describe.each(kinds)('$name store', (kind) => {
 
 describe('SQLite state file', () => {
   test('a file made before the ledger existed opens, keeps its state and gains the ledger', async () => {
-    const file = join(dir, 'before-the-ledger.db');
+    const file = stores.path('before-the-ledger.db');
     const old = new DatabaseSync(file);
     old.exec(`CREATE TABLE leadroute_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, expire_at INTEGER) WITHOUT ROWID;
       INSERT INTO leadroute_state VALUES ('away:zed', '{"until":null}', NULL)`);
@@ -177,7 +161,7 @@ describe('SQLite state file', () => {
   });
 
   test('the ledger keeps its retention before its newest entry, by the leads clock; a store told to keep none writes none', async () => {
-    const file = join(dir, 'retention.db');
+    const file = stores.path('retention.db');
     const first = new SqliteStore({ file });
     await route(POLICY, { Email: 'old@x.com', type: 'other' }, { store: first, now: T0 });
     await route(POLICY, { Email: 'mid@x.com', type: 'other' }, { store: first, now: T0 + 2 * DAY });
@@ -210,13 +194,13 @@ describe('SQLite state file', () => {
 (redisTestsRun() ? describe : describe.skip)('Redis streams', () => {
   let admin: Redis;
   beforeAll(async () => {
-    admin = new Redis({ port: (server as RedisServer).port, lazyConnect: true });
+    admin = new Redis({ port: stores.port(), lazyConnect: true });
     await admin.connect();
   });
   afterAll(async () => {
     await admin?.quit();
   });
-  const open = (keyPrefix: string, options: { ledgerRetentionDays?: number } = {}) => new RedisStore({ port: (server as RedisServer).port, keyPrefix, ...options });
+  const open = (keyPrefix: string, options: { ledgerRetentionDays?: number } = {}) => new RedisStore({ port: stores.port(), keyPrefix, ...options });
 
   test('a stream per policy under the key prefix, left out of the state listing; another prefix has its own ledger', async () => {
     const [a, b] = [open('streams-a:'), open('streams-b:')];
