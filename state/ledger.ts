@@ -232,6 +232,11 @@ export async function openItems(store: StateStore, filter: OpenItemFilter = {}):
   return items.sort((a, b) => a.since - b.since || (a.id < b.id ? -1 : 1));
 }
 
+/** An open item as JSON: `since` as ISO 8601 UTC, and how long it has waited at `now` (`waited_ms`). */
+export function openItemJson(item: OpenItem, now: number): Record<string, unknown> {
+  return { ...item, since: isoUtc(item.since), waited_ms: now - item.since };
+}
+
 /** A lead that cannot be taken: not routed, or nobody's queue holds it now. */
 export class NotOpenError extends Error {
   constructor(readonly idOrKey: string) {

@@ -1,4 +1,4 @@
-// The routing-state store of the Route and Escalate nodes: the parameters that choose it and
+// The routing-state store of the pack's nodes: the parameters that choose it and
 // one open store per process and configuration. Stores stay open across executions (a
 // connection or a file handle per execution would cost more than routing), and the in-memory
 // store must be shared by every node and execution of the process, or round robin would
@@ -16,6 +16,7 @@ import {
   type INodeCredentialTestResult,
   type INodeProperties,
   type INodeType,
+  type IPollFunctions,
   type IWebhookFunctions,
 } from 'n8n-workflow';
 import { openStore, redisOptionsFromCredentials, storeIdentity, testRedisConnection, type StateStore, type StateValue } from '../../state';
@@ -177,7 +178,7 @@ class UnavailableStore implements StateStore {
  * Throws for the in-memory store in queue mode: each worker would keep its own rotation. SLA Wait
  * calls it before waiting too, so a lead is not left waiting on a store its resume call would refuse.
  */
-export function refuseMemoryInQueueMode(ctx: IExecuteFunctions | IWebhookFunctions, kind: StoreKind): void {
+export function refuseMemoryInQueueMode(ctx: IExecuteFunctions | IWebhookFunctions | IPollFunctions, kind: StoreKind): void {
   if (kind === 'memory' && inQueueMode()) {
     throw new NodeOperationError(ctx.getNode(), 'The In Memory state store cannot be used in queue mode', {
       description:
@@ -192,8 +193,8 @@ export function refuseMemoryInQueueMode(ctx: IExecuteFunctions | IWebhookFunctio
  * queue mode it refuses the in-memory store (each process would keep its own rotation) and
  * warns when a SQLite file is not shared.
  */
-export async function nodeStateStore(ctx: IExecuteFunctions | IWebhookFunctions): Promise<StateStore> {
-  // A webhook (SLA Wait's resume call) reads parameters without an item index.
+export async function nodeStateStore(ctx: IExecuteFunctions | IWebhookFunctions | IPollFunctions): Promise<StateStore> {
+  // A webhook (SLA Wait's resume call) and a poll (the queue trigger) read parameters without an item index.
   const parameter = (name: string): unknown => ('getInputData' in ctx ? ctx.getNodeParameter(name, 0, '') : ctx.getNodeParameter(name, ''));
   const kind = (parameter('stateStore') || 'sqlite') as StoreKind;
   refuseMemoryInQueueMode(ctx, kind);

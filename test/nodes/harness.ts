@@ -40,6 +40,7 @@ import {
   type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 import { Escalate } from '../../nodes/Escalate/Escalate.node';
+import { LeadLedger } from '../../nodes/LeadLedger/LeadLedger.node';
 import { Route } from '../../nodes/Route/Route.node';
 import { SlaWait } from '../../nodes/SlaWait/SlaWait.node';
 
@@ -48,6 +49,7 @@ export const PACKAGE = 'n8n-nodes-leadroute';
 export const ROUTE = `${PACKAGE}.route`;
 export const SLA_WAIT = `${PACKAGE}.slaWait`;
 export const ESCALATE = `${PACKAGE}.escalate`;
+export const LEAD_LEDGER = `${PACKAGE}.leadLedger`;
 /** A pass-through node the harness feeds items into (a stand-in for a trigger or any upstream node). */
 export const INPUT = 'harness.input';
 
@@ -74,6 +76,7 @@ export const PACK_TYPES: Record<string, INodeType> = {
   [ROUTE]: new Route(),
   [SLA_WAIT]: new SlaWait(),
   [ESCALATE]: new Escalate(),
+  [LEAD_LEDGER]: new LeadLedger(),
   [INPUT]: new HarnessInput(),
 };
 
