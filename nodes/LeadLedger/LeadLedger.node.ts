@@ -16,7 +16,7 @@ import {
 import { parseDuration } from '../../dsl/durations';
 import { entryJson, openItemJson, openItems, outcomeEventProblem, recordOutcome, takeFromQueue, type EventEntry, type StateJson } from '../../state';
 import { forEachItem, parameterInstant, withField } from '../shared/items';
-import { nodeStateStore, stateStoreMethods, stateStoreProperties } from '../shared/store';
+import { ledgerStoreProperties, nodeStateStore, stateStoreMethods } from '../shared/store';
 
 type Operation = 'recordOutcome' | 'takeFromQueue' | 'listOpenItems';
 
@@ -168,7 +168,7 @@ export class LeadLedger implements INodeType {
         description: 'The field of each item that receives the ledger entry written',
         displayOptions: { show: { operation: ['recordOutcome', 'takeFromQueue'] } },
       },
-      ...stateStoreProperties.map((p) => (p.name === 'stateStore' ? { ...p, description: 'The store that keeps the ledger: the same store as the Route node’s' } : p)),
+      ...ledgerStoreProperties,
     ],
   };
 

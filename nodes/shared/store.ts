@@ -64,6 +64,11 @@ export const stateStoreProperties: INodeProperties[] = [
   },
 ];
 
+/** The store parameters of the nodes that read the ledger (Lead Ledger, Lead Queue Trigger): the same store as Route's. */
+export const ledgerStoreProperties: INodeProperties[] = stateStoreProperties.map((p) =>
+  p.name === 'stateStore' ? { ...p, description: 'The store that keeps the ledger: the same store as the Route node’s' } : p,
+);
+
 /** The credential test the nodes offer for the Redis credential (n8n's test requests are for HTTP services). */
 export const REDIS_CONNECTION_TEST = 'leadRoutingRedisConnectionTest';
 
