@@ -44,10 +44,12 @@ function dataOf(ctx: IExecuteFunctions, data: unknown, itemIndex: number): State
 /** The Lead parameter of an item: a routing id or a lead key, never empty. */
 function leadOf(ctx: IExecuteFunctions, itemIndex: number): string {
   const lead = ctx.getNodeParameter('lead', itemIndex, '') as unknown;
+  // An expression over an item without the field (no routing.id) gives nothing: empty.
+  if (lead === undefined || lead === null || String(lead).trim() === '') {
+    throw new NodeOperationError(ctx.getNode(), 'Lead is empty: give the routing ID (routing.id) or the lead key', { itemIndex });
+  }
   if (typeof lead !== 'string' && typeof lead !== 'number') throw new NodeOperationError(ctx.getNode(), 'Lead must be a routing ID or a lead key', { itemIndex });
-  const text = String(lead).trim();
-  if (text === '') throw new NodeOperationError(ctx.getNode(), 'Lead is empty: give the routing ID (routing.id) or the lead key', { itemIndex });
-  return text;
+  return String(lead).trim();
 }
 
 export class LeadLedger implements INodeType {

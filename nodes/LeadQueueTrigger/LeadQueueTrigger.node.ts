@@ -112,7 +112,9 @@ export class LeadQueueTrigger implements INodeType {
       const fired = new Set(Array.isArray(data[FIRED]) ? (data[FIRED] as string[]) : []);
       fire = overdue.filter((item) => !fired.has(openItemMark(item)));
       // Only the leads still overdue are kept: one taken since is forgotten, so the list does not grow.
-      data[FIRED] = overdue.map(openItemMark);
+      const marks = overdue.map(openItemMark);
+      // Set only when it changes: n8n saves the static data after a poll that changed it.
+      if (fire.length > 0 || marks.length !== fired.size) data[FIRED] = marks;
     }
     if (fire.length === 0) return null;
     return [fire.map((item) => ({ json: openItemJson(item, now) as IDataObject }))];

@@ -19,7 +19,7 @@ import {
   type IPollFunctions,
   type IWebhookFunctions,
 } from 'n8n-workflow';
-import { openStore, redisOptionsFromCredentials, storeIdentity, testRedisConnection, type StateStore, type StateValue } from '../../state';
+import { openStore, redisOptionsFromCredentials, storeIdentity, testRedisConnection, type LedgerStore, type StateStore, type StateValue } from '../../state';
 
 export type StoreKind = 'sqlite' | 'redis' | 'memory';
 
@@ -166,12 +166,22 @@ class UnavailableStore implements StateStore {
     private readonly reason: string,
   ) {}
 
-  transact<T>(): Promise<T> {
+  /** The ledger nodes read it: it fails with the reason too, rather than as a store that keeps no ledger. */
+  readonly ledger: LedgerStore = {
+    read: () => ({ [Symbol.asyncIterator]: () => ({ next: () => this.failure() }) }),
+    prune: () => this.failure(),
+  };
+
+  private failure<T>(): Promise<T> {
     return Promise.reject(new Error(`could not be opened: ${this.reason}`));
   }
 
+  transact<T>(): Promise<T> {
+    return this.failure();
+  }
+
   list(): Promise<Map<string, StateValue>> {
-    return Promise.reject(new Error(`could not be opened: ${this.reason}`));
+    return this.failure();
   }
 
   close(): Promise<void> {

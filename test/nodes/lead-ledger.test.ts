@@ -104,6 +104,15 @@ describe('Lead Ledger node', () => {
     expect(unknown.ledger).toBeUndefined();
   });
 
+  it('fails an item without a lead (no routing.id for the default expression), and names a store that cannot be opened', async () => {
+    const spec = ledgerWorkflow({ event: 'won' });
+    const empty = await runWorkflow({ ...spec, links: [] }, { node: 'Lead Ledger', items: [{ email: 'x@example.com' }] });
+    expect(empty.nodeError('Lead Ledger')?.message).toBe('Lead is empty: give the routing ID (routing.id) or the lead key');
+    const broken = { ...spec, nodes: spec.nodes.map((n) => (n.name === 'Lead Ledger' ? { ...n, parameters: { ...n.parameters, databaseFile: tmpdir() } } : n)) };
+    const run = await runWorkflow(broken, { node: 'Input', items: [{ type: 'demo' }] });
+    expect(run.nodeError('Lead Ledger')?.message).toMatch(/^routing state store sqlite failed: could not be opened: /);
+  });
+
   it('takes a queued lead from its queue, once', async () => {
     const take = { operation: 'takeFromQueue', by: 'carol', at: '2026-11-23T15:30:00Z' };
     const run = await runWorkflow(ledgerWorkflow(take), { node: 'Input', items: [{ email: 'sue@example.com', type: 'support' }] });

@@ -95,8 +95,9 @@ describe('Lead Queue Trigger node', () => {
     expect(await fired(trigger({ olderThan: '10m', policy: 'another' }))).toBeNull();
   });
 
-  it('fails a poll on an age that is not a duration, naming it', async () => {
+  it('fails a poll on an age that is not a duration, naming it, or on a store that cannot be opened', async () => {
     await expect(pollTrigger(trigger({ olderThan: 'soon' }), 'Trigger')).rejects.toThrow(/^Older Than: /);
+    await expect(pollTrigger(trigger({ databaseFile: tmpdir() }), 'Trigger')).rejects.toThrow(/^routing state store sqlite failed: could not be opened: /);
     await expect(pollTrigger(trigger({ queueAges: { ages: [{ queue: 'exceptions', olderThan: '5 minutes' }] } }), 'Trigger')).rejects.toThrow(/^Ages by Queue › exceptions: /);
   });
 });
