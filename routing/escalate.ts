@@ -11,7 +11,7 @@ import type { RuleIR } from '../compiler/ir';
 import { isoUtc, toInstant } from '../core/time';
 import { newRoutingId, recordEvent, type EventDetails } from '../state/ledger';
 import type { DecisionEntry } from '../state/ledger-entry';
-import { StateStoreError, type StateStore } from '../state/store';
+import { StateStoreError, type StateJson, type StateStore } from '../state/store';
 import { assignmentLink, newLinkSecret, publicView, resumeUrlOf, withLateTouches, type PublicDecision } from './links';
 import { settle, STORE_FAILURE } from './route';
 
@@ -92,6 +92,12 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
 const own = (o: Json, key: string): unknown => (hasOwn(o, key) ? o[key] : undefined);
 const STATUSES: ReadonlySet<unknown> = new Set(['assigned', 'queued', 'exception']);
 
+/** The routing id a routing record on an item carries; null when it has none (routed before routing ids, or not a record). */
+export function routingIdOf(value: unknown): string | null {
+  const id = isObject(value) ? own(value, 'id') : undefined;
+  return typeof id === 'string' && id !== '' ? id : null;
+}
+
 /** The routing record on an item, or why the value is not one. Missing escalation bookkeeping (attempt, step, history) starts afresh. */
 export function readRoutingRecord(value: unknown): RoutingRecord | string {
   if (!isObject(value)) return 'it is not a routing decision (an object from the Route node)';
@@ -119,11 +125,10 @@ export function readRoutingRecord(value: unknown): RoutingRecord | string {
   const resumeUrl = own(value, 'resume_url');
   const secret = own(value, 'link_secret');
   const previous = own(value, 'previous_assignee');
-  const id = own(value, 'id');
   return {
     ...(value as unknown as Decision),
     // A record from before routing ids gets one, so its events still have a routing to refer to.
-    id: typeof id === 'string' && id !== '' ? id : newRoutingId(),
+    id: routingIdOf(value) ?? newRoutingId(),
     status: status as Decision['status'],
     assignee,
     queue,
@@ -247,6 +252,23 @@ export async function escalate(input: EscalateInput): Promise<EscalationResult> 
   };
   await ledgerEvent(store, routed, 'exhausted', now, { queue: fallback, data: { from: routing.assignee, from_queue: routing.queue, reason } });
   return { outcome: 'exhausted', routing: exhausted };
+}
+
+/** An event SLA Wait sees: the current assignee's link called, or an earlier one's. */
+export type TouchEvent = Extract<RoutingEvent, { event: 'worked' | 'late_touch' }>;
+
+/**
+ * Writes an event SLA Wait saw to the ledger as it happens, against `id`, the routing id the item
+ * carries (routingIdOf): an item routed before routing ids writes nothing, as its decision is not
+ * in the ledger. `by` is who touched the lead, `assignee` and `queue` who holds it. The lead's
+ * key stays null: it is declared by the policy, which SLA Wait does not have; the id names the lead.
+ * A store that fails loses the event, not the answer to the link's caller.
+ */
+export async function ledgerTouch(store: StateStore, id: string | null, routing: Pick<RoutingRecord, 'policy'>, event: TouchEvent): Promise<void> {
+  if (id === null) return;
+  const held = event.event === 'worked' ? { assignee: event.assignee, queue: event.queue } : { assignee: event.current_assignee, queue: event.current_queue };
+  const data = { attempt: event.attempt, data: (event.data ?? null) as StateJson };
+  await ledgerEvent(store, { id, key: null, policy: routing.policy.name }, event.event, Date.parse(event.at), { by: event.assignee, ...held, data });
 }
 
 /** Records an event in the ledger. A store that fails here fails the lead's steps too, which say so; the event is lost with the store. */

@@ -119,9 +119,9 @@ function lateTouchKey(routing: RoutingRecord): string {
 }
 
 /** Keeps a late touch (a call of an earlier attempt's link) in the store; returns the event. */
-export async function recordLateTouch(store: StateStore, routing: RoutingRecord, check: Extract<LinkCheck, { kind: 'earlier' }>, at: Date | number | string, data: unknown): Promise<RoutingEvent> {
+export async function recordLateTouch(store: StateStore, routing: RoutingRecord, check: Extract<LinkCheck, { kind: 'earlier' }>, at: Date | number | string, data: unknown): Promise<Extract<RoutingEvent, { event: 'late_touch' }>> {
   const instant = toInstant(at);
-  const event: RoutingEvent = { event: 'late_touch', at: isoUtc(instant), assignee: check.holder, attempt: check.attempt, current_assignee: routing.assignee, current_queue: routing.queue, data };
+  const event: Extract<RoutingEvent, { event: 'late_touch' }> = { event: 'late_touch', at: isoUtc(instant), assignee: check.holder, attempt: check.attempt, current_assignee: routing.assignee, current_queue: routing.queue, data };
   const key = lateTouchKey(routing);
   await store.transact([key], (read) => {
     const kept = read.get(key);

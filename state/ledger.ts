@@ -280,6 +280,32 @@ export async function openItems(store: StateStore, filter: OpenItemFilter = {}):
   return items.sort((a, b) => a.since - b.since || (a.id < b.id ? -1 : 1));
 }
 
+/** Which open items a queue watch looks for: those that have waited `age` (ms) or longer, or their queue's own age in `ages`. */
+export interface QueueWatch extends Omit<OpenItemFilter, 'waitingSince'> {
+  age: number;
+  ages?: ReadonlyMap<string, number>;
+}
+
+/** The open items that have waited their queue's age or longer at `now` (ms), oldest first. */
+export async function overdueItems(store: StateStore, watch: QueueWatch, now: number): Promise<OpenItem[]> {
+  const ages = watch.ages ?? new Map<string, number>();
+  const ageOf = (queue: string): number => ages.get(queue) ?? watch.age;
+  // Listed from the shortest age that applies, then each item held to its own queue's.
+  const shortest = watch.queue === undefined ? Math.min(watch.age, ...ages.values()) : ageOf(watch.queue);
+  const items = await openItems(store, { policy: watch.policy, queue: watch.queue, waitingSince: now - shortest });
+  return items.filter((item) => item.since <= now - ageOf(item.queue));
+}
+
+/** Names one stay of a lead in a queue: taken and queued again, it waits anew under another mark. */
+export function openItemMark(item: OpenItem): string {
+  return `${item.id}@${item.since}`;
+}
+
+/** An open item as JSON: `since` as ISO 8601 UTC, and how long it has waited at `now` (`waited_ms`). */
+export function openItemJson(item: OpenItem, now: number): Record<string, unknown> {
+  return { ...item, since: isoUtc(item.since), waited_ms: now - item.since };
+}
+
 /** A lead that cannot be taken: not routed, or nobody's queue holds it now. */
 export class NotOpenError extends Error {
   constructor(readonly idOrKey: string) {

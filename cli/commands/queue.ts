@@ -2,7 +2,7 @@
 // fallback queue) as the ledger keeps them open, and taking one out by a person.
 
 import { parseDuration } from '../../dsl/durations';
-import { openItems, takeFromQueue, type OpenItem } from '../../state';
+import { openItemJson, openItems, takeFromQueue, type OpenItem } from '../../state';
 import { isoUtc } from '../../core/time';
 import { duration } from '../../pages/report';
 import { EXIT_OK, EXIT_USAGE, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
@@ -86,7 +86,7 @@ export async function queueCommand(argv: string[], io: CliIO): Promise<number> {
   const items = await withKeptStore(command, spec, (store) =>
     openItems(store, { queue: values.queue, policy: values.policy, waitingSince: age === undefined ? undefined : now - age }),
   );
-  write(io.stdout, values.json === true ? JSON.stringify(items.map((item) => itemJson(item, now)), null, 2) : listText(items, now));
+  write(io.stdout, values.json === true ? JSON.stringify(items.map((item) => openItemJson(item, now)), null, 2) : listText(items, now));
   return EXIT_OK;
 }
 
@@ -94,10 +94,6 @@ function parseAge(command: string, text: string): number {
   const parsed = parseDuration(text);
   if (!parsed.ok) throw usageError(command, `--older-than: ${parsed.message}`);
   return parsed.ms;
-}
-
-function itemJson(item: OpenItem, now: number): Record<string, unknown> {
-  return { ...item, since: isoUtc(item.since), waited_ms: now - item.since };
 }
 
 function listText(items: readonly OpenItem[], now: number): string {

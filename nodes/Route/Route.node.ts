@@ -4,7 +4,6 @@
 
 import {
   NodeConnectionTypes,
-  NodeOperationError,
   type IExecuteFunctions,
   type INodeExecutionData,
   type INodeType,
@@ -14,9 +13,8 @@ import {
 import type { CompiledPolicy } from '../../compiler/compile';
 import type { Decision } from '../../compiler/decision';
 import { routingRecord } from '../../routing/escalate';
-import { toInstant } from '../../core/time';
 import { routeMany } from '../../routing/route';
-import { forEachItem, itemParameter, routingFieldName, routingFieldProperty, withField } from '../shared/items';
+import { forEachItem, itemParameter, parameterInstant, routingFieldName, routingFieldProperty, withField } from '../shared/items';
 import { evaluatorOption, itemPolicies, policyProperty } from '../shared/policy';
 import { nodeStateStore, stateStoreMethods, stateStoreProperties } from '../shared/store';
 
@@ -28,17 +26,6 @@ interface Run {
 }
 
 const OUTPUT: Record<Decision['status'], number> = { assigned: 0, queued: 1, exception: 2 };
-
-/** The instant to route at, in ms: a Date, epoch ms, ISO text (UTC unless it says) or a Luxon DateTime (what n8n expressions such as `$now` give); empty is `fallback`. */
-function routingInstant(ctx: IExecuteFunctions, value: unknown, fallback: number, itemIndex: number): number {
-  if (value === '' || value === undefined || value === null) return fallback;
-  const given = typeof value === 'object' && typeof (value as { toMillis?: unknown }).toMillis === 'function' ? (value as { toMillis(): number }).toMillis() : value;
-  try {
-    return toInstant(given as Date | number | string, 'Routing Time');
-  } catch (error) {
-    throw new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex });
-  }
-}
 
 /** The execution's resume URL (n8n's `$execution.resumeUrl`): one URL for the whole execution, read once. */
 function resumeUrl(ctx: IExecuteFunctions): string | null {
@@ -112,7 +99,7 @@ export class Route implements INodeType {
     const runs: Run[] = [];
     await forEachItem(this, items, outputs, OUTPUT.exception, (_item, i) => {
       const policy = policyFor(i);
-      const now = routingInstant(this, routingTime(i), runAt, i);
+      const now = parameterInstant(this, 'Routing Time', routingTime(i), runAt, i);
       const last = runs.at(-1);
       if (last !== undefined && last.policy === policy && last.now === now) last.items.push(i);
       else runs.push({ policy, now, items: [i] });

@@ -17,7 +17,7 @@ import {
   type IWebhookFunctions,
   type IWebhookResponseData,
 } from 'n8n-workflow';
-import { readRoutingRecord, recordWorked, type RoutingRecord } from '../../routing/escalate';
+import { ledgerTouch, readRoutingRecord, recordWorked, routingIdOf, type RoutingRecord, type TouchEvent } from '../../routing/escalate';
 import { callData, checkLink, movedOnAnswer, recordLateTouch, withLateTouches, type LinkCheck } from '../../routing/links';
 import { dueFrom, slaClock, slaDeadline, SlaSettingError, type SlaClock } from '../../routing/sla';
 import { forEachItem, ownField, routingFieldName, routingFieldProperty, withField } from '../shared/items';
@@ -170,11 +170,15 @@ export class SlaWait implements INodeType {
     if (found === null) return answer(403, { status: 'invalid', message: `This link does not stop the lead's SLA: ${why}.` });
     const at = Date.now();
     const store = await nodeStateStore(this);
+    const id = routingIdOf(ownField(waiting[found.index].json, field));
     if (found.check.kind === 'earlier') {
-      await recordLateTouch(store, found.routing, found.check, at, data);
+      const touch = await recordLateTouch(store, found.routing, found.check, at, data);
+      await ledgerTouch(store, id, found.routing, touch);
       return answer(200, movedOnAnswer(found.routing));
     }
     const worked = recordWorked(await withLateTouches(store, found.routing), at, data);
+    // recordWorked appended the worked event.
+    await ledgerTouch(store, id, worked, worked.history.at(-1) as TouchEvent);
     // One execution waits once: the other items (route one lead per execution) leave with it, unchanged.
     const items = waiting.map((item, i): INodeExecutionData => {
       const out: INodeExecutionData = { json: i === found.index ? withField(item.json, field, worked) : item.json, pairedItem: { item: i } };

@@ -11,6 +11,7 @@ import {
   type INodeProperties,
   type NodeParameterValueType,
 } from 'n8n-workflow';
+import { toInstant } from '../../core/time';
 
 /**
  * The parameter's value for an item. A fixed value is read once: n8n's getNodeParameter costs
@@ -21,6 +22,21 @@ export function itemParameter<T extends NodeParameterValueType | object>(ctx: IE
   if (typeof raw === 'string' && raw.startsWith('=')) return (itemIndex) => ctx.getNodeParameter(name, itemIndex, fallback) as T;
   const value = ctx.getNodeParameter(name, 0, fallback) as T;
   return () => value;
+}
+
+/**
+ * A time parameter's instant, in ms: a Date, epoch ms, ISO text (UTC unless it says) or a Luxon
+ * DateTime (what n8n expressions such as `$now` give); empty is `fallback`. `name` is the
+ * parameter's display name, for the error.
+ */
+export function parameterInstant(ctx: IExecuteFunctions, name: string, value: unknown, fallback: number, itemIndex: number): number {
+  if (value === '' || value === undefined || value === null) return fallback;
+  const given = typeof value === 'object' && typeof (value as { toMillis?: unknown }).toMillis === 'function' ? (value as { toMillis(): number }).toMillis() : value;
+  try {
+    return toInstant(given as Date | number | string, name);
+  } catch (error) {
+    throw new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex });
+  }
 }
 
 export const routingFieldProperty: INodeProperties = {

@@ -1,4 +1,4 @@
-// The routing-state store of the Route and Escalate nodes: the parameters that choose it and
+// The routing-state store of the pack's nodes: the parameters that choose it and
 // one open store per process and configuration. Stores stay open across executions (a
 // connection or a file handle per execution would cost more than routing), and the in-memory
 // store must be shared by every node and execution of the process, or round robin would
@@ -16,9 +16,10 @@ import {
   type INodeCredentialTestResult,
   type INodeProperties,
   type INodeType,
+  type IPollFunctions,
   type IWebhookFunctions,
 } from 'n8n-workflow';
-import { openStore, redisOptionsFromCredentials, storeIdentity, testRedisConnection, type StateStore, type StateValue } from '../../state';
+import { openStore, redisOptionsFromCredentials, storeIdentity, testRedisConnection, type LedgerStore, type StateStore, type StateValue } from '../../state';
 
 export type StoreKind = 'sqlite' | 'redis' | 'memory';
 
@@ -62,6 +63,11 @@ export const stateStoreProperties: INodeProperties[] = [
     displayOptions: { show: { stateStore: ['sqlite'] } },
   },
 ];
+
+/** The store parameters of the nodes that read the ledger (Lead Ledger, Lead Queue Trigger): the same store as Route's. */
+export const ledgerStoreProperties: INodeProperties[] = stateStoreProperties.map((p) =>
+  p.name === 'stateStore' ? { ...p, description: 'The store that keeps the ledger: the same store as the Route node’s' } : p,
+);
 
 /** The credential test the nodes offer for the Redis credential (n8n's test requests are for HTTP services). */
 export const REDIS_CONNECTION_TEST = 'leadRoutingRedisConnectionTest';
@@ -160,12 +166,22 @@ class UnavailableStore implements StateStore {
     private readonly reason: string,
   ) {}
 
-  transact<T>(): Promise<T> {
+  /** The ledger nodes read it: it fails with the reason too, rather than as a store that keeps no ledger. */
+  readonly ledger: LedgerStore = {
+    read: () => ({ [Symbol.asyncIterator]: () => ({ next: () => this.failure() }) }),
+    prune: () => this.failure(),
+  };
+
+  private failure<T>(): Promise<T> {
     return Promise.reject(new Error(`could not be opened: ${this.reason}`));
   }
 
+  transact<T>(): Promise<T> {
+    return this.failure();
+  }
+
   list(): Promise<Map<string, StateValue>> {
-    return Promise.reject(new Error(`could not be opened: ${this.reason}`));
+    return this.failure();
   }
 
   close(): Promise<void> {
@@ -177,7 +193,7 @@ class UnavailableStore implements StateStore {
  * Throws for the in-memory store in queue mode: each worker would keep its own rotation. SLA Wait
  * calls it before waiting too, so a lead is not left waiting on a store its resume call would refuse.
  */
-export function refuseMemoryInQueueMode(ctx: IExecuteFunctions | IWebhookFunctions, kind: StoreKind): void {
+export function refuseMemoryInQueueMode(ctx: IExecuteFunctions | IWebhookFunctions | IPollFunctions, kind: StoreKind): void {
   if (kind === 'memory' && inQueueMode()) {
     throw new NodeOperationError(ctx.getNode(), 'The In Memory state store cannot be used in queue mode', {
       description:
@@ -192,8 +208,8 @@ export function refuseMemoryInQueueMode(ctx: IExecuteFunctions | IWebhookFunctio
  * queue mode it refuses the in-memory store (each process would keep its own rotation) and
  * warns when a SQLite file is not shared.
  */
-export async function nodeStateStore(ctx: IExecuteFunctions | IWebhookFunctions): Promise<StateStore> {
-  // A webhook (SLA Wait's resume call) reads parameters without an item index.
+export async function nodeStateStore(ctx: IExecuteFunctions | IWebhookFunctions | IPollFunctions): Promise<StateStore> {
+  // A webhook (SLA Wait's resume call) and a poll (the queue trigger) read parameters without an item index.
   const parameter = (name: string): unknown => ('getInputData' in ctx ? ctx.getNodeParameter(name, 0, '') : ctx.getNodeParameter(name, ''));
   const kind = (parameter('stateStore') || 'sqlite') as StoreKind;
   refuseMemoryInQueueMode(ctx, kind);

@@ -3,7 +3,7 @@
 
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { nodeStateStore } from '../../nodes/shared/store';
-import { markAway, markBack } from '../../state';
+import { markAway, markBack, readLedger, type LedgerEntry } from '../../state';
 import { ESCALATE, INPUT, ROUTE, SLA_WAIT, resumeAtDeadline, resumeByWebhook, runWorkflow, type HarnessRun, type WorkflowSpec } from './harness';
 
 const policyNamed = (name: string): string => `policy "${name}"
@@ -37,6 +37,7 @@ function loop(policy: string, escalate: IDataObject = {}): WorkflowSpec {
 }
 
 type Routing = {
+  id: string;
   status: string;
   assignee: string | null;
   queue: string | null;
@@ -75,6 +76,14 @@ describe('one link per assignment', () => {
     expect(history.map((e) => e.event)).toEqual(['assigned', 'breached', 'reassigned', 'late_touch', 'worked']);
     expect(history[3]).toMatchObject({ assignee: 'alice', attempt: 0, current_assignee: 'bob', data: { outcome: 'voicemail' } });
     expect(history[4]).toMatchObject({ assignee: 'bob', attempt: 1, data: { by: 'bob' } });
+
+    // The ledger has each as it happened: alice's late touch while bob held the lead, then bob's work.
+    const store = await nodeStateStore({ getNodeParameter: () => 'memory' } as unknown as IExecuteFunctions);
+    const entries: LedgerEntry[] = [];
+    for await (const entry of readLedger(store, { id: first.id })) entries.push(entry);
+    expect(entries.map((e) => e.type)).toEqual(['decision', 'breached', 'reassigned', 'late_touch', 'worked']);
+    expect(entries[3]).toMatchObject({ by: 'alice', assignee: 'bob', data: { attempt: 0, data: { outcome: 'voicemail' } } });
+    expect(entries[4]).toMatchObject({ by: 'bob', assignee: 'bob', data: { attempt: 1, data: { by: 'bob' } } });
   });
 
   it('a link with a wrong key, or none, is refused and resumes nothing', async () => {

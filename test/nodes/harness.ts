@@ -12,7 +12,7 @@
 // Other node packages of this repo register their node types with `types`.
 
 import './n8n-env';
-import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, PollContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
   ICredentialsHelper,
   NodeConnectionTypes,
@@ -38,8 +38,11 @@ import {
   type IWebhookData,
   type IWorkflowBase,
   type IWorkflowExecuteAdditionalData,
+  type WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { Escalate } from '../../nodes/Escalate/Escalate.node';
+import { LeadLedger } from '../../nodes/LeadLedger/LeadLedger.node';
+import { LeadQueueTrigger } from '../../nodes/LeadQueueTrigger/LeadQueueTrigger.node';
 import { Route } from '../../nodes/Route/Route.node';
 import { SlaWait } from '../../nodes/SlaWait/SlaWait.node';
 
@@ -48,6 +51,8 @@ export const PACKAGE = 'n8n-nodes-leadroute';
 export const ROUTE = `${PACKAGE}.route`;
 export const SLA_WAIT = `${PACKAGE}.slaWait`;
 export const ESCALATE = `${PACKAGE}.escalate`;
+export const LEAD_LEDGER = `${PACKAGE}.leadLedger`;
+export const LEAD_QUEUE_TRIGGER = `${PACKAGE}.leadQueueTrigger`;
 /** A pass-through node the harness feeds items into (a stand-in for a trigger or any upstream node). */
 export const INPUT = 'harness.input';
 
@@ -74,6 +79,8 @@ export const PACK_TYPES: Record<string, INodeType> = {
   [ROUTE]: new Route(),
   [SLA_WAIT]: new SlaWait(),
   [ESCALATE]: new Escalate(),
+  [LEAD_LEDGER]: new LeadLedger(),
+  [LEAD_QUEUE_TRIGGER]: new LeadQueueTrigger(),
   [INPUT]: new HarnessInput(),
 };
 
@@ -378,4 +385,20 @@ export async function resumeByWebhook(run: HarnessRun, request: ResumeRequest = 
   stack.data.main = response.workflowData;
   stack.metadata = { ...stack.metadata, forwardAllOutputs: true };
   return await execute(run.spec, run.executionId, data);
+}
+
+/**
+ * One poll of a polling trigger node, as n8n's poller runs it: `trigger` for an active workflow,
+ * `manual` for a test step. Polls of one spec share its static data, as n8n's database keeps it.
+ */
+export async function pollTrigger(spec: WorkflowSpec, nodeName: string, mode: WorkflowExecuteMode = 'trigger'): Promise<INodeExecutionData[][] | null> {
+  const base = workflowData(spec);
+  const workflow = buildWorkflow(spec, base);
+  const node = workflow.getNode(nodeName);
+  if (node === null) throw new Error(`no node ${nodeName}`);
+  const type = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+  if (type.poll === undefined) throw new Error(`${nodeName} is not a polling trigger`);
+  executions += 1;
+  const context = new PollContext(workflow, node, additionalData(spec, String(executions), base), mode, mode === 'manual' ? 'manual' : 'activate');
+  return await type.poll.call(context);
 }

@@ -1,14 +1,21 @@
 // The Redis state store through the nodes, against a redis-server of the test's own: Route and
-// Escalate share rotation through the credential's server, and the credential test answers.
+// Escalate share rotation through the credential's server, the ledger nodes read its ledger, and
+// the credential test answers.
 
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
 import { closeNodeStateStores, stateStoreMethods } from '../../nodes/shared/store';
 import { RedisServer, freePort, redisTestsRun } from '../state/durable/redis-server';
-import { ESCALATE, INPUT, ROUTE, SLA_WAIT, resumeAtDeadline, runWorkflow, type WorkflowSpec } from './harness';
+import { ESCALATE, INPUT, LEAD_LEDGER, LEAD_QUEUE_TRIGGER, ROUTE, SLA_WAIT, pollTrigger, resumeAtDeadline, runWorkflow, type WorkflowSpec } from './harness';
 
 const POLICY = `policy "redis-nodes"
 pool sales = [alice, bob, carol]
 else round_robin(sales) sla 5m
+fallback queue exceptions`;
+
+const QUEUE_POLICY = `policy "redis-ledger"
+pool sales = [alice]
+when type = support route queue support
+else round_robin(sales)
 fallback queue exceptions`;
 
 const run = redisTestsRun() ? describe : describe.skip;
@@ -47,6 +54,38 @@ run('nodes with the Redis state store', () => {
     // The rotation lives in Redis and counts the escalations: alice's turn has come again.
     const second = await runWorkflow(spec(), { node: 'Input', items: [{ n: 3 }] });
     expect((second.json('Route', 0)[0].routing as IDataObject).assignee).toBe('alice');
+  });
+
+  it('keeps the ledger for Lead Ledger and Lead Queue Trigger: an outcome recorded, a lead left in a queue fired for once', async () => {
+    const redis = { stateStore: 'redis' };
+    const credentials = { leadRoutingRedis: { id: '1', name: 'Routing Redis' } };
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000).toISOString();
+    const ledger: WorkflowSpec = {
+      nodes: [
+        { name: 'Input', type: INPUT },
+        { name: 'Route', type: ROUTE, parameters: { policy: QUEUE_POLICY, routingTime: twoHoursAgo, ...redis }, credentials },
+        { name: 'Lead Ledger', type: LEAD_LEDGER, parameters: { event: 'meeting_booked', ...redis }, credentials },
+      ],
+      links: [0, 1].map((output) => ({ from: 'Route', to: 'Lead Ledger', output })).concat([{ from: 'Input', to: 'Route', output: 0 }]),
+      credentials: { leadRoutingRedis: credential() },
+    };
+    const routed = await runWorkflow(ledger, { node: 'Input', items: [{ email: 'r1@example.com' }, { email: 'r2@example.com', type: 'support' }] });
+    // Lead Ledger runs once per Route output that has items (Assigned, Queued).
+    const recorded = [0, 1].flatMap((runIndex) => routed.json('Lead Ledger', 0, runIndex));
+    expect(recorded.map((j) => [j.email, (j.ledger as IDataObject).type]).sort()).toEqual([
+      ['r1@example.com', 'meeting_booked'],
+      ['r2@example.com', 'meeting_booked'],
+    ]);
+
+    const trigger: WorkflowSpec = {
+      nodes: [{ name: 'Trigger', type: LEAD_QUEUE_TRIGGER, parameters: { olderThan: '1h', ...redis }, credentials }],
+      links: [],
+      credentials: { leadRoutingRedis: credential() },
+      staticData: {},
+    };
+    const fired = await pollTrigger(trigger, 'Trigger');
+    expect(fired?.[0].map((item) => item.json)).toEqual([expect.objectContaining({ key: 'r2@example.com', queue: 'support', policy: 'redis-ledger' })]);
+    expect(await pollTrigger(trigger, 'Trigger')).toBeNull();
   });
 
   it('tests the credential: OK against the server, an error naming no password when nothing listens', async () => {

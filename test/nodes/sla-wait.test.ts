@@ -1,7 +1,9 @@
 // SLA Wait inside n8n's engine: the execution waits until the SLA is due, resumes early through
 // its resume webhook (Worked) or at the deadline (Breached), as n8n's server resumes it.
 
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeParameters } from 'n8n-workflow';
+import { nodeStateStore } from '../../nodes/shared/store';
+import { readLedger, type LedgerEntry, type LedgerQuery, type StateStore } from '../../state';
 import { INPUT, ROUTE, SLA_WAIT, resumeAtDeadline, resumeByWebhook, runWorkflow, type WorkflowSpec } from './harness';
 
 const POLICY = `policy "sla-test"
@@ -125,5 +127,39 @@ describe('SLA Wait node', () => {
     const run = await runWorkflow(slaWorkflow({ deadline: 'duration', duration: '1h', options: { businessHours: 'Mon-Fry 09:00-17:00' } }), { node: 'Input', items: [{ type: 'demo' }] });
     expect(run.status).toBe('error');
     expect(run.nodeError('SLA Wait')?.message).toMatch(/^Business Hours: unknown day `Fry`/);
+  });
+});
+
+describe('SLA Wait and the ledger', () => {
+  const memory = (): Promise<StateStore> => nodeStateStore({ getNodeParameter: () => 'memory' } as unknown as IExecuteFunctions);
+  async function entries(query: LedgerQuery = {}): Promise<LedgerEntry[]> {
+    const found: LedgerEntry[] = [];
+    for await (const entry of readLedger(await memory(), query)) found.push(entry);
+    return found;
+  }
+
+  it('writes the worked event to the ledger of the store Route wrote, against the routing id', async () => {
+    const run = await runWorkflow(slaWorkflow({ stateStore: 'memory' }), { node: 'Input', items: [{ type: 'demo', email: 'led@x.com' }] });
+    const routing = routingOf(run.json('Route', 0)[0]);
+    await resumeByWebhook(run, { body: { note: 'called' } });
+    const written = await entries({ id: routing.id as string });
+    expect(written.map((e) => e.type)).toEqual(['decision', 'worked']);
+    expect(written[1]).toMatchObject({ by: routing.assignee, assignee: routing.assignee, queue: null, policy: 'sla-test', data: { attempt: 0, data: { note: 'called' } } });
+  });
+
+  it('writes nothing for an item routed before routing ids, and still resumes it', async () => {
+    const routed = await runWorkflow(slaWorkflow({ stateStore: 'memory' }), { node: 'Input', items: [{ type: 'demo' }] });
+    const item = routed.json('Route', 0)[0];
+    const older: Record<string, unknown> = { ...routingOf(item) };
+    delete older.id;
+    const spec: WorkflowSpec = {
+      nodes: [{ name: 'SLA Wait', type: SLA_WAIT, parameters: { stateStore: 'memory' } }, { name: 'Worked', type: INPUT }],
+      links: [{ from: 'SLA Wait', to: 'Worked', output: 1 }],
+    };
+    const waiting = await runWorkflow(spec, { node: 'SLA Wait', items: [{ ...item, routing: older }] });
+    const before = (await entries()).length;
+    const resumed = await resumeByWebhook(waiting, { body: {} });
+    expect(routingOf(resumed.json('Worked')[0]).history.map((e) => e.event)).toEqual(['assigned', 'worked']);
+    expect((await entries()).length).toBe(before);
   });
 });
