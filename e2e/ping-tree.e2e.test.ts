@@ -232,7 +232,13 @@ test("the installed command line reads the buyers' answers back from the ledger 
   const ledger = (await leadroute(['ledger', 'export', '--state', STATE(), '--format', 'jsonl']))
     .split('\n')
     .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as { type: string; id: string; by: string | null; value: number | null; data: unknown });
+    .map((line) => JSON.parse(line) as { type: string; id: string; key: string | null; by: string | null; value: number | null; data: unknown });
+  // Each lead's entries in order: Escalate writes each move on as a breach and a reassignment.
+  const typesOf = (email: string): string[] => ledger.filter((entry) => entry.key === email).map((entry) => entry.type);
+  expect(typesOf(LEADS.ann.email)).toEqual(['decision', 'timed_out', 'breached', 'reassigned', 'declined', 'breached', 'reassigned', 'accepted']);
+  expect(typesOf(LEADS.ben.email)).toEqual(['decision', 'declined', 'breached', 'reassigned', 'accepted']);
+  expect(typesOf(LEADS.cal.email)).toEqual(['decision', 'timed_out', 'breached', 'reassigned', 'declined', 'breached', 'exhausted']);
+  expect(typesOf(LEADS.dee.email)).toEqual(['decision']);
   const answersOf = (type: string): Array<{ by: string | null; value: number | null }> => ledger.filter((entry) => entry.type === type).map((entry) => ({ by: entry.by, value: entry.value }));
   expect(answersOf('accepted')).toEqual([
     { by: 'gamma_auto', value: 35 },
@@ -244,6 +250,10 @@ test("the installed command line reads the buyers' answers back from the ledger 
   ]);
   expect(answersOf('declined').map((entry) => entry.by)).toEqual(['beta_leads', 'beta_leads', 'beta_leads']);
   expect(ledger.filter((entry) => entry.type === 'declined').map((entry) => entry.data)).toEqual(Array(3).fill({ reason: 'over budget today' }));
+  // The revenue, from the ledger (leadroute report has no revenue figures yet: issue 17, item 5).
+  const revenue = answersOf('accepted').reduce((sum, entry) => sum + (entry.value ?? 0), 0);
+  console.log(`e2e: revenue from the ledger's accepted answers: ${revenue} for ${Object.keys(LEADS).length} leads`);
+  expect(revenue).toBe(75);
 
   const figures = join(tmpdir(), `leadroute-e2e-ping-tree-report-${process.pid}.json`);
   const text = await leadroute(['report', '--state', STATE(), '--json', figures]);
