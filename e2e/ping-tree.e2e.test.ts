@@ -10,7 +10,6 @@
 
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createPublicApi, listExecutions, type Execution, type PublicApi } from './api.ts';
 import { outputItems, startN8n, waitUntilReady, webhookRegistered, type N8nServer } from './n8n.ts';
@@ -255,7 +254,8 @@ test("the installed command line reads the buyers' answers back from the ledger 
   console.log(`e2e: revenue from the ledger's accepted answers: ${revenue} for ${Object.keys(LEADS).length} leads`);
   expect(revenue).toBe(75);
 
-  const figures = join(tmpdir(), `leadroute-e2e-ping-tree-report-${process.pid}.json`);
+  // In the user folder: removed with it.
+  const figures = join(n8n.home.userFolder, 'report.json');
   const text = await leadroute(['report', '--state', STATE(), '--json', figures]);
   console.log(`e2e: leadroute report:\n${text}`);
   const report = JSON.parse(readFileSync(figures, 'utf8')) as { leads: number; exceptions: { count: number }; queues: { now: Array<{ queue: string; open: number }> } };
