@@ -157,19 +157,43 @@ export function exampleVariant(example: WorkflowJson, changes: VariantChanges): 
     if (found.length !== 1) throw new Error(`example "${example.name}" has ${found.length} ${what} nodes; expected 1`);
     return found[0];
   };
-  const webhook = only('Webhook', (node) => node.type === 'n8n-nodes-base.webhook');
+  only('Webhook', (node) => node.type === WEBHOOK);
   const route = only('Route', (node) => node.type.endsWith('.route'));
   const slaWait = only('SLA Wait', (node) => node.type.endsWith('.slaWait'));
+  return renamedVariant(example, changes, (node) => {
+    if (node === route) return { ...node, parameters: { ...node.parameters, policy: changes.policy } };
+    if (node === slaWait && changes.slaWait !== undefined) return { ...node, parameters: { ...node.parameters, ...changes.slaWait } };
+    return node;
+  });
+}
+
+const WEBHOOK = 'n8n-nodes-base.webhook';
+
+/** A workflow under another id, name and webhook path (a webhook id of its own), its other nodes as `change` gives them. */
+function renamedVariant(example: WorkflowJson, names: { id: string; name: string; path: string }, change: (node: WorkflowNode) => WorkflowNode): WorkflowJson {
   return {
     ...example,
-    id: changes.id,
-    name: changes.name,
+    id: names.id,
+    name: names.name,
     active: false,
-    nodes: example.nodes.map((node) => {
-      if (node === webhook) return { ...node, webhookId: randomUUID(), parameters: { ...node.parameters, path: changes.path } };
-      if (node === route) return { ...node, parameters: { ...node.parameters, policy: changes.policy } };
-      if (node === slaWait && changes.slaWait !== undefined) return { ...node, parameters: { ...node.parameters, ...changes.slaWait } };
-      return node;
-    }),
+    nodes: example.nodes.map((node) => (node.type === WEBHOOK ? { ...node, webhookId: randomUUID(), parameters: { ...node.parameters, path: names.path } } : change(node))),
   };
+}
+
+export interface PingTreeChanges {
+  id: string;
+  name: string;
+  /** The production webhook's path. */
+  path: string;
+  /** Each buyer's ping and post URLs, by the buyer's name in the example's Buyers node. */
+  buyerUrls: (name: string) => { ping_url: string; post_url: string };
+}
+
+/** The ping-tree example as it ships, under another id, name and webhook path, with its buyers' URLs pointed elsewhere (a test's own endpoints). */
+export function pingTreeVariant(example: WorkflowJson, changes: PingTreeChanges): WorkflowJson {
+  const buyersNode = example.nodes.filter((node) => node.name === 'Buyers');
+  if (buyersNode.length !== 1) throw new Error(`example "${example.name}" has ${buyersNode.length} Buyers nodes; expected 1`);
+  const { buyers } = JSON.parse(String(buyersNode[0].parameters.jsonOutput)) as { buyers: Array<{ name: string }> };
+  const jsonOutput = JSON.stringify({ buyers: buyers.map((buyer) => ({ ...buyer, ...changes.buyerUrls(buyer.name) })) }, null, 2);
+  return renamedVariant(example, changes, (node) => (node === buyersNode[0] ? { ...node, parameters: { ...node.parameters, jsonOutput } } : node));
 }

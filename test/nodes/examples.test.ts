@@ -3,7 +3,7 @@
 // for the n8n-nodes-base nodes around the pack: webhook, Set, Respond to Webhook, No-op). The
 // real n8n runs them end to end in e2e/.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   NodeConnectionTypes,
@@ -80,7 +80,13 @@ function asSpec(workflow: IWorkflowBase): WorkflowSpec {
 
 const routingOf = (json: IDataObject): IDataObject => json.routing as IDataObject;
 
-describe.each(['inbound-demo.json', 'agency-template.json'])('example workflow %s', (file) => {
+const EXAMPLE_FILES = ['agency-template.json', 'inbound-demo.json', 'ping-tree.json'];
+
+it('checks every example workflow', () => {
+  expect(readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort()).toEqual(EXAMPLE_FILES);
+});
+
+describe.each(EXAMPLE_FILES)('example workflow %s', (file) => {
   const workflow = load(file);
 
   it('uses only node types of n8n and of this package, and parameters the pack nodes have', () => {
@@ -106,6 +112,10 @@ describe.each(['inbound-demo.json', 'agency-template.json'])('example workflow %
       for (const targets of byType.main ?? []) for (const t of targets ?? []) expect(workflow.nodes.some((n) => n.name === t.node)).toBe(true);
     }
   });
+});
+
+describe.each(['inbound-demo.json', 'agency-template.json'])('example workflow %s', (file) => {
+  const workflow = load(file);
 
   it('runs a lead through Route, SLA Wait and Escalate until it is worked', async () => {
     const webhook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
@@ -171,5 +181,41 @@ describe('the inbound demo', () => {
     const run = await runWorkflow(asSpec(workflow), { node: 'Demo request', items: [{ body: { email: 'help@x.example', type: 'support' } }] });
     expect(routingOf(run.json('Route', 1)[0])).toMatchObject({ status: 'queued', queue: 'support' });
     expect(run.status).toBe('waiting');
+  });
+});
+
+describe('the ping tree', () => {
+  const workflow = load('ping-tree.json');
+  const named = (name: string): IWorkflowBase['nodes'][number] => {
+    const node = workflow.nodes.find((n) => n.name === name);
+    if (node === undefined) throw new Error(`no node ${name}`);
+    return node;
+  };
+
+  it('sells by bid through a policy without warnings, unsold leads to the unsold queue, read by Normalize Lead and Escalate from Route', () => {
+    const policy = compilePolicy(named('Route').parameters.policy as string);
+    expect(policy.warnings).toEqual([]);
+    expect(policy.ir.fallback).toBe('unsold');
+    expect(policy.source).toMatch(/route by_bid\(buyers\) floor \d+ sla \d+s/);
+    for (const reader of ['Normalize Lead', 'Escalate']) expect(named(reader).parameters.policy).toBe("={{ $('Route').params.policy }}");
+  });
+
+  it('keeps one endpoint entry per buyer of the policy in its Buyers node', () => {
+    const policy = compilePolicy(named('Route').parameters.policy as string);
+    const members = policy.ir.pools.find((p) => p.name === 'buyers')?.members.map((m) => m.name);
+    const { buyers } = JSON.parse(named('Buyers').parameters.jsonOutput as string) as { buyers: { name: string; ping_url: string; post_url: string }[] };
+    expect(buyers.map((b) => b.name)).toEqual(members);
+    for (const b of buyers) expect([b.ping_url, b.post_url].every((url) => url.startsWith('https://'))).toBe(true);
+  });
+
+  it('pings and offers with a timeout, never failing the execution on a buyer that errs or stays silent', () => {
+    for (const name of ['Ping buyers', 'Offer']) {
+      const node = named(name);
+      expect(node.onError).toBe('continueRegularOutput');
+      expect(node.parameters).toMatchObject({ method: 'POST', options: { timeout: expect.anything(), response: { response: { neverError: true } } } });
+    }
+    expect(named('Escalate').type).toBe(`${PACKAGE}.escalate`);
+    expect(workflow.connections.Escalate.main.map((targets) => targets?.map((t) => t.node))).toEqual([['Offer to'], ['Respond unsold']]);
+    expect(named('Record answer').parameters).toMatchObject({ operation: 'recordOutcome', event: 'custom', customEvent: '={{ $json.answer.outcome }}' });
   });
 });

@@ -43,6 +43,7 @@ import {
 import { Escalate } from '../../nodes/Escalate/Escalate.node';
 import { LeadLedger } from '../../nodes/LeadLedger/LeadLedger.node';
 import { LeadQueueTrigger } from '../../nodes/LeadQueueTrigger/LeadQueueTrigger.node';
+import { NormalizeLead } from '../../nodes/NormalizeLead/NormalizeLead.node';
 import { Route } from '../../nodes/Route/Route.node';
 import { SlaWait } from '../../nodes/SlaWait/SlaWait.node';
 
@@ -53,6 +54,7 @@ export const SLA_WAIT = `${PACKAGE}.slaWait`;
 export const ESCALATE = `${PACKAGE}.escalate`;
 export const LEAD_LEDGER = `${PACKAGE}.leadLedger`;
 export const LEAD_QUEUE_TRIGGER = `${PACKAGE}.leadQueueTrigger`;
+export const NORMALIZE_LEAD = `${PACKAGE}.normalizeLead`;
 /** A pass-through node the harness feeds items into (a stand-in for a trigger or any upstream node). */
 export const INPUT = 'harness.input';
 
@@ -81,6 +83,7 @@ export const PACK_TYPES: Record<string, INodeType> = {
   [ESCALATE]: new Escalate(),
   [LEAD_LEDGER]: new LeadLedger(),
   [LEAD_QUEUE_TRIGGER]: new LeadQueueTrigger(),
+  [NORMALIZE_LEAD]: new NormalizeLead(),
   [INPUT]: new HarnessInput(),
 };
 
