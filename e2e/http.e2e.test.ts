@@ -9,7 +9,8 @@
 // up to about 65 s after its deadline: the breach test allows 3 minutes.
 
 import { resolve } from 'node:path';
-import { createPublicApi, listExecutions, waitForExecution, type Execution, type PublicApi } from './api.ts';
+import { createPublicApi, waitForExecution, type Execution, type PublicApi } from './api.ts';
+import { call, routedExecution, postTo } from './links.ts';
 import { nodeErrorDescription, openEditor, searchNodes, type Editor } from './editor.ts';
 import { outputItems, startN8n, waitUntilReady, webhookRegistered, type N8nServer } from './n8n.ts';
 import { prepareN8n, readExampleWorkflow, readPackedRecord, type PreparedN8n } from './prepare.ts';
@@ -104,36 +105,6 @@ async function postLead(path: string | null, lead: object): Promise<PublicDecisi
   return answer;
 }
 
-/** The execution that routed the lead with this email (newest first), once Route has run in it. */
-async function executionOf(workflowId: string, email: string): Promise<{ id: string; routed: RoutedLead }> {
-  // Bounded by tries, half a second apart, not by the clock.
-  for (let tries = 0; tries < 60; tries++) {
-    for (const execution of await listExecutions(api, workflowId)) {
-      const ran = execution.data?.resultData.runData.Route !== undefined;
-      const routed = (ran && execution.data !== undefined ? outputItems({ data: execution.data }, 'Route').flat() : []) as unknown as RoutedLead[];
-      const mine = routed.find((item) => item.email === email);
-      if (mine !== undefined) return { id: execution.id, routed: mine };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`no execution of ${workflowId} routed ${email} after 60 looks`);
-}
-
-async function call(link: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(link, init);
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // A plain-text answer (n8n's own "The lead is marked as worked.").
-  }
-  return { status: response.status, body };
-}
-
-const postTo = (link: string, body: object): Promise<{ status: number; body: unknown }> =>
-  call(link, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
 function routedItems(execution: Execution, node: string, output: number, runIndex = 0): RoutedLead[] {
   if (execution.data === undefined) throw new Error(`execution ${execution.id} came without data`);
   return (outputItems({ data: execution.data }, node, runIndex)[output] ?? []) as unknown as RoutedLead[];
@@ -152,7 +123,7 @@ test('n8n loads the pack without an error or a warning about it', () => {
 test('a lead POSTed to the inbound example is answered with the public view; the execution carries the link and waits', async () => {
   const demo = await postLead(INBOUND_PATH, { email: 'ada@bigcorp.example', type: 'demo', employees: 5000 });
   expect(demo).toMatchObject({ status: 'assigned', assignee: 'alice', queue: null });
-  const { id, routed } = await executionOf(inbound.id, 'ada@bigcorp.example');
+  const { id, routed } = await routedExecution<RoutedLead>(api, inbound.id, 'ada@bigcorp.example');
   expect(routed.routing).toMatchObject({ status: 'assigned', assignee: 'alice', pool: 'enterprise', priority: 'high', sla: { duration: '15m', due: demo.due } });
   expect(routed.routing.candidates).toEqual(['bob', 'carol']);
   expect(routed.routing.history.map((event) => event.event)).toEqual(['assigned']);
@@ -173,7 +144,7 @@ test('the agency template routes by the policy in its Client policy node, answer
 test("the assignee's link ends the wait on Worked, with the call recorded", async () => {
   const answer = await postLead(SLA_PATH, { email: 'worked@example.com', type: 'contact' });
   expect(answer).toMatchObject({ status: 'assigned', assignee: 'alice' });
-  const { id, routed } = await executionOf(SLA_WORKFLOW, 'worked@example.com');
+  const { id, routed } = await routedExecution<RoutedLead>(api, SLA_WORKFLOW, 'worked@example.com');
   await waitForExecution(api, id, (execution) => execution.status === 'waiting', 30_000);
 
   expect(await postTo(routed.routing.resume_url ?? '', { contacted_by: 'alice' })).toMatchObject({ status: 200 });
@@ -188,7 +159,7 @@ test("the assignee's link ends the wait on Worked, with the call recorded", asyn
 
 test("a breach hands the lead to B with B's own link; A's link then answers 'moved on' and B's SLA keeps running until B's link ends it", async () => {
   await postLead(SLA_PATH, { email: 'late@example.com', type: 'demo' });
-  const { id, routed } = await executionOf(SLA_WORKFLOW, 'late@example.com');
+  const { id, routed } = await routedExecution<RoutedLead>(api, SLA_WORKFLOW, 'late@example.com');
   const first = routed.routing;
   expect(first).toMatchObject({ status: 'assigned', assignee: 'bob', sla: { duration: '5s' } });
   const a = first.assignee as string;

@@ -197,3 +197,29 @@ export function pingTreeVariant(example: WorkflowJson, changes: PingTreeChanges)
   const jsonOutput = JSON.stringify({ buyers: buyers.map((buyer) => ({ ...buyer, ...changes.buyerUrls(buyer.name) })) }, null, 2);
   return renamedVariant(example, changes, (node) => (node === buyersNode[0] ? { ...node, parameters: { ...node.parameters, jsonOutput } } : node));
 }
+
+/** Webhook -> Lead Ledger (Record Outcome of `body.lead`, the event named by `body.event`) -> Respond: a CRM's webhook reporting what became of a lead. */
+export function outcomeWorkflow(id: string, path: string, packageName: string): WorkflowJson {
+  const ledger: Omit<WorkflowNode, 'id' | 'position'> = {
+    name: 'Record outcome',
+    type: `${packageName}.leadLedger`,
+    typeVersion: 1,
+    parameters: { operation: 'recordOutcome', lead: '={{ $json.body.lead }}', event: 'custom', customEvent: '={{ $json.body.event }}', outcomeFields: { by: '={{ $json.body.by }}' } },
+  };
+  return workflow(id, 'e2e: record outcomes', [webhookNode('Outcome', path), ledger, respond('Respond')], [
+    ['Outcome', 0, 'Record outcome'],
+    ['Record outcome', 0, 'Respond'],
+  ]);
+}
+
+/** Lead Queue Trigger (a queue's leads waiting longer than `olderThan`, polled every minute) -> Alert. */
+export function queueAlertWorkflow(id: string, packageName: string, queue: string, olderThan: string): WorkflowJson {
+  const trigger: Omit<WorkflowNode, 'id' | 'position'> = {
+    name: 'Waiting too long',
+    type: `${packageName}.leadQueueTrigger`,
+    typeVersion: 1,
+    parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, queue, olderThan },
+  };
+  const alert: Omit<WorkflowNode, 'id' | 'position'> = { name: 'Alert', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} };
+  return workflow(id, `e2e: alert on ${queue}`, [trigger, alert], [['Waiting too long', 0, 'Alert']]);
+}
