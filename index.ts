@@ -10,7 +10,7 @@ export { PolicyError, formatDiagnostics, type Diagnostic, type Severity } from '
 export { route, routeMany, type RouteOptions } from './routing/route';
 export { inTimeOrder, leadClock, leadTime, NO_TIME, OutOfTimeOrder, type LeadClock } from './routing/replay';
 export type { Decision, RuleRef, SlaInfo, TraceEntry } from './compiler/decision';
-export { escalate, readRoutingRecord, recordWorked, routingRecord, type EscalateInput, type EscalationOutcome, type EscalationResult, type RoutingEvent, type RoutingRecord } from './routing/escalate';
+export { escalate, readRoutingRecord, recordWorked, routingRecord, type EscalateInput, type EscalationCause, type EscalationOutcome, type EscalationResult, type RoutingEvent, type RoutingRecord } from './routing/escalate';
 export { checkLink, publicView, type LinkCheck, type PublicDecision } from './routing/links';
 export { dueFrom, slaClock, slaDeadline, SlaSettingError, type SlaClock } from './routing/sla';
 

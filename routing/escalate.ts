@@ -25,6 +25,8 @@ export type RoutingEvent =
   | { event: 'late_touch'; at: string; assignee: string | null; attempt: number; current_assignee: string | null; current_queue: string | null; data: unknown }
   /** The deadline passed with nobody working the lead (recorded by Escalate). */
   | { event: 'breached'; at: string; assignee: string | null; queue: string | null; due: string | null; attempt: number }
+  /** The assignee turned the lead down before its deadline: a buyer declined the offer or let it time out (recorded by Escalate with cause `declined`). */
+  | { event: 'declined'; at: string; assignee: string | null; queue: string | null; attempt: number }
   /** An escalation step gave the lead to someone else; `step` is the step as `routing.escalation` writes it. */
   | { event: 'reassigned'; at: string; from: string | null; from_queue: string | null; to: string | null; queue: string | null; status: Decision['status']; step: string; attempt: number }
   /** No step could take the lead (or the last step is the fallback queue): it is in the fallback queue as an exception. */
@@ -167,10 +169,18 @@ export interface EscalateInput {
   lead: unknown;
   now: Date | number | string;
   store: StateStore;
+  /**
+   * Why the lead moves on: `breached` (its SLA passed; the default), or `declined` (the assignee
+   * turned it down: a buyer's decline or offer timeout, whose answer the workflow records in the
+   * ledger itself, so Escalate records no breach for it).
+   */
+  cause?: EscalationCause;
 }
 
+export type EscalationCause = 'breached' | 'declined';
+
 /**
- * One breach: records it, then applies the escalation steps from `routing.escalation_step`
+ * One breach (or decline): records it, then applies the escalation steps from `routing.escalation_step`
  * on. `next` takes the next available candidate of the cascade and stays the current step
  * while candidates remain; any other step is a target, planned and assigned like a rule's
  * target, and the following breach moves past it. A step that cannot take the lead (nobody
@@ -185,13 +195,18 @@ export async function escalate(input: EscalateInput): Promise<EscalationResult> 
   // Touches of earlier links kept while the lead waited; a store that fails here fails the steps below too, with the reason.
   const routing = await withLateTouches(store, input.routing).catch(() => input.routing);
   const at = isoUtc(now);
-  const breached: RoutingEvent = { event: 'breached', at, assignee: routing.assignee, queue: routing.queue, due: routing.sla?.due ?? null, attempt: routing.attempt };
+  const cause = input.cause ?? 'breached';
   const routed = { id: routing.id, key: policy.leadKey(lead), policy: routing.policy.name };
-  await ledgerEvent(store, routed, 'breached', now, { assignee: routing.assignee, queue: routing.queue, data: { due: breached.due, attempt: routing.attempt } });
-  const history = [...routing.history, breached];
-  // Everyone who let this lead's SLA pass, including the current assignee.
+  let passed: RoutingEvent;
+  if (cause === 'declined') passed = { event: 'declined', at, assignee: routing.assignee, queue: routing.queue, attempt: routing.attempt };
+  else {
+    passed = { event: 'breached', at, assignee: routing.assignee, queue: routing.queue, due: routing.sla?.due ?? null, attempt: routing.attempt };
+    await ledgerEvent(store, routed, 'breached', now, { assignee: routing.assignee, queue: routing.queue, data: { due: passed.due, attempt: routing.attempt } });
+  }
+  const history = [...routing.history, passed];
+  // Everyone who let this lead's SLA pass or turned it down, including the current assignee.
   const out = new Set<string>();
-  for (const e of history) if (e.event === 'breached' && typeof e.assignee === 'string') out.add(e.assignee);
+  for (const e of history) if ((e.event === 'breached' || e.event === 'declined') && typeof e.assignee === 'string') out.add(e.assignee);
 
   const rule = escalationRule(policy, routing, lead, now);
   const steps = rule?.escalation ?? [];
@@ -233,7 +248,9 @@ export async function escalate(input: EscalateInput): Promise<EscalationResult> 
     return { outcome: 'reassigned', routing: next };
   }
 
-  const reason = `escalation exhausted after ${routing.attempt + 1} breach${routing.attempt === 0 ? '' : 'es'}${why.length > 0 ? ` (${why.join('; ')})` : ''}`;
+  const times = routing.attempt + 1;
+  const passes = cause === 'declined' ? `decline${times === 1 ? '' : 's'}` : `breach${times === 1 ? '' : 'es'}`;
+  const reason = `escalation exhausted after ${times} ${passes}${why.length > 0 ? ` (${why.join('; ')})` : ''}`;
   const exhausted: RoutingRecord = {
     ...routing,
     status: 'exception',

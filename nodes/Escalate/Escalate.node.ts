@@ -1,10 +1,10 @@
-// Escalate: takes a lead whose SLA passed (SLA Wait's Breached output), records the breach and
-// applies the next escalation step of its rule through the same state store as Route
-// (state/escalate.ts). Reassigned goes back to SLA Wait; Exhausted is the end of the line:
+// Escalate: takes a lead whose SLA passed (SLA Wait's Breached output) or whose assignee turned it
+// down (a buyer's decline), records the breach, and applies the next escalation step of its rule
+// through the same state store as Route (routing/escalate.ts). Reassigned goes back to SLA Wait; Exhausted is the end of the line:
 // the lead is in the fallback queue as an exception.
 
 import { NodeConnectionTypes, NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { escalate, readRoutingRecord } from '../../routing/escalate';
+import { escalate, readRoutingRecord, type EscalationCause } from '../../routing/escalate';
 import { forEachItem, ownField, routingFieldName, routingFieldProperty, withField } from '../shared/items';
 import { evaluatorOption, itemPolicies, policyProperty } from '../shared/policy';
 import { nodeStateStore, stateStoreMethods, stateStoreProperties } from '../shared/store';
@@ -45,7 +45,24 @@ export class Escalate implements INodeType {
         type: 'collection',
         placeholder: 'Add Option',
         default: {},
-        options: [evaluatorOption],
+        options: [
+          {
+            displayName: 'Cause',
+            name: 'cause',
+            type: 'options',
+            options: [
+              { name: 'SLA Breached', value: 'breached', description: 'The deadline passed with nobody working the lead (from SLA Wait’s Breached output): recorded as a breach' },
+              {
+                name: 'Declined',
+                value: 'declined',
+                description: 'The assignee turned the lead down, e.g. a buyer declined the offer or let it time out: no breach is recorded (record the answer with Lead Ledger)',
+              },
+            ],
+            default: 'breached',
+            description: 'Why the lead moves on. Either way its assignee is left out of the steps that follow.',
+          },
+          evaluatorOption,
+        ],
       },
     ],
   };
@@ -75,7 +92,8 @@ export class Escalate implements INodeType {
           description: 'Give Escalate the same policy as the Route node, so that rotation, caps and escalation steps are the ones the lead was routed with.',
         });
       }
-      const result = await escalate({ policy, routing, lead: item.json, now, store });
+      const { cause } = this.getNodeParameter('options', i, {}) as { cause?: EscalationCause };
+      const result = await escalate({ policy, routing, lead: item.json, now, store, cause });
       const out: INodeExecutionData = { json: withField(item.json, field, result.routing), pairedItem: { item: i } };
       if (item.binary !== undefined) out.binary = item.binary;
       outputs[result.outcome === 'reassigned' ? REASSIGNED : EXHAUSTED].push(out);

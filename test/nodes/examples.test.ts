@@ -215,6 +215,8 @@ describe('the ping tree', () => {
       expect(node.parameters).toMatchObject({ method: 'POST', options: { timeout: expect.anything(), response: { response: { neverError: true } } } });
     }
     expect(named('Escalate').type).toBe(`${PACKAGE}.escalate`);
+    // A buyer's decline or silence moves the lead on without a breach: the answer is in the ledger.
+    expect(named('Escalate').parameters.options).toEqual({ cause: 'declined' });
     expect(workflow.connections.Escalate.main.map((targets) => targets?.map((t) => t.node))).toEqual([['Offer to'], ['Respond unsold']]);
     expect(named('Record answer').parameters).toMatchObject({ operation: 'recordOutcome', event: 'custom', customEvent: '={{ $json.answer.outcome }}' });
   });
