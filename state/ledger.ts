@@ -242,16 +242,32 @@ export function outcomeEventProblem(event: string): string | null {
   return null;
 }
 
+/** Events that hand a lead on: after one, the event's assignee or queue holds the lead. */
+const HANDOVERS: ReadonlySet<string> = new Set(['reassigned', 'exhausted', 'taken']);
+
+/** findDecision, with the assignee and queue that hold the lead now: those of its latest reassignment, exhaustion or take. */
+async function findHolder(store: StateStore, idOrKey: string): Promise<DecisionEntry> {
+  const decision = await findDecision(store, idOrKey);
+  let held = decision;
+  await withStore(store, async () => {
+    for await (const entry of ledgerOf(store).read({ id: decision.id })) {
+      if (!isDecisionEntry(entry) && HANDOVERS.has(entry.type)) held = { ...decision, assignee: entry.assignee, queue: entry.queue };
+    }
+  });
+  return held;
+}
+
 /**
  * Records what happened after routing (a meeting booked, a deal won, a buyer's answer) against the
- * lead's decision. A buyer's `accepted` counts a sale toward its sold cap, in the quarter hour of
- * the outcome; `returned` takes one back (see saleWrites). The buyer is `by`, else the lead's assignee.
+ * lead's decision, naming who holds the lead now (after any escalation). A buyer's `accepted`
+ * counts a sale toward its sold cap, in the quarter hour of the outcome; `returned` takes one back
+ * (see saleWrites). The buyer is `by`, else the one holding the lead.
  */
 export async function recordOutcome(store: StateStore, input: OutcomeInput): Promise<EventEntry> {
   const problem = outcomeEventProblem(input.event);
   if (problem !== null) throw new RangeError(problem);
   if (input.value !== undefined && input.value !== null && !Number.isFinite(input.value)) throw new RangeError('the outcome value must be a number');
-  const decision = await findDecision(store, input.lead);
+  const decision = await findHolder(store, input.lead);
   const details: EventDetails = { by: input.by, value: input.value, data: input.data, assignee: decision.assignee, queue: decision.queue };
   const buyer = input.by ?? decision.assignee;
   const change: 1 | -1 | null = input.event === 'accepted' ? 1 : input.event === 'returned' ? -1 : null;

@@ -2,7 +2,7 @@
 // steps the node loop does not reach (sticky decisions, edited policies, owner and `by` steps).
 
 import { compilePolicy } from '../../compiler/compile';
-import { assign, MemoryStore, readLedger } from '../../state';
+import { assign, MemoryStore, readLedger, recordOutcome } from '../../state';
 import { escalate, readRoutingRecord, routingRecord, type RoutingRecord } from '../../routing/escalate';
 
 const NOW = Date.parse('2026-11-23T15:00:00Z');
@@ -47,13 +47,16 @@ describe('escalate', () => {
     expect(second.routing).toMatchObject({ status: 'assigned', assignee: 'mid', previous_assignee: 'hi', attempt: 1 });
     expect(second.routing.history.map((e) => e.event)).toEqual(['assigned', 'declined', 'reassigned']);
     expect(second.routing.history[1]).toMatchObject({ assignee: 'hi', attempt: 0 });
+    // An answer recorded without `by` names the buyer holding the lead now, not the first one offered it.
+    const answer = await recordOutcome(store, { lead: record.id, event: 'declined', at: NOW + 3_000 });
+    expect(answer).toMatchObject({ type: 'declined', assignee: 'mid' });
     const third = await escalate({ policy, routing: second.routing, lead: { email: 'l@x' }, now: NOW + 4_000, store, cause: 'declined' });
     expect(third.routing.assignee).toBe('lo');
     const last = await escalate({ policy, routing: third.routing, lead: { email: 'l@x' }, now: NOW + 6_000, store, cause: 'declined' });
     expect(last).toMatchObject({ outcome: 'exhausted', routing: { status: 'exception', queue: 'unsold', reason: 'escalation exhausted after 3 declines (next: nobody left in the cascade; queue unsold is the fallback queue)' } });
     const ledger: string[] = [];
     for await (const entry of readLedger(store, {})) ledger.push(`${entry.type} ${entry.assignee ?? ''}`.trim());
-    expect(ledger).toEqual(['decision hi', 'reassigned mid', 'reassigned lo', 'exhausted']);
+    expect(ledger).toEqual(['decision hi', 'reassigned mid', 'declined mid', 'reassigned lo', 'exhausted']);
   });
 
   it('takes the steps of the rule the lead matches now for a sticky decision (which has no rule)', async () => {
