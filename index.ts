@@ -50,6 +50,7 @@ export { normalizeLead, createNormalizer, type NormalizeOptions, type NormalizeR
 // Live routing measured: the figures of `leadroute report` from the ledger's entries.
 export { reportFigures, type ReportEntry, type ReportDecisionEntry, type ReportEventEntry, type ReportFigures, type ReportOptions, type ReportSummary, type GroupFigures, type QueueNow, type QueuePeriod, type Share, type Spread, type WeekFigures } from './analysis/report';
 
+export type { AnswerTimes, BuyerFigures, SalesFigures } from './analysis/sales';
 export { ledgerReport } from './analysis/ledger-report';
 
 // Before a policy goes live: the figures of `leadroute simulate` (what a policy would do with an
