@@ -19,7 +19,7 @@ export interface AnswerTimes extends Spread {
   p75: number | null;
 }
 
-export interface BuyerFigures {
+export interface BuyerSales {
   buyer: string;
   /** The lead given to the buyer: by the decision (its assignee, or a `multi_sell` co-buyer that answered), or by a reassignment to it. */
   offers: number;
@@ -50,7 +50,7 @@ export interface SalesFigures {
   /** Revenue over the leads for sale; null without leads. */
   revenuePerLead: number | null;
   /** Most revenue first, then most offers, then by name. */
-  buyers: BuyerFigures[];
+  buyers: BuyerSales[];
 }
 
 /** What sales needs of a lead report.ts follows: its decision and its events in time order. */
@@ -107,7 +107,7 @@ export function salesFigures(leads: readonly SaleLead[]): SalesFigures | null {
     sold: share(sold, forSale.length),
     revenue,
     revenuePerLead: forSale.length === 0 ? null : revenue / forSale.length,
-    buyers: [...tallies].map(([buyer, t]) => buyerFigures(buyer, t)).sort((a, b) => b.revenue - a.revenue || b.offers - a.offers || compareNames(a.buyer, b.buyer)),
+    buyers: [...tallies].map(([buyer, t]) => buyerSales(buyer, t)).sort((a, b) => b.revenue - a.revenue || b.offers - a.offers || compareNames(a.buyer, b.buyer)),
   };
 }
 
@@ -171,7 +171,7 @@ function reasonOf(data: unknown): string | null {
   return typeof reason === 'string' && reason.trim() !== '' ? reason : null;
 }
 
-function buyerFigures(buyer: string, t: BuyerTally): BuyerFigures {
+function buyerSales(buyer: string, t: BuyerTally): BuyerSales {
   const declined = [...t.declined.values()].reduce((sum, n) => sum + n, 0);
   return {
     buyer,

@@ -71,7 +71,7 @@ export interface FieldFigures {
 }
 
 /** A buyer of the `by_bid` decisions (a ping tree): how often it was offered the lead, where it stood in the cascade, and the filters that cost it leads. */
-export interface BuyerFigures {
+export interface SimulatedBuyer {
   buyer: string;
   /** Leads offered to it: first in the cascade, or a `multi_sell` co-buyer. */
   offers: number;
@@ -99,7 +99,7 @@ export interface SimulateFigures extends LeadProblems {
   exception_flagged: boolean;
   fairness: PoolFairness[];
   /** The buyers of `by_bid` decisions, most offers first; empty when no lead was routed by bid. */
-  buyers: BuyerFigures[];
+  buyers: SimulatedBuyer[];
   coverage: {
     /** Leads of a `by` target that fell through to a wildcard pool, by the path they had. */
     wildcard: { pool: string; path: Record<string, string | null>; leads: number }[];

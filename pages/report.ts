@@ -3,7 +3,7 @@
 // the routing paths, duplicates, and the week-by-week trend.
 
 import type { GroupFigures, ReportFigures, ReportSummary, Share, Spread } from '../analysis/report';
-import type { AnswerTimes, BuyerFigures, SalesFigures } from '../analysis/sales';
+import type { AnswerTimes, BuyerSales, SalesFigures } from '../analysis/sales';
 import { barChart } from './charts';
 import { formatNumber, html, page, section, table, tiles, type Html } from './html';
 
@@ -54,7 +54,7 @@ export function answerTimesText(t: AnswerTimes): string {
 }
 
 /** `over budget 2, no reason 1`: a buyer's declines by reason. */
-export function declinedText(b: BuyerFigures): string {
+export function declinedText(b: BuyerSales): string {
   return b.declinedBy.map((d) => `${d.reason ?? 'no reason'} ${formatNumber(d.count)}`).join(', ');
 }
 

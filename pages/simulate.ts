@@ -4,7 +4,7 @@
 // the SLA mix, arrivals per hour of the week against the pools' hours, and the policy drawn with
 // the leads on each path.
 
-import { EXCEPTION_FLAG, pathText, type BuyerFigures, type SimulateFigures } from '../analysis/simulate';
+import { EXCEPTION_FLAG, pathText, type SimulatedBuyer, type SimulateFigures } from '../analysis/simulate';
 import type { PolicyIR } from '../compiler/ir';
 import { barChart, funnel, weekHourGrid, type Bar } from './charts';
 import { formatNumber, html, leadCount, page, percent, section, table, tiles, type Child } from './html';
@@ -13,12 +13,12 @@ import { drawPolicy } from './policy-graph';
 const bars = (counts: Record<string, number>): Bar[] => Object.entries(counts).map(([label, value]) => ({ label, value }));
 
 /** `#1 3 · #3 2`: the leads a buyer stood at each place of the cascade (places it never held left out). */
-export function ranksText(b: BuyerFigures): string {
+export function ranksText(b: SimulatedBuyer): string {
   return b.ranks.flatMap((leads, i) => (leads === 0 ? [] : [`#${i + 1} ${formatNumber(leads)}`])).join(' · ');
 }
 
 /** `below floor 30 4; when state in [CA] 2`: a buyer's leads lost by filter. */
-export function lossesText(b: BuyerFigures): string {
+export function lossesText(b: SimulatedBuyer): string {
   return b.losses.map((l) => `${l.filter} ${formatNumber(l.leads)}`).join('; ');
 }
 

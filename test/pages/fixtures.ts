@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { AuditFigures, OutcomeGroup } from '../../analysis/audit';
 import type { DiffFigures } from '../../analysis/diff';
 import type { GroupFigures, ReportFigures, Share, Spread } from '../../analysis/report';
-import type { BuyerFigures } from '../../analysis/sales';
+import type { BuyerSales } from '../../analysis/sales';
 import { compilePolicy } from '../../compiler/compile';
 
 export const ACME = compilePolicy(readFileSync(join(__dirname, '../../examples/acme-inbound.route'), 'utf8'));
@@ -50,7 +50,7 @@ export const REPORT: ReportFigures = {
   ],
 };
 
-const buyer = (name: string, offers: number, accepted: number, revenue: number, declinedBy: BuyerFigures['declinedBy']): BuyerFigures => ({
+const buyer = (name: string, offers: number, accepted: number, revenue: number, declinedBy: BuyerSales['declinedBy']): BuyerSales => ({
   buyer: name,
   offers,
   unanswered: 0,
