@@ -49,13 +49,14 @@ export { normalizeLead, createNormalizer, type NormalizeOptions, type NormalizeR
 
 // Live routing measured: the figures of `leadroute report` from the ledger's entries.
 export { reportFigures, type ReportEntry, type ReportDecisionEntry, type ReportEventEntry, type ReportFigures, type ReportOptions, type ReportSummary, type GroupFigures, type QueueNow, type QueuePeriod, type Share, type Spread, type WeekFigures } from './analysis/report';
+export type { AnswerTimes, BuyerSales, SalesFigures } from './analysis/sales';
 
 export { ledgerReport } from './analysis/ledger-report';
 
 // Before a policy goes live: the figures of `leadroute simulate` (what a policy would do with an
 // export), `leadroute audit` (the owners an export's leads got against the policy's) and
 // `leadroute diff` (which leads a policy change would move).
-export { simulatePolicy, type SimulateFigures, type SimulateOptions, type RuleFigures, type PoolFairness, type MemberFigures, type FieldFigures } from './analysis/simulate';
+export { simulatePolicy, type SimulateFigures, type SimulateOptions, type RuleFigures, type PoolFairness, type MemberFigures, type FieldFigures, type SimulatedBuyer } from './analysis/simulate';
 export { auditExport, type AuditFigures, type AuditMove, type AuditOptions, type AuditPath, type AuditRule, type OutcomeGroup, type OutcomeSpec } from './analysis/audit';
 export { diffPolicies, type DiffFigures, type DiffMove } from './analysis/diff';
 export { destinationOf, type LeadBatches, type ReadLead, type ReplayOptions } from './analysis/records';

@@ -7,6 +7,10 @@
 // tracks, so each one can be checked by hand against a small ledger.
 
 import { isoUtc } from '../core/time';
+import { compareNames, pushTo, share, spread, type Share, type Spread } from './figures';
+import { salesFigures, type SalesFigures } from './sales';
+
+export type { Share, Spread } from './figures';
 
 /**
  * What the report reads of a ledger entry (state/ledger.ts's LedgerEntry has all of it): the
@@ -42,20 +46,12 @@ export interface ReportEventEntry {
   assignee: string | null;
   /** The queue that holds the lead after the event (`reassigned` to a queue, `exhausted`). */
   queue: string | null;
-}
-
-/** A spread of durations (ms). Median and 90th percentile interpolate between ranks (as a spreadsheet's PERCENTILE.INC does), rounded to the ms; null without values. */
-export interface Spread {
-  count: number;
-  median: number | null;
-  p90: number | null;
-}
-
-/** `count` of `of`, with the percentage (null when `of` is 0). */
-export interface Share {
-  count: number;
-  of: number;
-  percent: number | null;
+  /** Who did it: the buyer who answered an offer (`accepted`, `declined`, `timed_out`, `returned`). */
+  by?: string | null;
+  /** An accepted sale's price. */
+  value?: number | null;
+  /** A declined offer's `{ reason }`. */
+  data?: unknown;
 }
 
 /** The figures of one group of leads (an owner, a rule, a pool). */
@@ -121,6 +117,8 @@ export interface ReportFigures extends ReportSummary {
   duplicates: { source: string | null; leads: number; duplicates: number }[];
   /** Week by week (UTC weeks from Monday) when the period's leads span more than one week; else empty. */
   weeks: WeekFigures[];
+  /** The ping tree's sales (analysis/sales.ts); absent when no buyer answered an offer in the period. */
+  sales?: SalesFigures;
 }
 
 export interface ReportOptions {
@@ -156,6 +154,8 @@ interface Track {
   reassigned: boolean;
   exception: boolean;
   events: Set<string>;
+  /** The lead's events in time order. */
+  log: ReportEventEntry[];
   stays: QueueStay[];
 }
 
@@ -166,6 +166,7 @@ export function reportFigures(entries: Iterable<ReportEntry>, options: ReportOpt
   const since = options.since ?? -Infinity;
   const inPeriod = [...tracks.values()].filter((t) => t.decision.at >= since);
   const outcomes = new Set(inPeriod.flatMap((t) => [...t.events]));
+  const sales = salesFigures(inPeriod);
   return {
     period: { since: options.since === undefined ? null : isoUtc(options.since), until: isoUtc(until) },
     ...summary(inPeriod, until),
@@ -175,6 +176,8 @@ export function reportFigures(entries: Iterable<ReportEntry>, options: ReportOpt
     byPool: groups(inPeriod, (t) => t.decision.pool, until, outcomes),
     duplicates: duplicates(inPeriod),
     weeks: weeks(inPeriod, until),
+    // Left out, not null, so that a report without buyers reads as it always did.
+    ...(sales === null ? {} : { sales }),
   };
 }
 
@@ -190,7 +193,7 @@ function followLeads(entries: Iterable<ReportEntry>, until: number): Map<string,
       if (entry.at >= until || tracks.has(entry.id)) continue;
       const duplicate = entry.key !== null && keys.has(entry.key);
       if (entry.key !== null) keys.add(entry.key);
-      const track: Track = { decision: entry, duplicate, owner: null, firstPersonAt: null, firstTouchAt: null, reassigned: false, exception: entry.status === 'exception', events: new Set(), stays: [] };
+      const track: Track = { decision: entry, duplicate, owner: null, firstPersonAt: null, firstTouchAt: null, reassigned: false, exception: entry.status === 'exception', events: new Set(), log: [], stays: [] };
       if (entry.status === 'assigned') holdBy(track, entry.assignee, entry.at);
       else holdIn(track, entry.queue, entry.at);
       tracks.set(entry.id, track);
@@ -199,6 +202,7 @@ function followLeads(entries: Iterable<ReportEntry>, until: number): Map<string,
     const track = tracks.get(entry.id);
     if (track === undefined) continue;
     track.events.add(entry.type);
+    track.log.push(entry);
     if (TOUCHES.has(entry.type) && track.firstTouchAt === null) track.firstTouchAt = entry.at;
     switch (entry.type) {
       case 'reassigned':
@@ -276,14 +280,6 @@ function byLeadsThenName(a: { leads: number; name: string | null }, b: { leads: 
   return b.leads - a.leads || compareNames(a.name, b.name);
 }
 
-/** Names in code-point order, null last. */
-function compareNames(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a < b ? -1 : 1;
-}
-
 function queuesNow(tracks: Iterable<Track>, until: number): QueueNow[] {
   const waits = new Map<string, number[]>();
   for (const t of tracks) {
@@ -332,28 +328,4 @@ function weeks(tracks: readonly Track[], until: number): WeekFigures[] {
   }
   if (byWeek.size < 2) return [];
   return [...byWeek].sort(([a], [b]) => a - b).map(([start, group]) => ({ week: isoUtc(start).slice(0, 10), ...summary(group, until) }));
-}
-
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
-}
-
-/** The value at fraction `p` of the sorted values, interpolated between ranks, to the millisecond. */
-function percentile(sorted: readonly number[], p: number): number {
-  const rank = p * (sorted.length - 1);
-  const low = Math.floor(rank);
-  const high = Math.min(low + 1, sorted.length - 1);
-  return Math.round(sorted[low] + (sorted[high] - sorted[low]) * (rank - low));
-}
-
-function spread(values: readonly number[]): Spread {
-  if (values.length === 0) return { count: 0, median: null, p90: null };
-  const sorted = [...values].sort((a, b) => a - b);
-  return { count: sorted.length, median: percentile(sorted, 0.5), p90: percentile(sorted, 0.9) };
-}
-
-function share(count: number, of: number): Share {
-  return { count, of, percent: of === 0 ? null : (100 * count) / of };
 }

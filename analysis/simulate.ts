@@ -70,6 +70,17 @@ export interface FieldFigures {
   to_rules: { rule: number | null; leads: number }[];
 }
 
+/** A buyer of the `by_bid` decisions (a ping tree): how often it was offered the lead, where it stood in the cascade, and the filters that cost it leads. */
+export interface SimulatedBuyer {
+  buyer: string;
+  /** Leads offered to it: first in the cascade, or a `multi_sell` co-buyer. */
+  offers: number;
+  /** `ranks[i]`: leads where it stood at place i + 1 of the cascade (the buyers offered the lead, then the candidates), by bid. */
+  ranks: number[];
+  /** Leads it was passed over for, by filter (`below floor 30`, `when state in [CA, TX]`, `at cap 200/day`, ...), most first. */
+  losses: { filter: string; leads: number }[];
+}
+
 /** With the leads that could not be read, and (with `at`) those without a time: each went to the fallback. */
 export interface SimulateFigures extends LeadProblems {
   leads: number;
@@ -87,6 +98,8 @@ export interface SimulateFigures extends LeadProblems {
   exception_rate: number;
   exception_flagged: boolean;
   fairness: PoolFairness[];
+  /** The buyers of `by_bid` decisions, most offers first; empty when no lead was routed by bid. */
+  buyers: SimulatedBuyer[];
   coverage: {
     /** Leads of a `by` target that fell through to a wildcard pool, by the path they had. */
     wildcard: { pool: string; path: Record<string, string | null>; leads: number }[];
@@ -122,6 +135,20 @@ function skipReason(why: string): SkipReason {
   return 'member filter';
 }
 
+/**
+ * The filter a by_bid skip names, without what belongs to one lead: a live bid (`bid 20 below
+ * floor 30`), a holiday's date, an absence's end. Other reasons name their filter as they are.
+ */
+function filterOf(why: string): string {
+  const when = /^takes only leads where `(.*)`$/s.exec(why);
+  if (when !== null) return `when ${when[1]}`;
+  const floor = /^bid .* (below floor .*)$/.exec(why);
+  if (floor !== null) return floor[1];
+  if (why.startsWith('holiday')) return 'holiday';
+  if (why.startsWith('away')) return 'away';
+  return why;
+}
+
 /** The exception reason of a lead that could not be read (its own reason names its line). */
 export const UNREADABLE_REASON = 'lead could not be read';
 
@@ -149,6 +176,8 @@ export class SimulateTally {
   private readonly sla = new Map<string, number>();
   private readonly arrivals = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   private readonly paths = new Map<string, SimulateFigures['paths'][number]>();
+  /** Keyed by member names of the policy (skips and cascades name nothing else): bounded by the policy. */
+  private readonly buyers = new Map<string, { offers: number; ranks: number[]; losses: Map<string, number> }>();
   private first = Number.POSITIVE_INFINITY;
   private last = Number.NEGATIVE_INFINITY;
   /** The hour of the week of the last 15-minute slot seen: leads in time order mostly share it, and luxon is dear. */
@@ -195,6 +224,8 @@ export class SimulateTally {
     this.sla.set(sla, (this.sla.get(sla) ?? 0) + 1);
     this.coverage(d);
     this.path(d);
+    // Only by_bid decisions carry the filter log.
+    if (d.skipped !== undefined) this.bids(d, d.skipped);
     this.trace(d.trace ?? [], at);
     this.readFields(where, lead, d);
   }
@@ -269,6 +300,28 @@ export class SimulateTally {
       row.leads++;
       row.first = Math.min(row.first, at);
       row.last = Math.max(row.last, at);
+    }
+  }
+
+  /** A by_bid decision's offers, cascade places and filter losses. */
+  private bids(d: Decision, skipped: readonly { name: string; why: string }[]): void {
+    const buyer = (name: string) => {
+      let row = this.buyers.get(name);
+      if (row === undefined) this.buyers.set(name, (row = { offers: 0, ranks: [], losses: new Map() }));
+      return row;
+    };
+    const offered = d.assignees ?? [];
+    for (const name of offered) buyer(name).offers++;
+    [...offered, ...d.candidates].forEach((name, i) => {
+      const ranks = buyer(name).ranks;
+      while (ranks.length <= i) ranks.push(0);
+      ranks[i]++;
+    });
+    // A buyer skipped twice for one lead (in two by_bid targets) for one filter loses one lead to it.
+    for (const key of new Set(skipped.map((x) => JSON.stringify([x.name, filterOf(x.why)])))) {
+      const [name, filter] = JSON.parse(key) as [string, string];
+      const losses = buyer(name).losses;
+      losses.set(filter, (losses.get(filter) ?? 0) + 1);
     }
   }
 
@@ -413,6 +466,9 @@ export class SimulateTally {
       exception_rate: round(share(this.outcomes.exception)),
       exception_flagged: share(this.outcomes.exception) > EXCEPTION_FLAG,
       fairness,
+      buyers: [...this.buyers]
+        .map(([buyer, b]) => ({ buyer, offers: b.offers, ranks: b.ranks, losses: byLeads([...b.losses].map(([filter, leads]) => ({ filter, leads }))) }))
+        .sort((a, b) => b.offers - a.offers || (a.buyer < b.buyer ? -1 : 1)),
       coverage: {
         wildcard: byLeads([...this.wildcard.rows.values()].map((r) => ({ pool: r.pool, path: r.path, leads: r.n }))),
         fallback: byLeads([...this.fallback.rows.values()].map((r) => ({ path: r.path, leads: r.n }))),

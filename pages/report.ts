@@ -3,6 +3,7 @@
 // the routing paths, duplicates, and the week-by-week trend.
 
 import type { GroupFigures, ReportFigures, ReportSummary, Share, Spread } from '../analysis/report';
+import type { AnswerTimes, BuyerSales, SalesFigures } from '../analysis/sales';
 import { barChart } from './charts';
 import { formatNumber, html, page, section, table, tiles, type Html } from './html';
 
@@ -39,6 +40,45 @@ function groupTable(caption: string, first: string, none: string, groups: readon
     caption,
     [first, 'Leads', 'Worked within SLA', 'Meeting booked', 'Opportunity'],
     groups.map((g) => [g.name ?? none, g.leads, shareText(g.workedWithinSla), shareText(g.meetingBooked), shareText(g.opportunity)]),
+  );
+}
+
+/** An amount of money (no currency: the ledger records bare prices), to the cent. */
+export function money(n: number | null): string {
+  return n === null ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+/** `12 s median · 20 s p75 · 26 s p90`, or `–` without answers. */
+export function answerTimesText(t: AnswerTimes): string {
+  return t.count === 0 ? '–' : `${duration(t.median)} median · ${duration(t.p75)} p75 · ${duration(t.p90)} p90`;
+}
+
+/** `over budget 2, no reason 1`: a buyer's declines by reason. */
+export function declinedText(b: BuyerSales): string {
+  return b.declinedBy.map((d) => `${d.reason ?? 'no reason'} ${formatNumber(d.count)}`).join(', ');
+}
+
+/** The ping tree's headline figures as [label, text] rows: the page's "Sales" table, and `leadroute report`'s text. */
+export function salesRows(s: SalesFigures): [string, string][] {
+  return [
+    ['Leads for sale', formatNumber(s.leads)],
+    ['Sold (not returned)', shareText(s.sold)],
+    ['Revenue', money(s.revenue)],
+    ['Revenue per lead', money(s.revenuePerLead)],
+  ];
+}
+
+function salesSection(s: SalesFigures): Html {
+  return section(
+    'Sales',
+    'Leads offered to buyers: a lead counts when a buyer answered for it, or when its rule is one buyers answered for. Returned sales are taken out of the sold leads and the revenue. Time to answer runs from the offer (the decision, or the reassignment that passed the lead on) to the buyer accepting or declining.',
+    table('Sales', ['Figure', 'Value'], salesRows(s)),
+    barChart('Revenue by buyer', s.buyers.map((b) => ({ label: b.buyer, value: b.revenue })), 'Revenue'),
+    table(
+      'Buyers',
+      ['Buyer', 'Offers', 'Unanswered', 'Accepted', 'Accept rate', 'Declined', 'Declined by reason', 'Timed out', 'Returns', 'Revenue', 'Time to answer'],
+      s.buyers.map((b) => [b.buyer, b.offers, b.unanswered, b.accepted, shareText(b.acceptRate), b.declined, declinedText(b), b.timedOut, b.returns, money(b.revenue), answerTimesText(b.timeToAnswer)]),
+    ),
   );
 }
 
@@ -106,5 +146,5 @@ export function reportPage(figures: ReportFigures): string {
           barChart('Worked within SLA per week (%)', f.weeks.map((w) => ({ label: `week of ${w.week}`, value: Math.round(w.workedWithinSla.percent ?? 0) })), 'Percent'),
           table('Weeks', ['Week', 'Leads', 'Time to assignment', 'Assigned within 5 min', 'Worked within SLA', 'Reassigned', 'Exceptions'], f.weeks.map((w) => [w.week, w.leads, spreadText(w.timeToAssignment), shareText(w.assignedWithin5m), shareText(w.workedWithinSla), shareText(w.reassigned), shareText(w.exceptions)])),
         );
-  return page('Routing report', period, [headline, alarm, section('Speed and service', null, speed), queues, owners, paths, duplicates, trend]);
+  return page('Routing report', period, [headline, alarm, section('Speed and service', null, speed), f.sales === undefined ? null : salesSection(f.sales), queues, owners, paths, duplicates, trend]);
 }

@@ -4,13 +4,23 @@
 // the SLA mix, arrivals per hour of the week against the pools' hours, and the policy drawn with
 // the leads on each path.
 
-import { EXCEPTION_FLAG, pathText, type SimulateFigures } from '../analysis/simulate';
+import { EXCEPTION_FLAG, pathText, type SimulatedBuyer, type SimulateFigures } from '../analysis/simulate';
 import type { PolicyIR } from '../compiler/ir';
 import { barChart, funnel, weekHourGrid, type Bar } from './charts';
 import { formatNumber, html, leadCount, page, percent, section, table, tiles, type Child } from './html';
 import { drawPolicy } from './policy-graph';
 
 const bars = (counts: Record<string, number>): Bar[] => Object.entries(counts).map(([label, value]) => ({ label, value }));
+
+/** `#1 3 · #3 2`: the leads a buyer stood at each place of the cascade (places it never held left out). */
+export function ranksText(b: SimulatedBuyer): string {
+  return b.ranks.flatMap((leads, i) => (leads === 0 ? [] : [`#${i + 1} ${formatNumber(leads)}`])).join(' · ');
+}
+
+/** `below floor 30 4; when state in [CA] 2`: a buyer's leads lost by filter. */
+export function lossesText(b: SimulatedBuyer): string {
+  return b.losses.map((l) => `${l.filter} ${formatNumber(l.leads)}`).join('; ');
+}
 
 /** The simulation's page, one self-contained HTML document; `ir` is the policy simulated, drawn with the leads on its paths. */
 export function simulatePage(f: SimulateFigures, ir: PolicyIR): string {
@@ -68,6 +78,15 @@ export function simulatePage(f: SimulateFigures, ir: PolicyIR): string {
         ),
       ]),
   );
+  const buyers =
+    f.buyers.length === 0
+      ? null
+      : section(
+          'Buyers (by bid)',
+          'For the leads routed by bid: how often each buyer was offered the lead, the places it held in the cascade (#1 is the highest bid), and the leads its filters, caps and the floor cost it.',
+          barChart('Offers by buyer', f.buyers.map((b) => ({ label: b.buyer, value: b.offers }))),
+          table('Buyers', ['Buyer', 'Offers', 'Places in the cascade', 'Lost to filters'], f.buyers.map((b) => [b.buyer, b.offers, ranksText(b), lossesText(b)])),
+        );
   const coverage = section(
     'Coverage',
     'Values that fell through to a wildcard pool, or that no pool matched (those leads went to the fallback), and pools that received nothing.',
@@ -98,5 +117,5 @@ export function simulatePage(f: SimulateFigures, ir: PolicyIR): string {
   );
   const drawing = section('The policy, with the leads on each path', 'Rules, their targets, pools and the people and queues leads end with; the number on each edge is the leads that took it.', drawPolicy(ir, f.paths));
   const period = f.period.first === null ? 'no leads' : `${f.period.first.slice(0, 16)} to ${(f.period.last ?? '').slice(0, 16)} UTC`;
-  return page(`Simulation of policy ${f.policy.name}`, `${leadCount(n)} · ${period} · ${f.policy.hash}`, [headline, problems, distribution, exceptions, rules, fairness, coverage, fields, sla, drawing]);
+  return page(`Simulation of policy ${f.policy.name}`, `${leadCount(n)} · ${period} · ${f.policy.hash}`, [headline, problems, distribution, exceptions, rules, fairness, buyers, coverage, fields, sla, drawing]);
 }

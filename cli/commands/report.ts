@@ -4,7 +4,7 @@
 
 import { ledgerReport } from '../../analysis/ledger-report';
 import type { ReportFigures } from '../../analysis/report';
-import { duration, reportPage, shareText, speedRows } from '../../pages/report';
+import { answerTimesText, declinedText, duration, money, reportPage, salesRows, shareText, speedRows } from '../../pages/report';
 import { EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
 import { writeJsonFile, writeReportFile } from '../output';
 import { KEPT_STATE_HELP, KEPT_STATE_OPTIONS, keptStoreSpec, withKeptStore } from '../store';
@@ -17,6 +17,9 @@ first touch (median, 90th percentile), leads assigned within 5 minutes, worked w
 reassigned, exceptions; the queues (waiting now, and over the period); by owner, rule and pool
 (leads, worked within SLA, meeting and opportunity rates where outcomes are recorded); duplicates
 by source; week by week when the period spans weeks. Leads count when decided in the period.
+When buyers answered offers (a ping tree): leads sold, revenue and revenue per lead, and per
+buyer offers, accept rate, declines by reason, timeouts, returns, revenue and time to answer
+(median, 75th and 90th percentile).
 
 Options:
 ${KEPT_STATE_HELP}  --policy NAME   Only this policy's leads.
@@ -66,5 +69,14 @@ export function reportText(f: ReportFigures, policy: string | undefined): string
   lines.push('', 'By owner (leads, worked within SLA, meeting booked, opportunity):');
   if (f.byOwner.length === 0) lines.push('  none');
   else lines.push(...alignRows(f.byOwner.map((g) => [g.name ?? '(never assigned)', String(g.leads), shareText(g.workedWithinSla), shareText(g.meetingBooked), shareText(g.opportunity)])));
+  if (f.sales !== undefined) {
+    lines.push('', 'Sales:', ...alignRows(salesRows(f.sales)));
+    lines.push('', 'By buyer (offers, accept rate, declined, timed out, returns, revenue, time to answer):');
+    lines.push(
+      ...alignRows(
+        f.sales.buyers.map((b) => [b.buyer, `${b.offers} offered`, `accepted ${shareText(b.acceptRate)}`, `declined ${b.declined}${b.declined === 0 ? '' : ` (${declinedText(b)})`}`, `timed out ${b.timedOut}`, `returned ${b.returns}`, money(b.revenue), answerTimesText(b.timeToAnswer)]),
+      ),
+    );
+  }
   return lines.join('\n');
 }

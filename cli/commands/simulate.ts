@@ -5,7 +5,7 @@
 
 import { EXCEPTION_FLAG, pathText, simulatePolicy, type SimulateFigures } from '../../analysis/simulate';
 import { WEEKDAYS } from '../../pages/charts';
-import { simulatePage } from '../../pages/simulate';
+import { lossesText, ranksText, simulatePage } from '../../pages/simulate';
 import { EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
 import { reportUnreadable } from '../leads';
 import { progressOf, writeJsonFile, writeReportFile, PROGRESS_HELP } from '../output';
@@ -24,6 +24,9 @@ would do, before it goes live:
     the rest which condition failed how often;
   - fairness within each pool: leads per member against what the weights ask for, and how
     often and when each member was skipped (capped, outside hours, holiday, away, member filter);
+  - buyers, for the leads routed by_bid: how often each buyer was offered the lead, the places
+    it held in the cascade, and the leads each of its filters (the floor, its when, caps,
+    hours) cost it;
   - coverage: the values that fell through to a wildcard pool or found no pool (the fallback),
     and pools that received nothing;
   - fields: for every field the policy reads, the leads that had it blank or unreadable (with
@@ -39,7 +42,7 @@ ${AT_HELP}                       Arrivals per hour of the week are counted in th
   --json FILE          Also write the figures as JSON to FILE: { "leads", "outcomes",
                        "by_rule": [ { "index", "line", "source", "reached", "taken", "failed" } ],
                        "by_assignee", "by_pool", "by_queue", "exceptions", "flagged",
-                       "fairness", "coverage", "fields", "sla", "arrivals", ... }
+                       "fairness", "buyers", "coverage", "fields", "sla", "arrivals", ... }
   --html FILE          Also write the figures as one self-contained page to FILE: charts and
                        the policy drawn with the leads on each path, nothing loaded from the
                        network.
@@ -125,6 +128,14 @@ export function simulateText(f: SimulateFigures, names: { policy: string; leads:
     }
   }
   out.push('');
+  if (f.buyers.length > 0) {
+    out.push('Buyers (leads routed by bid: offers, places in the cascade, leads lost by filter)');
+    for (const b of f.buyers) {
+      const losses = lossesText(b);
+      out.push(`  ${b.buyer}: offered ${count(b.offers)}; places ${ranksText(b)}${losses === '' ? '' : `; lost: ${losses}`}`);
+    }
+    out.push('');
+  }
   out.push(...table('Coverage: fell through to a wildcard pool', f.coverage.wildcard.map((w): [string, number] => [`${w.pool} for ${pathText(w.path)}`, w.leads]), n, 'percent'));
   out.push(...table('Coverage: no pool matched (to the fallback)', f.coverage.fallback.map((w): [string, number] => [pathText(w.path), w.leads]), n, 'percent'));
   if (f.coverage.empty_pools.length > 0) out.push(`Pools that received nothing: ${f.coverage.empty_pools.join(', ')}`, '');

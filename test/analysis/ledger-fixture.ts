@@ -16,6 +16,11 @@ function event(id: string, when: string, type: string, holder: { assignee?: stri
   return { type, id, at: at(when), assignee: holder.assignee ?? null, queue: holder.queue ?? null };
 }
 
+/** A buyer's answer, as recordOutcome writes it: `by` the buyer (null: unnamed), the price as `value`, the reason in `data`. */
+function answer(id: string, when: string, type: string, by: string | null, details: { value?: number; reason?: string } = {}): ReportEventEntry {
+  return { ...event(id, when, type), by, value: details.value ?? null, data: details.reason === undefined ? {} : { reason: details.reason } };
+}
+
 const US = { line: 3, source: 'country is "US" -> pool inbound' };
 const ELSE = { line: 5, source: 'else -> queue triage' };
 const inbound = (assignee: string, due: string): Partial<ReportDecisionEntry> => ({ assignee, pool: 'inbound', rule: US, due: at(due) });
@@ -55,3 +60,44 @@ export const ledger: ReportEntry[] = [
 
 /** The period the report test reads. */
 export const period = { since: at('2026-11-01T00:00:00Z'), until: at('2026-11-10T09:00:00Z') };
+
+// A ping tree's day (16 Nov): six leads for sale through one by_bid rule and a rep's lead beside
+// them. report.test.ts works out the sales figures from it.
+const TREE = { line: 8, source: 'when vertical = auto route by_bid(buyers) floor 30 sla 30s' };
+const sale = (assignee: string): Partial<ReportDecisionEntry> => ({ assignee, pool: 'buyers', rule: TREE });
+
+export const pingLedger: ReportEntry[] = [
+  // S1: acme times out, beta declines, gamma takes it for 35; beta "returns" a lead it never bought (ignored).
+  decision('S1', '2026-11-16T10:00:00Z', sale('acme')),
+  answer('S1', '2026-11-16T10:00:30Z', 'timed_out', 'acme'),
+  event('S1', '2026-11-16T10:00:30Z', 'breached'),
+  event('S1', '2026-11-16T10:00:30Z', 'reassigned', { assignee: 'beta' }),
+  answer('S1', '2026-11-16T10:00:40Z', 'declined', 'beta', { reason: 'over budget' }),
+  event('S1', '2026-11-16T10:00:40Z', 'breached'),
+  event('S1', '2026-11-16T10:00:40Z', 'reassigned', { assignee: 'gamma' }),
+  answer('S1', '2026-11-16T10:00:50Z', 'accepted', 'gamma', { value: 35 }),
+  answer('S1', '2026-11-16T15:00:00Z', 'returned', 'beta'),
+  // S2: beta declines, delta buys for 40 and returns it an hour later.
+  decision('S2', '2026-11-16T11:00:00Z', sale('beta')),
+  answer('S2', '2026-11-16T11:00:05Z', 'declined', 'beta', { reason: 'over budget' }),
+  event('S2', '2026-11-16T11:00:05Z', 'reassigned', { assignee: 'delta' }),
+  answer('S2', '2026-11-16T11:00:25Z', 'accepted', 'delta', { value: 40 }),
+  answer('S2', '2026-11-16T12:00:00Z', 'returned', 'delta', { reason: 'wrong number' }),
+  // S3: multi_sell 2: acme (the assignee) buys for 50 and gamma, offered at the decision too, for 30.
+  decision('S3', '2026-11-16T12:00:00Z', sale('acme')),
+  answer('S3', '2026-11-16T12:00:20Z', 'accepted', 'acme', { value: 50 }),
+  answer('S3', '2026-11-16T12:01:00Z', 'accepted', 'gamma', { value: 30 }),
+  // S4: no buyer eligible: unsold at once, by the same rule.
+  decision('S4', '2026-11-16T13:00:00Z', { status: 'exception', queue: 'unsold', rule: TREE }),
+  // S5: offered to acme, no answer yet.
+  decision('S5', '2026-11-16T14:00:00Z', sale('acme')),
+  // S6: beta declines without a reason, recorded without `by` (the decision's assignee answered); exhausted.
+  decision('S6', '2026-11-16T14:30:00Z', sale('beta')),
+  answer('S6', '2026-11-16T14:30:30Z', 'declined', null),
+  event('S6', '2026-11-16T14:30:30Z', 'exhausted', { queue: 'unsold' }),
+  // A rep's lead: not for sale.
+  decision('R1', '2026-11-16T09:00:00Z', inbound('ana', '2026-11-16T09:15:00Z'), 'web'),
+  event('R1', '2026-11-16T09:05:00Z', 'worked'),
+];
+
+export const pingPeriod = { since: at('2026-11-16T00:00:00Z'), until: at('2026-11-17T00:00:00Z') };

@@ -1,7 +1,7 @@
 // The report's figures against a small ledger counted by hand: every expected number below was
 // worked out on paper from the entries (the working is in the comments), not by the code.
 import { reportFigures } from '../../analysis/report';
-import { at, HOUR, ledger, MIN, period } from './ledger-fixture';
+import { at, HOUR, ledger, MIN, period, pingLedger, pingPeriod } from './ledger-fixture';
 
 const report = reportFigures([...ledger].reverse(), period);
 
@@ -99,4 +99,39 @@ test('one week has no trend; outcomes nobody recorded have no rate; a lead insid
     ['ana', null, null],
     ['bo', null, null],
   ]);
+});
+
+test('a ledger without buyer answers has no sales figures', () => {
+  expect(report).not.toHaveProperty('sales');
+});
+
+test("the ping tree's sales: sold rate, revenue, and per buyer offers, answers, returns and time to answer", () => {
+  const sales = reportFigures([...pingLedger].reverse(), pingPeriod).sales;
+  const SEC = 1000;
+  // For sale: S1, S2, S3, S6 (answered) and S4, S5 (decided by the rule buyers answered for); R1 is a rep's.
+  // Sold: S1 (gamma) and S3 (acme, gamma); S2's sale was returned. Revenue: 35 + 50 + 30 (S2's 40 returned) = 115; per lead 115 / 6.
+  expect(sales).toMatchObject({ leads: 6, sold: share(2, 6, 33.33), revenue: 115, revenuePerLead: expect.closeTo(19.1667, 3) });
+  expect(sales?.buyers).toEqual([
+    // gamma: offered S1 (reassigned at 10:00:40, accepted 10 s later) and S3 (at the decision, accepted after 60 s).
+    // Times 10 s, 60 s: median 35 s; p75 rank 0.75 → 10 + 0.75 × 50 = 47.5 s; p90 rank 0.9 → 10 + 0.9 × 50 = 55 s.
+    { buyer: 'gamma', offers: 2, unanswered: 0, accepted: 2, acceptRate: share(2, 2, 100), declined: 0, declinedBy: [], timedOut: 0, returns: 0, revenue: 65, timeToAnswer: { count: 2, median: 35 * SEC, p75: 47.5 * SEC, p90: 55 * SEC } },
+    // acme: offered S1 (timed out: no answer time), S3 (accepted after 20 s), S5 (no answer yet).
+    { buyer: 'acme', offers: 3, unanswered: 1, accepted: 1, acceptRate: share(1, 3, 33.33), declined: 0, declinedBy: [], timedOut: 1, returns: 0, revenue: 50, timeToAnswer: { count: 1, median: 20 * SEC, p75: 20 * SEC, p90: 20 * SEC } },
+    // beta: declined S1 (10 s after its reassignment), S2 (5 s), S6 (30 s, no reason); its return on S1 takes back nothing.
+    // Times 5, 10, 30 s: median 10 s; p75 rank 1.5 → 10 + 0.5 × 20 = 20 s; p90 rank 1.8 → 10 + 0.8 × 20 = 26 s.
+    {
+      buyer: 'beta', offers: 3, unanswered: 0, accepted: 0, acceptRate: share(0, 3, 0), declined: 3,
+      declinedBy: [{ reason: 'over budget', count: 2 }, { reason: null, count: 1 }],
+      timedOut: 0, returns: 0, revenue: 0, timeToAnswer: { count: 3, median: 10 * SEC, p75: 20 * SEC, p90: 26 * SEC },
+    },
+    // delta: bought S2 20 s after its reassignment for 40, and returned it.
+    { buyer: 'delta', offers: 1, unanswered: 0, accepted: 1, acceptRate: share(1, 1, 100), declined: 0, declinedBy: [], timedOut: 0, returns: 1, revenue: 0, timeToAnswer: { count: 1, median: 20 * SEC, p75: 20 * SEC, p90: 20 * SEC } },
+  ]);
+});
+
+test('sales count the leads decided in the period, with their answers up to its end', () => {
+  // From 11:30 to 12:00:30: only S3 is decided in it, with acme's sale; gamma's comes after the end.
+  const sales = reportFigures(pingLedger, { since: at('2026-11-16T11:30:00Z'), until: at('2026-11-16T12:00:30Z') }).sales;
+  expect(sales).toMatchObject({ leads: 1, sold: share(1, 1, 100), revenue: 50 });
+  expect(sales?.buyers.map((b) => [b.buyer, b.offers, b.accepted])).toEqual([['acme', 1, 1]]);
 });

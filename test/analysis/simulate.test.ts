@@ -47,6 +47,8 @@ test('leads by assignee, pool and queue; a pool nobody got leads from is there w
   expect(figures.by_assignee).toEqual({ ben: 3, ann: 1, cal: 1, dan: 1, eve: 1 });
   expect(figures.by_pool).toEqual({ 'big.us': 4, 'big.gb': 1, 'small.*': 2, spare: 0 });
   expect(figures.by_queue).toEqual({ support: 5 });
+  // No rule routes by bid: no buyers.
+  expect(figures.buyers).toEqual([]);
 });
 
 test('exceptions by reason, flagged above 5% (1 lead of 21 is 4.8%, 2 are 9.5%)', () => {

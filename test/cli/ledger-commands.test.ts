@@ -137,7 +137,7 @@ else by_bid(buyers)
 fallback queue unsold
 `;
 
-  test('an accepted outcome recorded by the command counts toward the buyer\'s sold cap; the next route skips it with why, a return frees it', async () => {
+  test('an accepted outcome recorded by the command counts toward the buyer\'s sold cap; the next route skips it with why, a return frees it; report gives the sales', async () => {
     const state = `sqlite:${scratch.path('ping.db')}`;
     const policy = scratch.file('ping.route', POLICY);
     const routeOne = async (email: string, now: string) => {
@@ -153,6 +153,23 @@ fallback queue unsold
     expect([second.assignee, second.skipped]).toEqual(['beta', [{ name: 'acme_ins', why: 'sold cap 1/day reached' }]]);
     const refund = await runCli(['outcome', 'a@x.com', 'returned', '--by', 'acme_ins', '--at', '2026-11-23T16:00:00Z', '--state', state]);
     expect([refund.code, refund.stderr]).toEqual([0, '']);
-    expect((await routeOne('c@x.com', '2026-11-23T16:05:00Z')).assignee).toBe('acme_ins');
+    const third = await routeOne('c@x.com', '2026-11-23T16:05:00Z');
+    expect(third.assignee).toBe('acme_ins');
+
+    // The buyers' figures: beta declines b 20 s after its offer, acme buys c for 42 a minute after its own.
+    for (const args of [
+      ['b@x.com', 'declined', '--by', 'beta', '--data', '{"reason":"over budget"}', '--at', '2026-11-23T15:05:20Z'],
+      [third.id, 'accepted', '--value', '42', '--by', 'acme_ins', '--at', '2026-11-23T16:06:00Z'],
+    ]) {
+      const r = await runCli(['outcome', ...args, '--state', state]);
+      expect([r.code, r.stderr]).toEqual([0, '']);
+    }
+    // By hand: three leads for sale, c sold (a's sale returned): 1 of 3, revenue 42, 14 a lead.
+    // acme offered a and c, accepted both after 60 s, one returned; beta offered b, declined.
+    const report = await runCli(['report', '--state', state, '--until', '2026-11-23T17:00:00Z']);
+    expect([report.code, report.stderr]).toEqual([0, '']);
+    expect(report.stdout).toContain(['Sales:', '  Leads for sale       3', '  Sold (not returned)  33.3% (1 of 3)', '  Revenue              42', '  Revenue per lead     14'].join('\n'));
+    expect(report.stdout).toContain('acme_ins  2 offered  accepted 100% (2 of 2)  declined 0                  timed out 0  returned 1  42  1 min median · 1 min p75 · 1 min p90');
+    expect(report.stdout).toContain('beta      1 offered  accepted 0% (0 of 1)    declined 1 (over budget 1)  timed out 0  returned 0  0   20 s median · 20 s p75 · 20 s p90');
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { AuditFigures, OutcomeGroup } from '../../analysis/audit';
 import type { DiffFigures } from '../../analysis/diff';
 import type { GroupFigures, ReportFigures, Share, Spread } from '../../analysis/report';
+import type { BuyerSales } from '../../analysis/sales';
 import { compilePolicy } from '../../compiler/compile';
 
 export const ACME = compilePolicy(readFileSync(join(__dirname, '../../examples/acme-inbound.route'), 'utf8'));
@@ -47,6 +48,32 @@ export const REPORT: ReportFigures = {
     { week: '2026-11-16', leads: 8, timeToAssignment: spread(8, 0, 120_000), timeToFirstTouch: spread(5, 500_000, 900_000), assignedWithin5m: share(8, 8), workedWithinSla: share(4, 5), reassigned: share(0, 8), exceptions: share(0, 8) },
     { week: '2026-11-23', leads: 12, timeToAssignment: spread(10, 60_000, 300_000), timeToFirstTouch: spread(7, 700_000, 6_000_000), assignedWithin5m: share(8, 12), workedWithinSla: share(5, 7), reassigned: share(2, 12), exceptions: share(2, 12) },
   ],
+};
+
+const buyer = (name: string, offers: number, accepted: number, revenue: number, declinedBy: BuyerSales['declinedBy']): BuyerSales => ({
+  buyer: name,
+  offers,
+  unanswered: 0,
+  accepted,
+  acceptRate: share(accepted, offers),
+  declined: declinedBy.reduce((sum, d) => sum + d.count, 0),
+  declinedBy,
+  timedOut: offers - accepted - declinedBy.reduce((sum, d) => sum + d.count, 0),
+  returns: 0,
+  revenue,
+  timeToAnswer: { count: accepted, median: 12_000, p75: 20_000, p90: 26_000 },
+});
+
+/** REPORT with a ping tree's sales: a hostile buyer, and a decline whose reason is markup. */
+export const SALES_REPORT: ReportFigures = {
+  ...REPORT,
+  sales: {
+    leads: 12,
+    sold: share(9, 12),
+    revenue: 412.5,
+    revenuePerLead: 34.375,
+    buyers: [buyer('acme_ins', 8, 6, 300, [{ reason: 'over budget', count: 2 }]), buyer('<script>alert(1)</script>', 4, 3, 112.5, [{ reason: '"><b>no</b>', count: 1 }])],
+  },
 };
 
 const outcomeGroup = (leads: number, same: number, won: number): OutcomeGroup => ({ leads, same, outcomes: { 'CONVERTED=Yes': won }, small: leads < 30 });

@@ -1,5 +1,5 @@
 import { duration, reportPage, shareText } from '../../pages/report';
-import { HOSTILE_MARKUP, REPORT } from './fixtures';
+import { HOSTILE_MARKUP, REPORT, SALES_REPORT } from './fixtures';
 
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
@@ -30,4 +30,19 @@ test('hostile owner and queue names reach the report page only as escaped text',
   expect(out).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   expect(out).toContain('&quot;&gt;&lt;b&gt;support&lt;/b&gt;');
   expect(out).toContain('<td>__proto__</td>');
+});
+
+test("the ping tree's sales show only when the report has them, buyers' names and reasons escaped", () => {
+  expect(reportPage(REPORT)).not.toContain('<h2>Sales</h2>');
+  const out = reportPage(SALES_REPORT);
+  expect(out).toContain('<h2>Sales</h2>');
+  expect(out).toContain('<td>Sold (not returned)</td><td>75% (9 of 12)</td>');
+  expect(out).toContain('<td>Revenue per lead</td><td>34.38</td>');
+  expect(out).toContain('<td>acme_ins</td><td class="n">8</td><td class="n">0</td><td class="n">6</td><td>75% (6 of 8)</td><td class="n">2</td><td>over budget 2</td>');
+  expect(out).toContain('<td>300</td><td>12 s median · 20 s p75 · 26 s p90</td>');
+  // One more bar per buyer (revenue).
+  expect(count(out, '<rect class="bar')).toBe(2 + 4 + 2 + 2 + 2);
+  for (const bad of HOSTILE_MARKUP) expect(out).not.toContain(bad);
+  expect(out).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  expect(out).toContain('&quot;&gt;&lt;b&gt;no&lt;/b&gt; 1');
 });
