@@ -7,9 +7,9 @@
 // for (a lead that rule left unsold, with no eligible buyer, was for sale too).
 //
 // Sales are counted as recordOutcome counts them for sold caps: the buyer of an answer is its
-// `by`, else the decision's assignee; a `returned` takes back that buyer's latest sale of the
-// lead not returned yet (its price leaves the revenue), and a return with no such sale changes
-// nothing.
+// `by`, else the buyer holding the lead when it was recorded (the entry's assignee); a `returned`
+// takes back that buyer's latest sale of the lead not returned yet (its price leaves the
+// revenue), and a return with no such sale changes nothing.
 
 import { compareNames, percentile, share, type Share, type Spread } from './figures';
 import type { ReportDecisionEntry, ReportEventEntry } from './report';
@@ -129,7 +129,7 @@ function followSales(lead: SaleLead, tallyOf: (buyer: string) => BuyerTally): { 
   for (const e of lead.log) {
     if (e.type === 'reassigned' && e.assignee !== null) offer(e.assignee, e.at);
     if (!BUYER_EVENTS.has(e.type)) continue;
-    const buyer = e.by ?? decision.assignee;
+    const buyer = e.by ?? e.assignee ?? decision.assignee;
     if (buyer === null) continue;
     const tally = tallyOf(buyer);
     if (e.type === 'returned') {
