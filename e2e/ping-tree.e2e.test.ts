@@ -249,17 +249,25 @@ test("the installed command line reads the buyers' answers back from the ledger 
   ]);
   expect(answersOf('declined').map((entry) => entry.by)).toEqual(['beta_leads', 'beta_leads', 'beta_leads']);
   expect(ledger.filter((entry) => entry.type === 'declined').map((entry) => entry.data)).toEqual(Array(3).fill({ reason: 'over budget today' }));
-  // The revenue, from the ledger (leadroute report has no revenue figures yet: issue 17, item 5).
-  const revenue = answersOf('accepted').reduce((sum, entry) => sum + (entry.value ?? 0), 0);
-  console.log(`e2e: revenue from the ledger's accepted answers: ${revenue} for ${Object.keys(LEADS).length} leads`);
-  expect(revenue).toBe(75);
-
   // In the user folder: removed with it.
   const figures = join(n8n.home.userFolder, 'report.json');
   const text = await leadroute(['report', '--state', STATE(), '--json', figures]);
   console.log(`e2e: leadroute report:\n${text}`);
-  const report = JSON.parse(readFileSync(figures, 'utf8')) as { leads: number; exceptions: { count: number }; queues: { now: Array<{ queue: string; open: number }> } };
+  const report = JSON.parse(readFileSync(figures, 'utf8')) as {
+    leads: number;
+    exceptions: { count: number };
+    queues: { now: Array<{ queue: string; open: number }> };
+    sales: { leads: number; sold: { count: number; of: number }; revenue: number; buyers: Array<{ buyer: string; offers: number; accepted: number; declined: number; timedOut: number; revenue: number }> };
+  };
   expect(report.leads).toBe(4);
   expect(report.exceptions.count).toBe(2);
   expect(report.queues.now).toMatchObject([{ queue: 'unsold', open: 2 }]);
+  console.log(`e2e: leadroute report's sales: ${JSON.stringify(report.sales)}`);
+  // Three leads for sale (Dee matched no rule that sells); the revenue: gamma_auto's 35 for Ann and delta_live's live 40 for Ben.
+  expect(report.sales).toMatchObject({ leads: 3, sold: { count: 2, of: 3 }, revenue: 75, revenuePerLead: 25 });
+  const buyer = (name: string) => report.sales.buyers.find((row) => row.buyer === name);
+  expect(buyer('gamma_auto')).toMatchObject({ offers: 1, accepted: 1, revenue: 35 });
+  expect(buyer('delta_live')).toMatchObject({ offers: 1, accepted: 1, revenue: 40 });
+  expect(buyer('acme_ins')).toMatchObject({ offers: 2, timedOut: 2, accepted: 0, revenue: 0 });
+  expect(buyer('beta_leads')).toMatchObject({ offers: 3, declined: 3, accepted: 0, revenue: 0 });
 });
