@@ -7,7 +7,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import type { Page } from 'playwright-core';
 import { launchChromium, type Chromium } from '../../e2e/chromium';
 import { policyPage } from '../../pages/policy-graph';
 import { auditPage, diffPage } from '../../pages/audit';
@@ -18,6 +17,9 @@ import { readLeads } from '../../cli/leads';
 import { compilePolicy } from '../../compiler/compile';
 import { LEADS, NOW, POLICY } from '../analysis/simulate-fixture';
 import { ACME, AUDIT, DIFF, HOSTILE, REPORT } from './fixtures';
+
+/** The page type of the playwright-core that e2e/chromium.ts resolves (e2e/node_modules has n8n's own once it is installed). */
+type Page = Awaited<ReturnType<Chromium['context']['newPage']>>;
 
 const OUT = resolve(__dirname, '../../.test-output/pages');
 let browser: Chromium;
