@@ -176,7 +176,8 @@ export class SlaWait implements INodeType {
       await ledgerTouch(store, id, found.routing, touch);
       return answer(200, movedOnAnswer(found.routing));
     }
-    const worked = recordWorked(await withLateTouches(store, found.routing), at, data);
+    // A store that fails here loses the late touches and the ledger entry, not the lead: the wait still ends on Worked.
+    const worked = recordWorked(await withLateTouches(store, found.routing).catch(() => found.routing), at, data);
     // recordWorked appended the worked event.
     await ledgerTouch(store, id, worked, worked.history.at(-1) as TouchEvent);
     // One execution waits once: the other items (route one lead per execution) leave with it, unchanged.

@@ -5,7 +5,7 @@
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
 import { closeNodeStateStores, stateStoreMethods } from '../../nodes/shared/store';
 import { RedisServer, freePort, redisTestsRun } from '../state/durable/redis-server';
-import { ESCALATE, INPUT, LEAD_LEDGER, LEAD_QUEUE_TRIGGER, ROUTE, SLA_WAIT, pollTrigger, resumeAtDeadline, runWorkflow, type WorkflowSpec } from './harness';
+import { ESCALATE, INPUT, LEAD_LEDGER, LEAD_QUEUE_TRIGGER, ROUTE, SLA_WAIT, pollTrigger, resumeAtDeadline, resumeByWebhook, runWorkflow, type WorkflowSpec } from './harness';
 
 const POLICY = `policy "redis-nodes"
 pool sales = [alice, bob, carol]
@@ -20,17 +20,23 @@ fallback queue exceptions`;
 
 const run = redisTestsRun() ? describe : describe.skip;
 
-run('nodes with the Redis state store', () => {
+/** A redis-server of the describe's own, started before its tests and removed after them (with the nodes' open stores). */
+function ownRedisServer(): () => RedisServer {
   let server: RedisServer;
   beforeAll(async () => {
     server = await RedisServer.start();
   });
   afterAll(async () => {
     await closeNodeStateStores();
-    await server.stop();
+    await server.dispose();
   });
+  return () => server;
+}
 
-  const credential = (): ICredentialDataDecryptedObject => ({ host: '127.0.0.1', port: server.port, database: 0, tls: false, keyPrefix: 'nodes-test:' });
+run('nodes with the Redis state store', () => {
+  const server = ownRedisServer();
+
+  const credential = (): ICredentialDataDecryptedObject => ({ host: '127.0.0.1', port: server().port, database: 0, tls: false, keyPrefix: 'nodes-test:' });
   const spec = (): WorkflowSpec => ({
     nodes: [
       { name: 'Input', type: INPUT },
@@ -99,4 +105,31 @@ run('nodes with the Redis state store', () => {
     expect(failed.status).toBe('Error');
     expect(failed.message).not.toContain('hunter2-secret');
   });
+});
+
+run('SLA Wait with its Redis store down', () => {
+  const server = ownRedisServer();
+
+  it("the assignee's link still ends the wait on Worked: the late touches and the ledger entry are lost, not the lead", async () => {
+    const redis = { stateStore: 'redis' };
+    const spec: WorkflowSpec = {
+      nodes: [
+        { name: 'Input', type: INPUT },
+        { name: 'Route', type: ROUTE, parameters: { policy: POLICY, ...redis }, credentials: { leadRoutingRedis: { id: '1', name: 'Routing Redis' } } },
+        { name: 'SLA Wait', type: SLA_WAIT, parameters: redis, credentials: { leadRoutingRedis: { id: '1', name: 'Routing Redis' } } },
+      ],
+      links: [
+        { from: 'Input', to: 'Route' },
+        { from: 'Route', to: 'SLA Wait' },
+      ],
+      credentials: { leadRoutingRedis: { host: '127.0.0.1', port: server().port, database: 0, tls: false, keyPrefix: 'down-test:' } },
+    };
+    const waiting = await runWorkflow(spec, { node: 'Input', items: [{ email: 'down@x.com' }] });
+    expect(waiting.status).toBe('waiting');
+    await server().stop();
+    const resumed = await resumeByWebhook(waiting, { method: 'POST', body: { by: 'alice' } });
+    expect(resumed.status).toBe('success');
+    const [worked] = resumed.json('SLA Wait', 1);
+    expect(((worked.routing as IDataObject).history as IDataObject[]).map((e) => e.event)).toEqual(['assigned', 'worked']);
+  }, 120_000);
 });
