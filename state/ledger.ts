@@ -138,15 +138,34 @@ export class UnknownLeadError extends Error {
  * trimmed, lower case, so `Ann@Example.com ` finds ann@example.com); throws UnknownLeadError naming it.
  */
 export async function findDecision(store: StateStore, idOrKey: string): Promise<DecisionEntry> {
+  return (await lookUp(store, idOrKey)).decision;
+}
+
+/** Events that hand a lead on: after one, the event's assignee or queue holds the lead. */
+const HANDOVERS: ReadonlySet<string> = new Set(['reassigned', 'exhausted', 'taken']);
+
+/**
+ * findDecision's decision, and the same with the assignee and queue that hold the lead now:
+ * those of its latest reassignment, exhaustion or take. Handovers carry the decision's id and
+ * key, so the one read that finds the decision finds them too, in the order written.
+ */
+async function lookUp(store: StateStore, idOrKey: string): Promise<{ decision: DecisionEntry; held: DecisionEntry }> {
   const ledger = ledgerOf(store);
   const key = normText(idOrKey);
   let found: DecisionEntry | undefined;
+  let held: DecisionEntry | undefined;
+  const follow = async (query: LedgerQuery): Promise<void> => {
+    for await (const entry of ledger.read(query)) {
+      if (isDecisionEntry(entry)) found = held = entry;
+      else if (found !== undefined && entry.id === found.id && HANDOVERS.has(entry.type)) held = { ...found, assignee: entry.assignee, queue: entry.queue };
+    }
+  };
   await withStore(store, async () => {
-    for await (const entry of ledger.read({ id: idOrKey })) if (isDecisionEntry(entry)) found = entry;
-    if (found === undefined && key !== null && key !== '') for await (const entry of ledger.read({ key })) if (isDecisionEntry(entry)) found = entry;
+    await follow({ id: idOrKey });
+    if (found === undefined && key !== null && key !== '') await follow({ key });
   });
-  if (found === undefined) throw new UnknownLeadError(idOrKey);
-  return found;
+  if (found === undefined || held === undefined) throw new UnknownLeadError(idOrKey);
+  return { decision: found, held };
 }
 
 /**
@@ -242,21 +261,6 @@ export function outcomeEventProblem(event: string): string | null {
   return null;
 }
 
-/** Events that hand a lead on: after one, the event's assignee or queue holds the lead. */
-const HANDOVERS: ReadonlySet<string> = new Set(['reassigned', 'exhausted', 'taken']);
-
-/** findDecision, with the assignee and queue that hold the lead now: those of its latest reassignment, exhaustion or take. */
-async function findHolder(store: StateStore, idOrKey: string): Promise<DecisionEntry> {
-  const decision = await findDecision(store, idOrKey);
-  let held = decision;
-  await withStore(store, async () => {
-    for await (const entry of ledgerOf(store).read({ id: decision.id })) {
-      if (!isDecisionEntry(entry) && HANDOVERS.has(entry.type)) held = { ...decision, assignee: entry.assignee, queue: entry.queue };
-    }
-  });
-  return held;
-}
-
 /**
  * Records what happened after routing (a meeting booked, a deal won, a buyer's answer) against the
  * lead's decision, naming who holds the lead now (after any escalation). A buyer's `accepted`
@@ -267,7 +271,7 @@ export async function recordOutcome(store: StateStore, input: OutcomeInput): Pro
   const problem = outcomeEventProblem(input.event);
   if (problem !== null) throw new RangeError(problem);
   if (input.value !== undefined && input.value !== null && !Number.isFinite(input.value)) throw new RangeError('the outcome value must be a number');
-  const decision = await findHolder(store, input.lead);
+  const { held: decision } = await lookUp(store, input.lead);
   const details: EventDetails = { by: input.by, value: input.value, data: input.data, assignee: decision.assignee, queue: decision.queue };
   const buyer = input.by ?? decision.assignee;
   const change: 1 | -1 | null = input.event === 'accepted' ? 1 : input.event === 'returned' ? -1 : null;
