@@ -288,6 +288,18 @@ export async function ledgerTouch(store: StateStore, id: string | null, routing:
   await ledgerEvent(store, { id, key: null, policy: routing.policy.name }, event.event, Date.parse(event.at), { by: event.assignee, ...held, data });
 }
 
+/**
+ * A lead whose current assignee's link was called (SLA Wait's Worked): its record with the late
+ * touches kept for it merged in and a `worked` event, written to the ledger against `id` (see
+ * ledgerTouch). A store that fails loses the late touches and the ledger entry, not the lead.
+ */
+export async function markWorked(store: StateStore, id: string | null, routing: RoutingRecord, at: number, data: unknown): Promise<RoutingRecord> {
+  const worked = recordWorked(await withLateTouches(store, routing).catch(() => routing), at, data);
+  // recordWorked appended the worked event.
+  await ledgerTouch(store, id, worked, worked.history.at(-1) as TouchEvent);
+  return worked;
+}
+
 /** Records an event in the ledger. A store that fails here fails the lead's steps too, which say so; the event is lost with the store. */
 async function ledgerEvent(store: StateStore, routed: Pick<DecisionEntry, 'id' | 'key' | 'policy'>, type: string, at: number, details: EventDetails): Promise<void> {
   try {

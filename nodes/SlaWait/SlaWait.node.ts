@@ -17,8 +17,8 @@ import {
   type IWebhookFunctions,
   type IWebhookResponseData,
 } from 'n8n-workflow';
-import { ledgerTouch, readRoutingRecord, recordWorked, routingIdOf, type RoutingRecord, type TouchEvent } from '../../routing/escalate';
-import { callData, checkLink, movedOnAnswer, recordLateTouch, withLateTouches, type LinkCheck } from '../../routing/links';
+import { ledgerTouch, markWorked, readRoutingRecord, routingIdOf, type RoutingRecord } from '../../routing/escalate';
+import { callData, checkLink, movedOnAnswer, recordLateTouch, type LinkCheck } from '../../routing/links';
 import { dueFrom, slaClock, slaDeadline, SlaSettingError, type SlaClock } from '../../routing/sla';
 import { forEachItem, ownField, routingFieldName, routingFieldProperty, withField } from '../shared/items';
 import { nodeStateStore, refuseMemoryInQueueMode, stateStoreMethods, stateStoreProperties, type StoreKind } from '../shared/store';
@@ -176,10 +176,7 @@ export class SlaWait implements INodeType {
       await ledgerTouch(store, id, found.routing, touch);
       return answer(200, movedOnAnswer(found.routing));
     }
-    // A store that fails here loses the late touches and the ledger entry, not the lead: the wait still ends on Worked.
-    const worked = recordWorked(await withLateTouches(store, found.routing).catch(() => found.routing), at, data);
-    // recordWorked appended the worked event.
-    await ledgerTouch(store, id, worked, worked.history.at(-1) as TouchEvent);
+    const worked = await markWorked(store, id, found.routing, at, data);
     // One execution waits once: the other items (route one lead per execution) leave with it, unchanged.
     const items = waiting.map((item, i): INodeExecutionData => {
       const out: INodeExecutionData = { json: i === found.index ? withField(item.json, field, worked) : item.json, pairedItem: { item: i } };
