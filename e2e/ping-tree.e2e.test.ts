@@ -164,14 +164,12 @@ async function leadroute(args: string[]): Promise<string> {
 const STATE = (): string => `sqlite:${join(n8n.home.userFolder, '.n8n', 'leadroute-state.sqlite')}`;
 
 test('each lead is sold to the highest eligible bidder that accepts, past the silent and the declining buyer; the unsold wait in the unsold queue', async () => {
-  const started = Date.now();
   const answers = {
     ann: await sell(LEADS.ann),
     ben: await sell(LEADS.ben),
     cal: await sell(LEADS.cal),
     dee: await sell(LEADS.dee),
   };
-  console.log(`e2e: four leads through the ping tree in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   expect(answers.ann).toMatchObject({ status: 'sold', buyer: 'gamma_auto', price: 35 });
   expect(answers.ben).toMatchObject({ status: 'sold', buyer: 'delta_live', price: 40 });
