@@ -21,27 +21,37 @@ export interface PublicApi {
 async function expectOk(response: Response, what: string): Promise<unknown> {
   const text = await response.text();
   if (!response.ok) throw new Error(`${what}: HTTP ${response.status}: ${text.slice(0, 2000)}`);
-  return text === '' ? null : (JSON.parse(text) as unknown);
+  try {
+    return text === '' ? null : (JSON.parse(text) as unknown);
+  } catch {
+    throw new Error(`${what}: HTTP ${response.status}, not JSON: ${text.slice(0, 200)}`);
+  }
 }
 
 /**
- * Sets up the owner of a fresh n8n; the answer carries the login cookie. n8n registers its REST
- * routes after the production webhooks answer, so a 404 is retried, 120 times at most, half a second apart.
+ * A call of n8n's REST API on a fresh n8n. n8n registers its REST routes after the production
+ * webhooks answer; until a route is there its path answers 404, or the editor's page (HTML: seen
+ * once while the API key was made), so such an answer is retried, 120 times at most, half a second apart.
  */
-export async function setUpOwner(baseUrl: string): Promise<Response> {
+async function restCall(url: string, init: RequestInit): Promise<Response> {
   for (let tries = 1; ; tries++) {
-    const setup = await fetch(`${baseUrl}/rest/owner/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
-      body: JSON.stringify(OWNER),
-    });
-    if (setup.status !== 404 || tries >= 120) {
-      if (!setup.ok) await expectOk(setup, 'owner setup');
-      return setup;
-    }
-    await setup.text();
+    const response = await fetch(url, init);
+    const early = response.status === 404 || (response.headers.get('content-type') ?? '').includes('text/html');
+    if (!early || tries >= 120) return response;
+    await response.text();
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/** Sets up the owner of a fresh n8n; the answer carries the login cookie. */
+export async function setUpOwner(baseUrl: string): Promise<Response> {
+  const setup = await restCall(`${baseUrl}/rest/owner/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
+    body: JSON.stringify(OWNER),
+  });
+  if (!setup.ok) await expectOk(setup, 'owner setup');
+  return setup;
 }
 
 /** Sets up the owner of a fresh n8n and creates an API key with every scope the owner may grant. */
@@ -52,9 +62,9 @@ export async function createPublicApi(baseUrl: string): Promise<PublicApi> {
     .map((line) => line.split(';')[0])
     .join('; ');
   const headers = { 'content-type': 'application/json', 'browser-id': BROWSER_ID, cookie };
-  const scopes = (await expectOk(await fetch(`${baseUrl}/rest/api-keys/scopes`, { headers }), 'API key scopes')) as { data: string[] };
+  const scopes = (await expectOk(await restCall(`${baseUrl}/rest/api-keys/scopes`, { headers }), 'API key scopes')) as { data: string[] };
   const created = (await expectOk(
-    await fetch(`${baseUrl}/rest/api-keys`, { method: 'POST', headers, body: JSON.stringify({ label: 'leadroute e2e', scopes: scopes.data, expiresAt: null }) }),
+    await restCall(`${baseUrl}/rest/api-keys`, { method: 'POST', headers, body: JSON.stringify({ label: 'leadroute e2e', scopes: scopes.data, expiresAt: null }) }),
     'API key',
   )) as { data: { rawApiKey: string } };
   return { baseUrl, apiKey: created.data.rawApiKey, cookie };
