@@ -11,6 +11,7 @@
 // takes back that buyer's latest sale of the lead not returned yet (its price leaves the
 // revenue), and a return with no such sale changes nothing.
 
+import { OFFER_ANSWERS } from '../state/ledger-entry';
 import { compareNames, percentile, share, type Share, type Spread } from './figures';
 import type { ReportDecisionEntry, ReportEventEntry } from './report';
 
@@ -59,8 +60,7 @@ export interface SaleLead {
   log: readonly ReportEventEntry[];
 }
 
-const ANSWERS: ReadonlySet<string> = new Set(['accepted', 'declined', 'timed_out']);
-const BUYER_EVENTS: ReadonlySet<string> = new Set([...ANSWERS, 'returned']);
+const BUYER_EVENTS: ReadonlySet<string> = new Set(OFFER_ANSWERS);
 
 interface Offer {
   buyer: string;

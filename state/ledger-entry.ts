@@ -7,10 +7,12 @@ import type { StateJson } from './store';
 /** Events the library and its nodes write. Outcomes may also be free-form names (EVENT_NAME). */
 export const ROUTING_EVENTS = ['worked', 'late_touch', 'breached', 'reassigned', 'exhausted', 'taken'] as const;
 export const OUTCOMES = ['first_touch', 'meeting_booked', 'opportunity', 'won', 'lost', 'disqualified'] as const;
+/** A buyer's answer to an offer (the ping tree): `accepted` counts a sale toward `sold_cap`, `returned` takes one back. */
+export const OFFER_ANSWERS = ['accepted', 'declined', 'timed_out', 'returned'] as const;
 export type RoutingEventName = (typeof ROUTING_EVENTS)[number];
 export type OutcomeName = (typeof OUTCOMES)[number];
 
-/** A free-form event's name: lower-case words joined by `_` (`accepted`, `timed_out`). */
+/** A free-form event's name: lower-case words joined by `_` (`demo_attended`, `accepted`). */
 export const EVENT_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 /** One routing decision, as Route (or routeMany) made it. Times are ms since epoch, on the leads' clock. */

@@ -1,15 +1,17 @@
 // `leadroute outcome ID_OR_KEY EVENT`: records what happened to a routed lead after routing (a
 // meeting booked, a deal won, a buyer's answer) in the ledger, against its routing id or its key.
 
-import { entryJson, OUTCOMES, outcomeEventProblem, recordOutcome, type StateJson } from '../../state';
+import { entryJson, OFFER_ANSWERS, OUTCOMES, outcomeEventProblem, recordOutcome, type StateJson } from '../../state';
 import { EXIT_OK, parseCommandArgs, parseNow, usageError, write, type CliIO } from '../io';
 import { KEPT_STATE_HELP, KEPT_STATE_OPTIONS, keptStoreSpec, withKeptStore } from '../store';
 
 export const OUTCOME_HELP = `Usage: leadroute outcome ID_OR_KEY EVENT --state STORE [options]
 
 Records what happened to a routed lead after routing, in the ledger of the store that routed it:
-EVENT is one of ${OUTCOMES.join(', ')}, 'worked', or a name of your own in lower-case letters,
-digits and _ (accepted, returned, ...), with a value if it has one. The lead is ID_OR_KEY: its
+EVENT is one of ${OUTCOMES.join(', ')}, 'worked', a buyer's answer to an
+offer (${OFFER_ANSWERS.join(', ')}: accepted counts a sale toward the buyer's sold_cap,
+returned takes it back; --by names the buyer), or a name of your own in lower-case letters,
+digits and _, with a value if it has one. The lead is ID_OR_KEY: its
 routing id (routing.id of its decision), or its key (the policy's declared key field, else its
 email; the latest decision of that key), compared ignoring case and surrounding white space.
 

@@ -94,7 +94,11 @@ export class LeadLedger implements INodeType {
         name: 'event',
         type: 'options',
         options: [
-          // Written out for n8n's lint; the node's test checks they are OUTCOMES and worked.
+          // Written out for n8n's lint; the node's test checks they are OUTCOMES, OFFER_ANSWERS and worked.
+          { name: 'Buyer Accepted', value: 'accepted', description: 'A buyer took the lead it was offered: a sale (Value: the price), counted toward its sold_cap' },
+          { name: 'Buyer Declined', value: 'declined', description: 'A buyer turned the offer down (Data: its reason)' },
+          { name: 'Buyer Returned', value: 'returned', description: 'A buyer gave a lead back for a refund: the sale no longer counts toward its sold_cap' },
+          { name: 'Buyer Timed Out', value: 'timed_out', description: 'A buyer did not answer the offer in time' },
           { name: 'Disqualified', value: 'disqualified' },
           { name: 'First Touch', value: 'first_touch' },
           { name: 'Lost', value: 'lost' },
@@ -102,7 +106,7 @@ export class LeadLedger implements INodeType {
           { name: 'Opportunity', value: 'opportunity' },
           { name: 'Won', value: 'won' },
           { name: 'Worked', value: 'worked' },
-          { name: 'Custom', value: CUSTOM, description: 'A name of your own (accepted, returned, ...)' },
+          { name: 'Custom', value: CUSTOM, description: 'A name of your own (demo_attended, ...)' },
         ],
         default: 'meeting_booked',
         description: 'What happened',

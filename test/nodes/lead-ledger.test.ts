@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { IDataObject, IExecuteFunctions, INodeParameters } from 'n8n-workflow';
 import { LeadLedger } from '../../nodes/LeadLedger/LeadLedger.node';
 import { closeNodeStateStores, nodeStateStore } from '../../nodes/shared/store';
-import { OUTCOMES, readLedger, type LedgerEntry } from '../../state';
+import { OFFER_ANSWERS, OUTCOMES, readLedger, type LedgerEntry } from '../../state';
 import { INPUT, LEAD_LEDGER, ROUTE, runWorkflow, type WorkflowSpec } from './harness';
 
 const POLICY = `policy "ledger-node"
@@ -51,10 +51,10 @@ async function ledger(query: { id?: string } = {}): Promise<LedgerEntry[]> {
 const routingId = (json: IDataObject): string => (json.routing as { id: string }).id;
 
 describe('Lead Ledger node', () => {
-  it('offers every outcome and worked as events, besides a custom name', () => {
+  it('offers every outcome, every buyer answer and worked as events, besides a custom name', () => {
     const event = new LeadLedger().description.properties.find((p) => p.name === 'event');
     const values = (event?.options as { value: string }[]).map((o) => o.value);
-    expect(values.sort()).toEqual([...OUTCOMES, 'worked', 'custom'].sort());
+    expect(values.sort()).toEqual([...OUTCOMES, ...OFFER_ANSWERS, 'worked', 'custom'].sort());
   });
 
   it('records an outcome against the routing id on the item, and puts the entry on the item', async () => {
