@@ -27,6 +27,8 @@ export interface ReportDecisionEntry {
   at: number;
   status: 'assigned' | 'queued' | 'exception';
   assignee: string | null;
+  /** A multi_sell offer's buyers (assignee is the first); absent otherwise. */
+  assignees?: readonly string[];
   queue: string | null;
   pool: string | null;
   rule: { line: number; source: string } | null;

@@ -124,7 +124,7 @@ function followSales(lead: SaleLead, tallyOf: (buyer: string) => BuyerTally): { 
     offers.push(made);
     return made;
   };
-  if (decision.status === 'assigned' && decision.assignee !== null) offer(decision.assignee, decision.at);
+  if (decision.status === 'assigned' && decision.assignee !== null) for (const buyer of decision.assignees ?? [decision.assignee]) offer(buyer, decision.at);
   const sales: { buyer: string; price: number }[] = [];
   for (const e of lead.log) {
     if (e.type === 'reassigned' && e.assignee !== null) offer(e.assignee, e.at);
@@ -140,7 +140,7 @@ function followSales(lead: SaleLead, tallyOf: (buyer: string) => BuyerTally): { 
       sales.splice(i, 1);
       continue;
     }
-    // An answer without an open offer of its own was offered at the decision (a multi_sell co-buyer).
+    // An answer without an open offer of its own was offered at the decision (a multi_sell co-buyer of a ledger written before decisions named them all).
     const answering = offers.find((o) => o.buyer === buyer && !o.answered) ?? offer(buyer, decision.at);
     answering.answered = true;
     if (e.type === 'timed_out') tally.timedOut++;

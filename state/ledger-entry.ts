@@ -16,7 +16,7 @@ export type OutcomeName = (typeof OUTCOMES)[number];
 export const EVENT_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 /** One routing decision, as Route (or routeMany) made it. Times are ms since epoch, on the leads' clock. */
-export interface DecisionEntry extends Pick<Decision, 'status' | 'assignee' | 'queue' | 'pool' | 'rule' | 'path' | 'reason'> {
+export interface DecisionEntry extends Pick<Decision, 'status' | 'assignee' | 'queue' | 'pool' | 'rule' | 'path' | 'reason' | 'assignees'> {
   type: 'decision';
   /** The routing id (`routing.id`). */
   id: string;

@@ -10,7 +10,7 @@ export const LEDGER_FORMATS = ['jsonl', 'csv'] as const;
 export type LedgerFormat = (typeof LEDGER_FORMATS)[number];
 
 /** The CSV columns: what every entry has, then a decision's, then an event's; a column an entry lacks is empty. */
-export const LEDGER_CSV_COLUMNS = ['type', 'id', 'key', 'at', 'policy', 'assignee', 'queue', 'hash', 'status', 'pool', 'rule_line', 'rule', 'path', 'reason', 'due', 'by', 'value', 'data'] as const;
+export const LEDGER_CSV_COLUMNS = ['type', 'id', 'key', 'at', 'policy', 'assignee', 'queue', 'hash', 'status', 'assignees', 'pool', 'rule_line', 'rule', 'path', 'reason', 'due', 'by', 'value', 'data'] as const;
 
 /**
  * One CSV cell. Quoted when it holds a comma, a quote or a line break; text that a spreadsheet
@@ -40,6 +40,7 @@ export function entryCsv(entry: LedgerEntry): string {
     queue: entry.queue,
     hash: decision?.hash ?? null,
     status: decision?.status ?? null,
+    assignees: decision?.assignees?.join(' ') ?? null,
     pool: decision?.pool ?? null,
     rule_line: decision?.rule?.line ?? null,
     rule: decision?.rule?.source ?? null,

@@ -66,7 +66,7 @@ function readOpenItem(value: StateValue | undefined): OpenItem | undefined {
 
 /** The decision entry of a Decision, with its routing id and lead key. */
 export function decisionEntry(decision: Decision, key: string | null, at: number, due: number | null): DecisionEntry {
-  return {
+  const entry: DecisionEntry = {
     type: 'decision',
     id: decision.id,
     key,
@@ -82,6 +82,9 @@ export function decisionEntry(decision: Decision, key: string | null, at: number
     reason: decision.reason,
     due,
   };
+  // A multi_sell offer's buyers, all of them (assignee is the first), as on the decision.
+  if (decision.assignees !== undefined) entry.assignees = decision.assignees;
+  return entry;
 }
 
 /** What an event needs besides its type and time. */

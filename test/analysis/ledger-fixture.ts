@@ -83,8 +83,8 @@ export const pingLedger: ReportEntry[] = [
   event('S2', '2026-11-16T11:00:05Z', 'reassigned', { assignee: 'delta' }),
   answer('S2', '2026-11-16T11:00:25Z', 'accepted', 'delta', { value: 40 }),
   answer('S2', '2026-11-16T12:00:00Z', 'returned', 'delta', { reason: 'wrong number' }),
-  // S3: multi_sell 2: acme (the assignee) buys for 50 and gamma, offered at the decision too, for 30.
-  decision('S3', '2026-11-16T12:00:00Z', sale('acme')),
+  // S3: multi_sell 3: acme (the assignee) buys for 50 and gamma, offered at the decision too, for 30; delta, the third, never answers.
+  decision('S3', '2026-11-16T12:00:00Z', { ...sale('acme'), assignees: ['acme', 'gamma', 'delta'] }),
   answer('S3', '2026-11-16T12:00:20Z', 'accepted', 'acme', { value: 50 }),
   answer('S3', '2026-11-16T12:01:00Z', 'accepted', 'gamma', { value: 30 }),
   // S4: no buyer eligible: unsold at once, by the same rule.

@@ -124,14 +124,18 @@ test("the ping tree's sales: sold rate, revenue, and per buyer offers, answers, 
       declinedBy: [{ reason: 'over budget', count: 2 }, { reason: null, count: 1 }],
       timedOut: 0, returns: 0, revenue: 0, timeToAnswer: { count: 3, median: 10 * SEC, p75: 20 * SEC, p90: 26 * SEC },
     },
-    // delta: bought S2 20 s after its reassignment for 40, and returned it.
-    { buyer: 'delta', offers: 1, unanswered: 0, accepted: 1, acceptRate: share(1, 1, 100), declined: 0, declinedBy: [], timedOut: 0, returns: 1, revenue: 0, timeToAnswer: { count: 1, median: 20 * SEC, p75: 20 * SEC, p90: 20 * SEC } },
+    // delta: bought S2 20 s after its reassignment for 40, and returned it; offered S3 with acme and gamma, never answered.
+    { buyer: 'delta', offers: 2, unanswered: 1, accepted: 1, acceptRate: share(1, 2, 50), declined: 0, declinedBy: [], timedOut: 0, returns: 1, revenue: 0, timeToAnswer: { count: 1, median: 20 * SEC, p75: 20 * SEC, p90: 20 * SEC } },
   ]);
 });
 
 test('sales count the leads decided in the period, with their answers up to its end', () => {
-  // From 11:30 to 12:00:30: only S3 is decided in it, with acme's sale; gamma's comes after the end.
+  // From 11:30 to 12:00:30: only S3 is decided in it, offered to acme, gamma and delta, with acme's sale; gamma's comes after the end.
   const sales = reportFigures(pingLedger, { since: at('2026-11-16T11:30:00Z'), until: at('2026-11-16T12:00:30Z') }).sales;
   expect(sales).toMatchObject({ leads: 1, sold: share(1, 1, 100), revenue: 50 });
-  expect(sales?.buyers.map((b) => [b.buyer, b.offers, b.accepted])).toEqual([['acme', 1, 1]]);
+  expect(sales?.buyers.map((b) => [b.buyer, b.offers, b.accepted])).toEqual([
+    ['acme', 1, 1],
+    ['delta', 1, 0],
+    ['gamma', 1, 0],
+  ]);
 });

@@ -68,7 +68,7 @@ describe('CSV', () => {
       '',
       '',
     ]);
-    expect(out[3]).toBe(`taken,${ids[1]},bo@y.com,2026-11-23T15:10:00.000Z,exported,carol,,,,,,,,,,carol,,"{""queue"":""support"",""waited_ms"":540000}"\r\n`);
+    expect(out[3]).toBe(`taken,${ids[1]},bo@y.com,2026-11-23T15:10:00.000Z,exported,carol,,,,,,,,,,,carol,,"{""queue"":""support"",""waited_ms"":540000}"\r\n`);
   });
 
   test('quotes what holds a comma, a quote or a line break; text a spreadsheet would run is inert; numbers stay numbers', async () => {

@@ -7,7 +7,7 @@
 import { compilePolicy } from '../../../compiler/compile';
 import type { Decision } from '../../../compiler/decision';
 import { route, routeMany } from '../../../routing/route';
-import { recordOutcome } from '../../../state/ledger';
+import { readLedger, recordOutcome } from '../../../state/ledger';
 import type { StateStore } from '../../../state/store';
 import { durableStores, withOpen } from './store-kinds';
 
@@ -99,6 +99,19 @@ describe.each(kinds)('$name store', (kind) => {
       expect(brief('next@x.com', full)).toEqual({ lead: 'next@x.com', to: 'beta', skipped: ['acme: sold cap 30/day reached'] });
       await recordOutcome(store, { lead: leads[10], event: 'returned', at: Date.parse('2026-11-23T10:11:00Z'), by: 'acme' });
       expect((await route(policy, { email: 'last@x.com' }, { store, now: '2026-11-23T10:12:00Z' })).assignee).toBe('acme');
+    });
+  });
+
+  test("a multi_sell decision's ledger entry names every buyer offered; a co-buyer's sale counts toward its own sold cap", async () => {
+    const policy = compilePolicy(`policy "shared"\npool buyers = [acme bid 42, beta bid 35 sold_cap 1/day, gamma bid 20]\nelse by_bid(buyers) multi_sell 2\n`);
+    await withOpen(kind, async (store) => {
+      const first = await route(policy, { email: 'a@x.com' }, { store, now: '2026-11-23T10:00:00Z' });
+      const entries = [];
+      for await (const entry of readLedger(store, { id: first.id })) entries.push(entry);
+      expect(entries).toEqual([expect.objectContaining({ type: 'decision', assignee: 'acme', assignees: ['acme', 'beta'] })]);
+      await recordOutcome(store, { lead: first.id, event: 'accepted', at: Date.parse('2026-11-23T10:01:00Z'), by: 'beta' });
+      const next = await route(policy, { email: 'b@x.com' }, { store, now: '2026-11-23T10:05:00Z' });
+      expect([next.assignees, next.skipped]).toEqual([['acme', 'gamma'], [{ name: 'beta', why: 'sold cap 1/day reached' }]]);
     });
   });
 
