@@ -22,7 +22,7 @@ import { n8nHome, startN8n, waitUntilReady, webhookRegistered, type N8nServer } 
 import { postgresDatabase, type PostgresDatabase } from './postgres.ts';
 import { prepareN8n, type PreparedN8n } from './prepare.ts';
 import { freePort } from './processes.ts';
-import { latencyWorkflow } from './workflows.ts';
+import { latencyWorkflow, saleWorkflow } from './workflows.ts';
 
 const repoRoot = resolve(__dirname, '..');
 const LEADS = 2000;
@@ -55,6 +55,23 @@ interface Answer {
   worker?: string;
   routing?: { status?: string; assignee?: string | null; queue?: string | null };
 }
+
+/**
+ * Sold caps across the workers: a buyer at its sold cap is skipped whichever worker routes the
+ * lead, because its sales are counted in the shared Redis. Each lead is routed by the buyer with
+ * the highest bid that is not at its sold cap, and accepted in the same execution; the leads go
+ * one at a time, since a sold cap counts accepted sales, not offers still unanswered (an offer
+ * in flight is not a sale yet: `cap` is the limit on offers).
+ */
+const SALE = {
+  workflowId: 'lrQueueSale',
+  path: 'leadroute-queue-sale',
+  leads: 12,
+  policy: `policy "queue-sale"
+pool buyers = [acme bid 50 sold_cap 3/day, beta bid 40 sold_cap 2/day]
+else by_bid(buyers)
+fallback queue unsold`,
+};
 
 const stores: Store[] = [
   { label: 'Redis store', workflowId: 'lrQueueRedis', path: 'leadroute-queue-redis', answers: [] },
@@ -95,6 +112,7 @@ beforeAll(async () => {
     latencyWorkflow(stores[0].workflowId, stores[0].path, { ...options, stateStore: 'redis', redisCredential: REDIS_CREDENTIAL }, worker),
     // The default file, in the user folder every process shares.
     latencyWorkflow(stores[1].workflowId, stores[1].path, { ...options, stateStore: 'sqlite' }, worker),
+    saleWorkflow(SALE.workflowId, SALE.path, { ...options, policy: SALE.policy, stateStore: 'redis', redisCredential: REDIS_CREDENTIAL }, worker),
   ];
   n8n = await prepareN8n({
     repoRoot,
@@ -118,7 +136,7 @@ beforeAll(async () => {
     servers.push(server);
     await waitUntilReady(server, async () => (await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`)).ok);
   }
-  await waitUntilReady(main, async () => (await Promise.all(stores.map((s) => webhookRegistered(n8n!.home.baseUrl, s.path)))).every(Boolean));
+  await waitUntilReady(main, async () => (await Promise.all([...stores.map((s) => s.path), SALE.path].map((path) => webhookRegistered(n8n!.home.baseUrl, path)))).every(Boolean));
   api = await createPublicApi(n8n.home.baseUrl);
 }, 600_000);
 
@@ -256,3 +274,28 @@ test(`${LEADS} leads per store at concurrency ${CONCURRENCY} through main + ${WO
   );
   console.log(lines.join('\n'));
 }, 1_800_000);
+
+test(`sold caps hold across the ${WORKERS.length} workers: each buyer sells up to its sold cap, then the leads wait in the unsold queue`, async () => {
+  const sold: Array<{ worker: string; to: string; accepted: string | null; skipped: string[] }> = [];
+  for (let i = 0; i < SALE.leads; i++) {
+    const response = await fetch(`${n8n!.home.baseUrl}/webhook/${SALE.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `sale-${i}@queue.example` }) });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Answer & { routing: { skipped?: Array<{ name: string; why: string }> }; ledger?: { type: string; by: string | null } };
+    sold.push({
+      worker: String(body.worker),
+      to: body.routing.status === 'assigned' ? String(body.routing.assignee) : `${body.routing.status}:${body.routing.queue}`,
+      accepted: body.ledger?.type === 'accepted' ? body.ledger.by : null,
+      skipped: (body.routing.skipped ?? []).map((s) => `${s.name}: ${s.why}`),
+    });
+  }
+  const unsold = SALE.leads - 5;
+  expect(sold.map((s) => s.to)).toEqual([...Array(3).fill('acme'), ...Array(2).fill('beta'), ...Array(unsold).fill('exception:unsold')]);
+  // Every offer was accepted by the buyer it went to, and nothing else was.
+  expect(sold.map((s) => s.accepted)).toEqual([...Array(3).fill('acme'), ...Array(2).fill('beta'), ...Array(unsold).fill(null)]);
+  // beta's leads name acme as skipped; an unsold lead names both, each at its sold cap.
+  expect(sold[3].skipped).toEqual(['acme: sold cap 3/day reached']);
+  expect(sold[SALE.leads - 1].skipped).toEqual(['acme: sold cap 3/day reached', 'beta: sold cap 2/day reached']);
+  // Both workers routed some of them: each saw the sales the other recorded.
+  expect(new Set(sold.map((s) => s.worker))).toEqual(new Set(WORKERS));
+  console.log(`e2e queue mode, sold caps: ${SALE.leads} leads one at a time, routed by ${WORKERS.map((w) => `${w} ${sold.filter((s) => s.worker === w).length}`).join(', ')}`);
+}, 300_000);

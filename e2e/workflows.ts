@@ -73,6 +73,10 @@ const leadFromBody = (name: string, extra = ''): Omit<WorkflowNode, 'id' | 'posi
   parameters: { mode: 'raw', jsonOutput: `={{ JSON.stringify({ ...$json.body${extra} }) }}`, options: {} },
 });
 
+/** The Lead node: the request body, with the name of the n8n process running it under `worker.field` when given. */
+const workerLead = (worker?: { field: string; variable: string }): Omit<WorkflowNode, 'id' | 'position'> =>
+  leadFromBody('Lead', worker === undefined ? '' : `, ${JSON.stringify(worker.field)}: $env[${JSON.stringify(worker.variable)}]`);
+
 const respond = (name: string): Omit<WorkflowNode, 'id' | 'position'> => ({
   name,
   type: 'n8n-nodes-base.respondToWebhook',
@@ -93,14 +97,18 @@ export interface PackWorkflowOptions {
   routingTime?: string;
 }
 
-function routeNode(options: PackWorkflowOptions): Omit<WorkflowNode, 'id' | 'position'> {
-  const parameters: Record<string, unknown> = { policy: options.policy };
+/** A node of the pack on the store `options` names (Route, Lead Ledger: the same store parameters and credential). */
+function storeNode(name: string, type: string, options: PackWorkflowOptions, own: Record<string, unknown>): Omit<WorkflowNode, 'id' | 'position'> {
+  const parameters: Record<string, unknown> = { ...own };
   if (options.stateStore !== undefined) parameters.stateStore = options.stateStore;
   if (options.databaseFile !== undefined) parameters.databaseFile = options.databaseFile;
-  if (options.routingTime !== undefined) parameters.routingTime = options.routingTime;
-  const node: Omit<WorkflowNode, 'id' | 'position'> = { name: 'Route', type: `${options.packageName}.route`, typeVersion: 1, parameters };
+  const node: Omit<WorkflowNode, 'id' | 'position'> = { name, type: `${options.packageName}.${type}`, typeVersion: 1, parameters };
   if (options.redisCredential !== undefined) node.credentials = { leadRoutingRedis: options.redisCredential };
   return node;
+}
+
+function routeNode(options: PackWorkflowOptions): Omit<WorkflowNode, 'id' | 'position'> {
+  return storeNode('Route', 'route', options, options.routingTime === undefined ? { policy: options.policy } : { policy: options.policy, routingTime: options.routingTime });
 }
 
 /** Manual Trigger -> Leads (fixed) -> Route: for `n8n execute`. */
@@ -117,7 +125,7 @@ export function executeRouteWorkflow(id: string, options: PackWorkflowOptions, l
  * (queue mode: which worker; needs N8N_BLOCK_ENV_ACCESS_IN_NODE=false).
  */
 export function latencyWorkflow(id: string, path: string, options: PackWorkflowOptions | null, worker?: { field: string; variable: string }): WorkflowJson {
-  const lead = leadFromBody('Lead', worker === undefined ? '' : `, ${JSON.stringify(worker.field)}: $env[${JSON.stringify(worker.variable)}]`);
+  const lead = workerLead(worker);
   if (options === null) {
     return workflow(id, 'e2e: latency without Route', [webhookNode('Webhook', path), lead, respond('Respond')], [
       ['Webhook', 0, 'Lead'],
@@ -196,6 +204,31 @@ export function pingTreeVariant(example: WorkflowJson, changes: PingTreeChanges)
   const { buyers } = JSON.parse(String(buyersNode[0].parameters.jsonOutput)) as { buyers: Array<{ name: string }> };
   const jsonOutput = JSON.stringify({ buyers: buyers.map((buyer) => ({ ...buyer, ...changes.buyerUrls(buyer.name) })) }, null, 2);
   return renamedVariant(example, changes, (node) => (node === buyersNode[0] ? { ...node, parameters: { ...node.parameters, jsonOutput } } : node));
+}
+
+/**
+ * Webhook -> Lead -> Route -> Accept -> Respond: a buyer that takes every lead it is offered. Accept
+ * records the assignee's `accepted` outcome through Lead Ledger, on Route's store, at the routing
+ * time (a sold cap counts sales in the period of the routing time). Queued and exception leads go
+ * straight to Respond. `worker` as in latencyWorkflow.
+ */
+export function saleWorkflow(id: string, path: string, options: PackWorkflowOptions & { routingTime: string }, worker: { field: string; variable: string }): WorkflowJson {
+  const accept = storeNode('Accept', 'leadLedger', options, {
+    operation: 'recordOutcome',
+    lead: '={{ $json.routing.id }}',
+    event: 'custom',
+    customEvent: 'accepted',
+    outcomeFields: { by: '={{ $json.routing.assignee }}', at: options.routingTime },
+  });
+  const lead = workerLead(worker);
+  return workflow(id, 'e2e: sell every lead offered', [webhookNode('Webhook', path), lead, routeNode(options), accept, respond('Respond')], [
+    ['Webhook', 0, 'Lead'],
+    ['Lead', 0, 'Route'],
+    ['Route', 0, 'Accept'],
+    ['Route', 1, 'Respond'],
+    ['Route', 2, 'Respond'],
+    ['Accept', 0, 'Respond'],
+  ]);
 }
 
 /** Webhook -> Lead Ledger (Record Outcome of `body.lead`, the event named by `body.event`) -> Respond: a CRM's webhook reporting what became of a lead. */
