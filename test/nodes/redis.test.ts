@@ -3,7 +3,7 @@
 // the credential test answers.
 
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
-import { closeNodeStateStores, stateStoreMethods } from '../../nodes/shared/store';
+import { closeNodeStateStores, CREDENTIAL_REUSE_MS, stateStoreMethods } from '../../nodes/shared/store';
 import { RedisServer, freePort, redisTestsRun } from '../state/durable/redis-server';
 import { ESCALATE, INPUT, LEAD_LEDGER, LEAD_QUEUE_TRIGGER, ROUTE, SLA_WAIT, pollTrigger, resumeAtDeadline, resumeByWebhook, runWorkflow, type WorkflowSpec } from './harness';
 
@@ -132,4 +132,31 @@ run('SLA Wait with its Redis store down', () => {
     const [worked] = resumed.json('SLA Wait', 1);
     expect(((worked.routing as IDataObject).history as IDataObject[]).map((e) => e.event)).toEqual(['assigned', 'worked']);
   }, 120_000);
+});
+
+run("the Redis credential, reused for a while rather than read from n8n's database on every execution", () => {
+  const server = ownRedisServer();
+  const spec = (keyPrefix: string): WorkflowSpec => ({
+    nodes: [
+      { name: 'Input', type: INPUT },
+      { name: 'Route', type: ROUTE, parameters: { policy: POLICY, stateStore: 'redis' }, credentials: { leadRoutingRedis: { id: 'reuse', name: 'Routing Redis' } } },
+    ],
+    links: [{ from: 'Input', to: 'Route' }],
+    credentials: { leadRoutingRedis: { host: '127.0.0.1', port: server().port, database: 0, tls: false, keyPrefix } },
+  });
+  const assignee = async (keyPrefix: string): Promise<unknown> => ((await runWorkflow(spec(keyPrefix), { node: 'Input', items: [{ n: 1 }] })).json('Route', 0)[0].routing as IDataObject).assignee;
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('an edited credential takes effect once CREDENTIAL_REUSE_MS has passed', async () => {
+    expect(await assignee('reuse-a:')).toBe('alice');
+    // Edited (another key prefix: a rotation of its own); the one read a moment ago is still used.
+    expect(await assignee('reuse-b:')).toBe('bob');
+    const later = performance.now() + CREDENTIAL_REUSE_MS;
+    jest.spyOn(performance, 'now').mockReturnValue(later);
+    // Read again: the new prefix's rotation starts with alice.
+    expect(await assignee('reuse-b:')).toBe('alice');
+    // And reused again from then on.
+    expect(await assignee('reuse-a:')).toBe('bob');
+  });
 });
