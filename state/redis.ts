@@ -100,13 +100,25 @@ const SLOT_NAMESPACE = 'tx:';
 const LEDGER_NAMESPACE = 'ledger:';
 /** Ledger entries per XRANGE page. */
 const LEDGER_PAGE = 1000;
+/**
+ * The ledger's index namespace: a list per routing id (`ledgerix:id:<id>`) and per lead key
+ * (`ledgerix:key:<key>`) of where their entries are (`<stream> <entry id>`), so that recording
+ * an outcome reads the lead's entries, not every entry of 180 days. list() leaves it out too.
+ */
+const LEDGER_INDEX_NAMESPACE = 'ledgerix:';
+const ledgerIndexKey = (by: 'id' | 'key', value: string): string => `${LEDGER_INDEX_NAMESPACE}${by}:${keyPart(value)}`;
+/** The id of a stream's first indexed entry: what the stream holds before it, no index list has; 0-0 when that is nothing. */
+const ledgerIndexFrom = (stream: string): string => `${LEDGER_INDEX_NAMESPACE}from:${stream}`;
 
 /**
  * KEYS[1]: the store's record; KEYS[2..n+1]: the keys read; then keys written but not read, and
  * ledger streams. ARGV: seq, attempt, slot record ttl (ms), n, w, the ledger's retention (ms),
  * the n values read ('' = absent), then for each of the w writes: its index in KEYS, the value
  * ('' = delete), the expiry in ms since epoch ('0' = none); then for each ledger entry: its
- * stream's index in KEYS, the entry (JSON), its time (ms).
+ * stream's index in KEYS, the entry (JSON), its time (ms), the index in KEYS of its routing id's
+ * index list, of its lead key's ('0' = none) and of its stream's `from` key. Each index list gets
+ * `<stream> <entry id>` and lives for the retention past its latest entry; `from` keeps the
+ * stream's first indexed id (0-0 for a stream begun indexed).
  * Answers 'ok' (a transaction without writes leaves no record: running it again is harmless);
  * 'c<attempt>' when an attempt of this transaction already committed; 'fenced' when this
  * attempt may no longer commit; or 'conflict' followed by the current values of the keys read.
@@ -160,10 +172,19 @@ while a <= #ARGV do
     local last = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
     local ms, sq = string.match(last[1], '^(%d+)-(%d+)$')
     at = tonumber(ms)
-    redis.call('XADD', key, ms .. '-' .. string.format('%d', tonumber(sq) + 1), 'e', ARGV[a + 1])
+    added = redis.call('XADD', key, ms .. '-' .. string.format('%d', tonumber(sq) + 1), 'e', ARGV[a + 1])
   end
   newest[key] = math.max(newest[key] or 0, at)
-  a = a + 3
+  for i = a + 3, a + 4 do
+    if ARGV[i] ~= '0' then
+      local list = KEYS[tonumber(ARGV[i])]
+      redis.call('RPUSH', list, key .. ' ' .. added)
+      redis.call('PEXPIRE', list, ARGV[6])
+    end
+  end
+  -- A stream this entry began holds nothing unindexed: 0-0.
+  redis.call('SET', KEYS[tonumber(ARGV[a + 5])], redis.call('XLEN', key) == 1 and '0-0' or added, 'NX')
+  a = a + 6
 end
 for key, at in pairs(newest) do
   local cut = at - tonumber(ARGV[6])
@@ -299,6 +320,8 @@ export class RedisStore implements StateStore {
   private readonly remembered = new Map<string, string>();
   private lastError = '';
   private whenReady: Promise<void> | null = null;
+  /** unindexedStreams(), once found. */
+  private unindexed: Promise<[stream: string, end: string][]> | null = null;
   private closed = false;
   /** The ledger's retention (ms); 0 when the store keeps no ledger. */
   private readonly retentionMs: number;
@@ -474,16 +497,21 @@ export class RedisStore implements StateStore {
         args.push(at, text, value === null || expireAt === undefined ? 0 : keepUntil(expireAt, wallNow));
         written.push([key, text]);
       }
+      /** The position in KEYS of a key the ledger writes (a stream, an index list), added once. */
+      const keyIndex = (key: string): number => {
+        let at = index.get(key);
+        if (at === undefined) {
+          allKeys.push(this.prefix + key);
+          at = allKeys.length;
+          index.set(key, at);
+        }
+        return at;
+      };
       for (const entry of entries) {
         const stream = LEDGER_NAMESPACE + keyPart(entry.policy);
-        let at = index.get(stream);
-        if (at === undefined) {
-          allKeys.push(this.prefix + stream);
-          at = allKeys.length;
-          index.set(stream, at);
-        }
+        const at = keyIndex(stream);
         // Stream ids are whole non-negative ms.
-        args.push(at, JSON.stringify(entry), Math.max(0, Math.floor(entry.at)));
+        args.push(at, JSON.stringify(entry), Math.max(0, Math.floor(entry.at)), keyIndex(ledgerIndexKey('id', entry.id)), entry.key === null ? 0 : keyIndex(ledgerIndexKey('key', entry.key)), keyIndex(ledgerIndexFrom(stream)));
       }
 
       let reply: unknown;
@@ -568,7 +596,7 @@ export class RedisStore implements StateStore {
         const [next, found] = await this.client.scan(cursor, 'MATCH', `${escapeGlob(this.prefix + prefix)}*`, 'COUNT', SCAN_COUNT);
         for (const key of found) {
           const own = key.slice(this.prefix.length);
-          if (!own.startsWith(SLOT_NAMESPACE) && !own.startsWith(LEDGER_NAMESPACE)) keys.add(own);
+          if (!own.startsWith(SLOT_NAMESPACE) && !own.startsWith(LEDGER_NAMESPACE) && !own.startsWith(LEDGER_INDEX_NAMESPACE)) keys.add(own);
         }
         cursor = next;
       } while (cursor !== '0');
@@ -605,18 +633,61 @@ export class RedisStore implements StateStore {
 
   /**
    * The entries matching `query` in id order across the streams (the order written, as far as
-   * the times of the entries tell), each stream read a page at a time from `since` on.
+   * the times of the entries tell). A query by routing id or lead key reads the entries its
+   * index list points to, and scans only what a stream holds from before its index began
+   * (`ledgerix:from:`; a ledger written by an earlier version); other queries scan the streams
+   * a page at a time from `since` on.
    */
   private async *readLedger(query: LedgerQuery): AsyncIterable<LedgerEntry> {
     const deadline = Date.now() + this.timeoutMs;
     const start = query.since === undefined ? '-' : String(Math.max(0, Math.ceil(query.since)));
     const cursors: StreamCursor[] = [];
+    let indexed: Placed[] | null = null;
     try {
       await this.connected(deadline);
-      for (const key of await this.streams(query.policy)) cursors.push({ key, start, page: [], done: false });
+      if (query.id === undefined && query.key === undefined) {
+        for (const key of await this.streams(query.policy)) cursors.push({ key, start, end: '+', page: [], done: false });
+      } else {
+        indexed = await this.indexedEntries(query.id !== undefined ? ledgerIndexKey('id', query.id) : ledgerIndexKey('key', query.key as string));
+        const policyStream = query.policy === undefined ? undefined : this.prefix + LEDGER_NAMESPACE + keyPart(query.policy);
+        for (const [key, end] of await this.unindexedStreams()) if (policyStream === undefined || key === policyStream) cursors.push({ key, start, end, page: [], done: false });
+      }
     } catch (error) {
       throw error instanceof RedisStoreFailure ? error : this.failure('failed', error);
     }
+    // A stream of an earlier version written since is read up to its end: what its index has too is skipped.
+    const seen = new Set((indexed ?? []).map(([stream, id]) => `${stream} ${id}`));
+    const older = this.scan(cursors, (stream, id) => !seen.has(`${stream} ${id}`));
+    let next = await older.next();
+    for (const placed of indexed ?? []) {
+      for (; !next.done && comparePlaces(next.value, placed) < 0; next = await older.next()) if (matches(next.value[2], query)) yield next.value[2];
+      if (matches(placed[2], query)) yield placed[2];
+    }
+    for (; !next.done; next = await older.next()) if (matches(next.value[2], query)) yield next.value[2];
+  }
+
+  /**
+   * The streams that hold entries no index list has (written by a version without the index),
+   * each with where its index begins: found once per store, since every stream written to since
+   * is indexed from its start (`from` 0-0). A failed search is tried again next time.
+   */
+  private unindexedStreams(): Promise<[stream: string, end: string][]> {
+    if (this.unindexed === null) {
+      const found = (async (): Promise<[string, string][]> => {
+        const streams = await this.streams(undefined);
+        const froms = streams.length === 0 ? [] : await this.client.mget(streams.map((stream) => this.prefix + ledgerIndexFrom(stream.slice(this.prefix.length))));
+        return streams.flatMap((stream, i): [string, string][] => (froms[i] === '0-0' ? [] : [[stream, froms[i] === null ? '+' : `(${froms[i]}`]]));
+      })();
+      this.unindexed = found;
+      found.catch(() => {
+        if (this.unindexed === found) this.unindexed = null;
+      });
+    }
+    return this.unindexed;
+  }
+
+  /** The entries of the streams' cursors that `keep` keeps, in id order across them. */
+  private async *scan(cursors: StreamCursor[], keep: (stream: string, id: string) => boolean = () => true): AsyncGenerator<Placed> {
     for (;;) {
       let first: StreamCursor | null = null;
       for (const cursor of cursors) {
@@ -624,16 +695,31 @@ export class RedisStore implements StateStore {
         if (cursor.page.length > 0 && (first === null || compareIds(cursor.page[0][0], first.page[0][0]) < 0)) first = cursor;
       }
       if (first === null) return;
-      const [, entry] = first.page.shift() as [string, LedgerEntry];
-      if (matches(entry, query)) yield entry;
+      const [id, entry] = first.page.shift() as [string, LedgerEntry];
+      if (keep(first.key, id)) yield [first.key, id, entry];
     }
+  }
+
+  /** The entries an index list points to, in id order across the streams (entries trimmed since are left out). */
+  private async indexedEntries(list: string): Promise<Placed[]> {
+    // At the last space: the stream's name has the key prefix, which may hold spaces; an entry id has none.
+    const places = (await this.client.lrange(this.prefix + list, 0, -1)).map((item): [string, string] => [item.slice(0, item.lastIndexOf(' ')), item.slice(item.lastIndexOf(' ') + 1)]);
+    if (places.length === 0) return [];
+    const pipeline = this.client.pipeline();
+    for (const [stream, id] of places) pipeline.xrange(stream, id, id);
+    const found: Placed[] = [];
+    ((await pipeline.exec()) ?? []).forEach(([error, rows], i) => {
+      if (error !== null) throw error;
+      for (const [id, fields] of rows as [string, string[]][]) found.push([places[i][0], id, JSON.parse(fields[1]) as LedgerEntry]);
+    });
+    return found.sort(comparePlaces);
   }
 
   private async nextPage(cursor: StreamCursor): Promise<void> {
     let rows: [string, string[]][];
     try {
       await this.connected(Date.now() + this.timeoutMs);
-      rows = (await this.client.xrange(cursor.key, cursor.start, '+', 'COUNT', LEDGER_PAGE)) as [string, string[]][];
+      rows = (await this.client.xrange(cursor.key, cursor.start, cursor.end, 'COUNT', LEDGER_PAGE)) as [string, string[]][];
     } catch (error) {
       throw error instanceof RedisStoreFailure ? error : this.failure('failed', error);
     }
@@ -683,12 +769,21 @@ export class RedisStore implements StateStore {
   }
 }
 
-/** A stream being read: the next id to read from (inclusive, or `(id` exclusive), entries read and not yet handed out. */
+/** A stream being read: the next id to read from (inclusive, or `(id` exclusive), up to `end` (`+`, or `(id`), entries read and not yet handed out. */
 interface StreamCursor {
   key: string;
   start: string;
+  end: string;
   page: [string, LedgerEntry][];
   done: boolean;
+}
+
+/** A ledger entry with its stream and its id there. */
+type Placed = [stream: string, id: string, entry: LedgerEntry];
+
+/** The order of a scan across streams: by id, then by stream. */
+function comparePlaces([as, a]: Placed, [bs, b]: Placed): number {
+  return compareIds(a, b) || (as < bs ? -1 : as > bs ? 1 : 0);
 }
 
 /** Orders stream ids (`ms-seq`). */

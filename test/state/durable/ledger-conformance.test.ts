@@ -209,7 +209,8 @@ describe('SQLite state file', () => {
       await route(OTHER, { Email: 'a@x.com' }, { store: a, now: T0 });
       expect((await admin.keys('streams-a:ledger:*')).sort()).toEqual(['streams-a:ledger:ledgered', 'streams-a:ledger:other']);
       expect(await admin.type('streams-a:ledger:ledgered')).toBe('stream');
-      expect([...(await a.list('')).keys()].filter((key) => key.startsWith('ledger:'))).toEqual([]);
+      // Nor its index (ledgerix:).
+      expect([...(await a.list('')).keys()].filter((key) => key.startsWith('ledger'))).toEqual([]);
       expect(await read(b)).toEqual([]);
       expect(await pruneLedger(b, T0 + 365 * DAY)).toBe(0);
       expect((await read(a)).map((e) => e.policy)).toEqual(['ledgered', 'other']);
@@ -224,6 +225,44 @@ describe('SQLite state file', () => {
       const decisions = await Promise.all(Array.from({ length: 300 }, (_, i) => route(POLICY, { Email: `g${i}@x.com`, type: 'other' }, { store, now: T0 + i })));
       const entries = await read(store);
       expect(entries.map((e) => [e.id, e.assignee])).toEqual(decisions.map((d) => [d.id, d.assignee]));
+    } finally {
+      await store.close();
+    }
+  });
+
+  test("a lead's entries are read through its index, not by scanning the ledger; entries written before the index are found by a scan", async () => {
+    let store = open('streams-index:');
+    const xranges = async (): Promise<number> => Number(/^cmdstat_xrange:calls=(\d+)/m.exec(await admin.info('commandstats'))?.[1] ?? 0);
+    try {
+      // 2,500 leads: a scan reads them a page of 1,000 at a time.
+      await routeMany(POLICY, Array.from({ length: 2500 }, (_, i) => ({ Email: `bulk${i}@x.com`, type: 'other' })), { store, now: T0 });
+      const target = await route(POLICY, { Email: 'Target@x.com', type: 'other' }, { store, now: T0 + MINUTE });
+      await admin.config('RESETSTAT');
+      await recordOutcome(store, { lead: ' TARGET@x.com', event: 'first_touch', at: T0 + 2 * MINUTE });
+      await recordOutcome(store, { lead: target.id, event: 'meeting_booked', at: T0 + 3 * MINUTE });
+      // The id's index is empty for a key (one call to learn it), then one XRANGE per indexed entry: the decision, then it and the touch.
+      expect(await xranges()).toBe(3);
+      expect((await read(store, { id: target.id })).map((e) => e.type)).toEqual(['decision', 'first_touch', 'meeting_booked']);
+      expect((await read(store, { key: 'target@x.com' })).map((e) => e.type)).toEqual(['decision', 'first_touch', 'meeting_booked']);
+
+      // A ledger written by a version without the index (none of its entries in an index list), opened by this one.
+      const old = (await read(store, { key: 'bulk7@x.com' }))[0];
+      await admin.del(...(await admin.keys('streams-index:ledgerix:*')));
+      await store.close();
+      store = open('streams-index:');
+      expect((await read(store, { id: old.id })).map((e) => e.type)).toEqual(['decision']);
+      // Written to since that first read: what the stream holds now is read once, from its index or by the scan.
+      const fresh = await route(POLICY, { Email: 'fresh@x.com', type: 'other' }, { store, now: T0 + 4 * MINUTE });
+      await recordOutcome(store, { lead: 'bulk7@x.com', event: 'won', at: T0 + 5 * MINUTE, value: 900 });
+      await recordOutcome(store, { lead: 'TARGET@x.com', event: 'won', at: T0 + 6 * MINUTE });
+      // Found by a scan of what the stream held before its index began, with what the index has since.
+      expect((await read(store, { id: old.id })).map((e) => [e.type, 'value' in e ? e.value : null])).toEqual([
+        ['decision', null],
+        ['won', 900],
+      ]);
+      expect((await read(store, { key: 'target@x.com' })).map((e) => e.type)).toEqual(['decision', 'first_touch', 'meeting_booked', 'won']);
+      expect((await read(store, { id: fresh.id })).map((e) => e.key)).toEqual(['fresh@x.com']);
+      await expect(recordOutcome(store, { lead: 'nobody@x.com', event: 'won', at: T0 })).rejects.toThrow('the ledger has no routing id or lead key "nobody@x.com"');
     } finally {
       await store.close();
     }
