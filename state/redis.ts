@@ -162,6 +162,7 @@ while a < ledger do
   a = a + 3
 end
 local newest = {}
+local first = {}
 while a <= #ARGV do
   local key = KEYS[tonumber(ARGV[a])]
   local at = tonumber(ARGV[a + 2])
@@ -182,9 +183,13 @@ while a <= #ARGV do
       redis.call('PEXPIRE', list, ARGV[6])
     end
   end
-  -- A stream this entry began holds nothing unindexed: 0-0.
-  redis.call('SET', KEYS[tonumber(ARGV[a + 5])], redis.call('XLEN', key) == 1 and '0-0' or added, 'NX')
+  if not first[key] then first[key] = {added, ARGV[a + 5], 0} end
+  first[key][3] = first[key][3] + 1
   a = a + 6
+end
+for key, f in pairs(first) do
+  -- A stream these entries began holds nothing unindexed: 0-0.
+  redis.call('SET', KEYS[tonumber(f[2])], redis.call('XLEN', key) == f[3] and '0-0' or f[1], 'NX')
 end
 for key, at in pairs(newest) do
   local cut = at - tonumber(ARGV[6])
