@@ -101,24 +101,28 @@ const LEDGER_NAMESPACE = 'ledger:';
 /** Ledger entries per XRANGE page. */
 const LEDGER_PAGE = 1000;
 /**
- * The ledger's index namespace: a list per routing id (`ledgerix:id:<id>`) and per lead key
- * (`ledgerix:key:<key>`) of where their entries are (`<stream> <entry id>`), so that recording
- * an outcome reads the lead's entries, not every entry of 180 days. list() leaves it out too.
+ * The ledger's index namespace: where the entries of each routing id and each lead key are
+ * (`<stream> <entry id>`, a line each), so that recording an outcome reads the lead's entries,
+ * not every entry of 180 days. One hash per day of writing and per kind (`ledgerix:id:<day>`,
+ * `ledgerix:key:<day>`, a field per id or key), kept for the retention past its day: a few
+ * hundred keys, where a key per lead would make every SCAN of the store (list(), the queue
+ * view) walk millions. list() leaves the namespace out too.
  */
 const LEDGER_INDEX_NAMESPACE = 'ledgerix:';
-const ledgerIndexKey = (by: 'id' | 'key', value: string): string => `${LEDGER_INDEX_NAMESPACE}${by}:${keyPart(value)}`;
+const ledgerIndexKey = (by: 'id' | 'key', day: number): string => `${LEDGER_INDEX_NAMESPACE}${by}:${day}`;
 /** The id of a stream's first indexed entry: what the stream holds before it, no index list has; 0-0 when that is nothing. */
 const ledgerIndexFrom = (stream: string): string => `${LEDGER_INDEX_NAMESPACE}from:${stream}`;
 
 /**
  * KEYS[1]: the store's record; KEYS[2..n+1]: the keys read; then keys written but not read, and
- * ledger streams. ARGV: seq, attempt, slot record ttl (ms), n, w, the ledger's retention (ms),
+ * ledger streams. ARGV: seq, attempt, slot record ttl (ms), n, w, the ledger's retention (ms), when the index hashes expire (ms),
  * the n values read ('' = absent), then for each of the w writes: its index in KEYS, the value
  * ('' = delete), the expiry in ms since epoch ('0' = none); then for each ledger entry: its
- * stream's index in KEYS, the entry (JSON), its time (ms), the index in KEYS of its routing id's
- * index list, of its lead key's ('0' = none) and of its stream's `from` key. Each index list gets
- * `<stream> <entry id>` and lives for the retention past its latest entry; `from` keeps the
- * stream's first indexed id (0-0 for a stream begun indexed).
+ * stream's index in KEYS, the entry (JSON), its time (ms), the index in KEYS of the day's id
+ * index hash and the routing id, of the day's key index hash and the lead key ('0' and '' =
+ * none), and of its stream's `from` key. Each id and key gets `<stream> <entry id>` on a line of
+ * its own; the hashes expire at ARGV[7] (ms); `from` keeps the stream's first indexed id (0-0
+ * for a stream begun indexed).
  * Answers 'ok' (a transaction without writes leaves no record: running it again is harmless);
  * 'c<attempt>' when an attempt of this transaction already committed; 'fenced' when this
  * attempt may no longer commit; or 'conflict' followed by the current values of the keys read.
@@ -141,14 +145,14 @@ local current = {}
 for i = 1, n do
   local v = redis.call('GET', KEYS[i + 1])
   current[i] = v
-  if (v or '') ~= ARGV[i + 6] then changed = true end
+  if (v or '') ~= ARGV[i + 7] then changed = true end
 end
 if changed then
   local reply = {'conflict'}
   for i = 1, n do reply[i + 1] = current[i] end
   return reply
 end
-local a = n + 7
+local a = n + 8
 if a > #ARGV then return 'ok' end
 local ledger = a + 3 * tonumber(ARGV[5])
 while a < ledger do
@@ -163,6 +167,7 @@ while a < ledger do
 end
 local newest = {}
 local first = {}
+local hashes = {}
 while a <= #ARGV do
   local key = KEYS[tonumber(ARGV[a])]
   local at = tonumber(ARGV[a + 2])
@@ -176,17 +181,19 @@ while a <= #ARGV do
     added = redis.call('XADD', key, ms .. '-' .. string.format('%d', tonumber(sq) + 1), 'e', ARGV[a + 1])
   end
   newest[key] = math.max(newest[key] or 0, at)
-  for i = a + 3, a + 4 do
+  for i = a + 3, a + 5, 2 do
     if ARGV[i] ~= '0' then
-      local list = KEYS[tonumber(ARGV[i])]
-      redis.call('RPUSH', list, key .. ' ' .. added)
-      redis.call('PEXPIRE', list, ARGV[6])
+      local hash = KEYS[tonumber(ARGV[i])]
+      local places = redis.call('HGET', hash, ARGV[i + 1])
+      redis.call('HSET', hash, ARGV[i + 1], (places and (places .. '\\n') or '') .. key .. ' ' .. added)
+      hashes[hash] = true
     end
   end
-  if not first[key] then first[key] = {added, ARGV[a + 5], 0} end
+  if not first[key] then first[key] = {added, ARGV[a + 7], 0} end
   first[key][3] = first[key][3] + 1
-  a = a + 6
+  a = a + 8
 end
+for hash in pairs(hashes) do redis.call('PEXPIREAT', hash, ARGV[7]) end
 for key, f in pairs(first) do
   -- A stream these entries began holds nothing unindexed: 0-0.
   redis.call('SET', KEYS[tonumber(f[2])], redis.call('XLEN', key) == f[3] and '0-0' or f[1], 'NX')
@@ -483,13 +490,14 @@ export class RedisStore implements StateStore {
       const readKeys = read.keys();
       const allKeys = [record];
       const index = new Map<string, number>();
-      const args: (string | number)[] = [seq, attempt, SLOT_RECORD_TTL_MS, readKeys.length, writes.length, this.retentionMs];
+      const wallNow = Date.now();
+      const day = Math.floor(wallNow / DAY_MS);
+      const args: (string | number)[] = [seq, attempt, SLOT_RECORD_TTL_MS, readKeys.length, writes.length, this.retentionMs, (day + 1) * DAY_MS + this.retentionMs];
       for (const key of readKeys) {
         allKeys.push(this.prefix + key);
         index.set(key, allKeys.length);
         args.push(read.raw(key));
       }
-      const wallNow = Date.now();
       const written: [string, string][] = [];
       for (const { key, value, expireAt } of writes) {
         let at = index.get(key);
@@ -516,7 +524,8 @@ export class RedisStore implements StateStore {
         const stream = LEDGER_NAMESPACE + keyPart(entry.policy);
         const at = keyIndex(stream);
         // Stream ids are whole non-negative ms.
-        args.push(at, JSON.stringify(entry), Math.max(0, Math.floor(entry.at)), keyIndex(ledgerIndexKey('id', entry.id)), entry.key === null ? 0 : keyIndex(ledgerIndexKey('key', entry.key)), keyIndex(ledgerIndexFrom(stream)));
+        args.push(at, JSON.stringify(entry), Math.max(0, Math.floor(entry.at)), keyIndex(ledgerIndexKey('id', day)), entry.id);
+        args.push(entry.key === null ? 0 : keyIndex(ledgerIndexKey('key', day)), entry.key ?? '', keyIndex(ledgerIndexFrom(stream)));
       }
 
       let reply: unknown;
@@ -653,7 +662,7 @@ export class RedisStore implements StateStore {
       if (query.id === undefined && query.key === undefined) {
         for (const key of await this.streams(query.policy)) cursors.push({ key, start, end: '+', page: [], done: false });
       } else {
-        indexed = await this.indexedEntries(query.id !== undefined ? ledgerIndexKey('id', query.id) : ledgerIndexKey('key', query.key as string));
+        indexed = await this.indexedEntries(query.id !== undefined ? 'id' : 'key', query.id ?? (query.key as string));
         const policyStream = query.policy === undefined ? undefined : this.prefix + LEDGER_NAMESPACE + keyPart(query.policy);
         for (const [key, end] of await this.unindexedStreams()) if (policyStream === undefined || key === policyStream) cursors.push({ key, start, end, page: [], done: false });
       }
@@ -705,10 +714,21 @@ export class RedisStore implements StateStore {
     }
   }
 
-  /** The entries an index list points to, in id order across the streams (entries trimmed since are left out). */
-  private async indexedEntries(list: string): Promise<Placed[]> {
-    // At the last space: the stream's name has the key prefix, which may hold spaces; an entry id has none.
-    const places = (await this.client.lrange(this.prefix + list, 0, -1)).map((item): [string, string] => [item.slice(0, item.lastIndexOf(' ')), item.slice(item.lastIndexOf(' ') + 1)]);
+  /**
+   * The entries the index has for a routing id or a lead key, in id order across the streams
+   * (entries trimmed since are left out): its lines in the hashes of the days the retention
+   * keeps, a day more each side for the clocks of other processes.
+   */
+  private async indexedEntries(by: 'id' | 'key', value: string): Promise<Placed[]> {
+    const today = Math.floor(Date.now() / DAY_MS);
+    const days = Math.ceil(this.retentionMs / DAY_MS) + 2;
+    const lines = await this.client.pipeline(Array.from({ length: days + 1 }, (_, i) => ['hget', this.prefix + ledgerIndexKey(by, today + 1 - i), value])).exec();
+    const places: [string, string][] = [];
+    for (const [error, text] of lines ?? []) {
+      if (error !== null) throw error;
+      // At the last space: the stream's name has the key prefix, which may hold spaces; an entry id has none.
+      if (typeof text === 'string') for (const item of text.split('\n')) places.push([item.slice(0, item.lastIndexOf(' ')), item.slice(item.lastIndexOf(' ') + 1)]);
+    }
     if (places.length === 0) return [];
     const pipeline = this.client.pipeline();
     for (const [stream, id] of places) pipeline.xrange(stream, id, id);

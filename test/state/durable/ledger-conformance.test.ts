@@ -237,6 +237,8 @@ describe('SQLite state file', () => {
       // 2,500 leads: a scan reads them a page of 1,000 at a time.
       await routeMany(POLICY, Array.from({ length: 2500 }, (_, i) => ({ Email: `bulk${i}@x.com`, type: 'other' })), { store, now: T0 });
       const target = await route(POLICY, { Email: 'Target@x.com', type: 'other' }, { store, now: T0 + MINUTE });
+      // A few keys, not a key per lead: the day's hashes of ids and of keys, and where the stream's index begins (a test that spans midnight has two days).
+      expect((await admin.keys('streams-index:ledgerix:*')).length).toBeLessThanOrEqual(5);
       await admin.config('RESETSTAT');
       await recordOutcome(store, { lead: ' TARGET@x.com', event: 'first_touch', at: T0 + 2 * MINUTE });
       await recordOutcome(store, { lead: target.id, event: 'meeting_booked', at: T0 + 3 * MINUTE });
