@@ -110,7 +110,7 @@ const LEDGER_PAGE = 1000;
  */
 const LEDGER_INDEX_NAMESPACE = 'ledgerix:';
 const ledgerIndexKey = (by: 'id' | 'key', day: number): string => `${LEDGER_INDEX_NAMESPACE}${by}:${day}`;
-/** The id of a stream's first indexed entry: what the stream holds before it, no index list has; 0-0 when that is nothing. */
+/** The id of a stream's first indexed entry: what the stream holds before it, the index does not have; 0-0 when that is nothing. */
 const ledgerIndexFrom = (stream: string): string => `${LEDGER_INDEX_NAMESPACE}from:${stream}`;
 
 /**
@@ -510,7 +510,7 @@ export class RedisStore implements StateStore {
         args.push(at, text, value === null || expireAt === undefined ? 0 : keepUntil(expireAt, wallNow));
         written.push([key, text]);
       }
-      /** The position in KEYS of a key the ledger writes (a stream, an index list), added once. */
+      /** The position in KEYS of a key the ledger writes (a stream, an index hash, a `from` key), added once. */
       const keyIndex = (key: string): number => {
         let at = index.get(key);
         if (at === undefined) {
@@ -647,8 +647,8 @@ export class RedisStore implements StateStore {
 
   /**
    * The entries matching `query` in id order across the streams (the order written, as far as
-   * the times of the entries tell). A query by routing id or lead key reads the entries its
-   * index list points to, and scans only what a stream holds from before its index began
+   * the times of the entries tell). A query by routing id or lead key reads the entries the
+   * index has for it, and scans only what a stream holds from before its index began
    * (`ledgerix:from:`; a ledger written by an earlier version); other queries scan the streams
    * a page at a time from `since` on.
    */
@@ -681,7 +681,7 @@ export class RedisStore implements StateStore {
   }
 
   /**
-   * The streams that hold entries no index list has (written by a version without the index),
+   * The streams that hold entries the index does not have (written by a version without it),
    * each with where its index begins: found once per store, since every stream written to since
    * is indexed from its start (`from` 0-0). A failed search is tried again next time.
    */
