@@ -259,7 +259,7 @@ export class SimulateTally {
           // Only the rules that did not take the lead say why; a test of `a or b` may fail in one that did.
           if (rule < 0 || taken) break;
           // A test inside `not` fails its rule when it holds.
-          const fails = e.note?.endsWith('(inside `not`)') === true ? e.result === true : e.result === false;
+          const fails = e.negated === true ? e.result === true : e.result === false;
           const failed = this.rules[rule].failed;
           if (fails) failed.set(e.source, (failed.get(e.source) ?? 0) + 1);
           break;
@@ -525,7 +525,7 @@ export interface SimulateOptions extends ReplayOptions {
  * `onLead` is called with the running count after each lead (progress).
  */
 export async function simulatePolicy(policy: CompiledPolicy, batches: LeadBatches, options: SimulateOptions, onLead?: (count: number) => void): Promise<SimulateFigures> {
-  const routing = new FreshRouting(policy, options, true);
+  const routing = new FreshRouting(policy, options, 'steps');
   const tally = new SimulateTally(policy.ir, options.zone);
   let count = 0;
   try {

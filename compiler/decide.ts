@@ -5,7 +5,7 @@
 // is built once in createDecider, so a call is a few reads, Map gets and small allocations.
 
 import { compileCalendar, type CalendarClock } from './calendar';
-import type { Evaluator, FieldWarning, MemberOption, PendingDecision, PlanOption, RuleRef, SlaPlan, StickyLookup, TraceEntry } from './decision';
+import type { Evaluator, FieldWarning, MemberOption, PendingDecision, PlanOption, RuleRef, SlaPlan, StickyLookup, TraceEntry, TraceMode } from './decision';
 import { FieldReader } from './fields';
 import type { CalendarIR, MemberIR, PolicyIR, PoolIR, RuleIR, TargetIR, ValueRef } from './ir';
 import { condText, createReferenceEvaluator, putKey, showValue, traceValue, type ReferenceEvaluator } from './reference';
@@ -17,8 +17,8 @@ type Scratch = (string | null | undefined)[];
 export interface DecideOptions {
   /** The instant of the decision: a Date, epoch ms or an ISO 8601 string; Date.now() by default. */
   now?: Date | number | string;
-  /** Fill `trace` with the reference evaluator's account of every step. */
-  trace?: boolean;
+  /** Fill `trace` with the reference evaluator's account of every step (`steps`: without its words, see TraceMode). */
+  trace?: TraceMode;
 }
 
 export type Decide = (lead: unknown, options?: DecideOptions) => PendingDecision;
@@ -353,12 +353,14 @@ class DecisionMaker {
 
   decide(lead: unknown, options?: DecideOptions): PendingDecision {
     const nowMs = options === undefined || options.now === undefined ? Date.now() : toInstant(options.now);
-    const trace: TraceEntry[] | null = options !== undefined && options.trace === true ? [] : null;
-    const evaluator = trace === null ? this.evaluator : this.traceEvaluator().tracing(trace);
+    const mode = options === undefined || options.trace === undefined ? false : options.trace;
+    const trace: TraceEntry[] | null = mode === false ? null : [];
+    const words = mode === true;
+    const evaluator = trace === null ? this.evaluator : this.traceEvaluator().tracing(trace, words);
     const scratch: Scratch = new Array(this.ir.dimensions.length);
     const warnings: FieldWarning[] = [];
     // With a fields block the rules see the lead as its declared fields read (compiler/fields.ts).
-    const subject = this.reader === null ? lead : this.reader.read(lead, warnings, trace);
+    const subject = this.reader === null ? lead : this.reader.read(lead, warnings, trace, words);
     const sticky = this.ir.sticky === null ? null : this.stickyLookup(subject, nowMs, scratch, evaluator, trace);
     const ruleIndex = evaluator.matchRule(subject, scratch);
     const pending = ruleIndex >= 0 ? this.plan(this.rules[ruleIndex], subject, lead, nowMs, sticky, scratch, evaluator, trace, warnings) : this.decision(null, nowMs, sticky, [], {}, warnings);
