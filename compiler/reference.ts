@@ -147,7 +147,12 @@ interface PreparedPolicy {
   /** Per pool, per member, its `when` (null: takes every lead). */
   members: (PreparedCond | null)[][];
   pathText: string[];
+  /** The lead paths as last read, shared by the policy's walkers (a tracing one is made per decision). */
+  readings: PathReading[];
 }
+
+/** Numbers the decisions of every walker, so that a shared reading knows which decision its value belongs to. */
+let decisions = 0;
 
 type Scratch = (string | null | undefined)[];
 
@@ -167,13 +172,10 @@ class Walker implements ReferenceEvaluator {
   /** The decision under way (kept until the next): its lead and scratch (dimension values, memoized by dimension index). */
   private lead: unknown = undefined;
   private scratch: Scratch | null = null;
-  /** Counts decisions, so that a reading knows whether it belongs to the one under way. */
+  /** The decision under way's number (see `decisions`). */
   private decision = 0;
-  private readonly readings: PathReading[];
 
-  constructor(protected readonly p: PreparedPolicy) {
-    this.readings = p.ir.paths.map((segments) => new PathReading(segments));
-  }
+  constructor(protected readonly p: PreparedPolicy) {}
 
   tracing(trace: TraceEntry[], words = true): Evaluator {
     return new TracingWalker(this.p, trace, words);
@@ -201,12 +203,12 @@ class Walker implements ReferenceEvaluator {
     if (lead === this.lead && scratch === this.scratch) return;
     this.lead = lead;
     this.scratch = scratch;
-    this.decision++;
+    this.decision = ++decisions;
   }
 
   /** A lead path in this decision: read on first use. */
   private reading(path: number): PathReading {
-    const r = this.readings[path];
+    const r = this.p.readings[path];
     if (r.decision !== this.decision) r.read(this.lead, this.decision);
     return r;
   }
@@ -411,5 +413,6 @@ export function createReferenceEvaluator(ir: PolicyIR): ReferenceEvaluator {
     ),
     members: ir.pools.map((p) => p.members.map((m) => (m.when === null ? null : PreparedCond.from(m.when, preparation)))),
     pathText: ir.paths.map((segments) => segments.join('.')),
+    readings: ir.paths.map((segments) => new PathReading(segments)),
   });
 }
