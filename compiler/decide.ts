@@ -264,6 +264,8 @@ class DecisionMaker {
   /** Where the lead's ledger key is read (see leadKeyPath). */
   private readonly keyPath: { segments: readonly string[]; declared: boolean };
   private tracer: ReferenceEvaluator | null = null;
+  /** Whether the trace of the decision under way is in words (TraceMode); decide() is synchronous and sets it. */
+  private words = true;
 
   constructor(
     private readonly ir: PolicyIR,
@@ -356,6 +358,7 @@ class DecisionMaker {
     const mode = options === undefined || options.trace === undefined ? false : options.trace;
     const trace: TraceEntry[] | null = mode === false ? null : [];
     const words = mode === true;
+    this.words = words;
     const evaluator = trace === null ? this.evaluator : this.traceEvaluator().tracing(trace, words);
     const scratch: Scratch = new Array(this.ir.dimensions.length);
     const warnings: FieldWarning[] = [];
@@ -366,15 +369,14 @@ class DecisionMaker {
     const pending = ruleIndex >= 0 ? this.plan(this.rules[ruleIndex], subject, lead, nowMs, sticky, scratch, evaluator, trace, warnings) : this.decision(null, nowMs, sticky, [], {}, warnings);
     pending.key = this.leadKey(lead, subject);
     if (trace !== null) {
-      trace.push({
-        step: 'fallback',
-        source: `fallback queue ${nameText(this.ir.fallback)}`,
-        result: this.ir.fallback,
-        note:
+      const entry: TraceEntry = { step: 'fallback', source: `fallback queue ${nameText(this.ir.fallback)}`, result: this.ir.fallback };
+      if (words) {
+        entry.note =
           ruleIndex < 0
             ? `no rule holds, so the lead goes to the fallback queue ${this.ir.fallback} as an exception`
-            : `if no target above can take the lead, it goes to the fallback queue ${this.ir.fallback} as an exception`,
-      });
+            : `if no target above can take the lead, it goes to the fallback queue ${this.ir.fallback} as an exception`;
+      }
+      trace.push(entry);
       pending.trace = trace;
     }
     return pending;
@@ -642,18 +644,17 @@ class DecisionMaker {
     const key = text === '' ? null : text;
     if (trace !== null) {
       const where = this.pathText[sticky.path];
-      const values: Record<string, unknown> = {};
-      putKey(values, where, traceValue(raw));
-      trace.push({
-        step: 'sticky',
-        source: `sticky by ${where} for ${sticky.text}`,
-        values,
-        result: key === null ? null : clip(key),
-        note:
+      const source = `sticky by ${where} for ${sticky.text}`;
+      const result = key === null ? null : clip(key);
+      if (this.words) {
+        const values: Record<string, unknown> = {};
+        putKey(values, where, traceValue(raw));
+        const note =
           key === null
             ? `${where} is ${showValue(raw)}, so there is no sticky owner to look for`
-            : `whoever was assigned a lead with ${where} ${JSON.stringify(clip(key))} within ${sticky.text} gets this one too, while still eligible; otherwise the rules decide`,
-      });
+            : `whoever was assigned a lead with ${where} ${JSON.stringify(clip(key))} within ${sticky.text} gets this one too, while still eligible; otherwise the rules decide`;
+        trace.push({ step: 'sticky', source, values, result, note });
+      } else trace.push({ step: 'sticky', source, result });
     }
     return key === null ? null : new StickyMember(key, sticky.ms, this, lead, nowMs, scratch, evaluator);
   }
@@ -673,6 +674,15 @@ class DecisionMaker {
     skipped: readonly { name: string; why: string }[],
   ): void {
     const name = plan.ir.name;
+    if (!this.words) {
+      // Without words: which members were left out, and why (what simulate counts).
+      trace.push({ step: 'target', source, result: name }, { step: 'pool', source: name, result: members.length > 0 });
+      for (const member of plan.ir.members) {
+        const left = skipped.find((s) => s.name === member.name);
+        trace.push(left === undefined ? { step: 'member', source: member.name, result: true } : { step: 'member', source: member.name, result: false, note: `left out: ${left.why}` });
+      }
+      return;
+    }
     const target: TraceEntry = { step: 'target', source, result: name, note: tried !== null ? `looked for ${tried.map(clip).join(', then ')}: found pool ${name}` : `pool ${name}` };
     if (tried !== null) target.values = { ...path };
     trace.push(target);
