@@ -4,7 +4,7 @@
 // number of distinct keys is bounded; and a destination written as one word.
 
 import type { CompiledPolicy } from '../compiler/compile';
-import type { Decision } from '../compiler/decision';
+import type { Decision, TraceMode } from '../compiler/decision';
 import { NO_TIME } from '../routing/replay';
 import { routeMany, unreadableDecision } from '../routing/route';
 import { MemoryStore } from '../state/memory';
@@ -57,7 +57,7 @@ export class FreshRouting {
   constructor(
     readonly policy: CompiledPolicy,
     private readonly options: ReplayOptions,
-    private readonly trace = false,
+    private readonly trace: TraceMode = false,
   ) {}
 
   /** The decisions of one batch, in its order; an unreadable lead gets the fallback with its problem as reason. */

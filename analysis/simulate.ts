@@ -178,6 +178,12 @@ export class SimulateTally {
   private readonly paths = new Map<string, SimulateFigures['paths'][number]>();
   /** Keyed by member names of the policy (skips and cascades name nothing else): bounded by the policy. */
   private readonly buyers = new Map<string, { offers: number; ranks: number[]; losses: Map<string, number> }>();
+  /** The last decision's `routed_at`, read: leads routed at one `now` all share it. */
+  private routedAt = '';
+  private routedMs = Number.NaN;
+  /** Skips counted for the lead under way (once per member and reason), and its fields blank or unreadable: cleared per lead. */
+  private readonly skipped = new Set<string>();
+  private readonly missing = new Set<string>();
   private first = Number.POSITIVE_INFINITY;
   private last = Number.NEGATIVE_INFINITY;
   /** The hour of the week of the last 15-minute slot seen: leads in time order mostly share it, and luxon is dear. */
@@ -204,7 +210,11 @@ export class SimulateTally {
   add(where: string, lead: unknown, d: Decision): void {
     this.leads++;
     this.outcomes[d.status]++;
-    const at = Date.parse(d.routed_at);
+    if (d.routed_at !== this.routedAt) {
+      this.routedAt = d.routed_at;
+      this.routedMs = Date.parse(d.routed_at);
+    }
+    const at = this.routedMs;
     this.first = Math.min(this.first, at);
     this.last = Math.max(this.last, at);
     this.arrive(at);
@@ -245,7 +255,8 @@ export class SimulateTally {
     let rule = -1;
     let taken = false;
     let pool: string | null = null;
-    const skipped = new Set<string>();
+    const skipped = this.skipped;
+    skipped.clear();
     for (const e of trace) {
       switch (e.step) {
         case 'rule':
@@ -259,7 +270,7 @@ export class SimulateTally {
           // Only the rules that did not take the lead say why; a test of `a or b` may fail in one that did.
           if (rule < 0 || taken) break;
           // A test inside `not` fails its rule when it holds.
-          const fails = e.note?.endsWith('(inside `not`)') === true ? e.result === true : e.result === false;
+          const fails = e.negated === true ? e.result === true : e.result === false;
           const failed = this.rules[rule].failed;
           if (fails) failed.set(e.source, (failed.get(e.source) ?? 0) + 1);
           break;
@@ -373,7 +384,8 @@ export class SimulateTally {
   /** Blank and unreadable fields, and the rule those leads went to. */
   private readFields(where: string, lead: unknown, d: Decision): void {
     if (lead === null) return;
-    const missing = new Set<string>();
+    const missing = this.missing;
+    missing.clear();
     for (const e of d.trace ?? []) {
       if (e.step !== 'field') continue;
       const f = this.fields.get(e.source);
@@ -525,7 +537,7 @@ export interface SimulateOptions extends ReplayOptions {
  * `onLead` is called with the running count after each lead (progress).
  */
 export async function simulatePolicy(policy: CompiledPolicy, batches: LeadBatches, options: SimulateOptions, onLead?: (count: number) => void): Promise<SimulateFigures> {
-  const routing = new FreshRouting(policy, options, true);
+  const routing = new FreshRouting(policy, options, 'steps');
   const tally = new SimulateTally(policy.ir, options.zone);
   let count = 0;
   try {

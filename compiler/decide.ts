@@ -5,7 +5,7 @@
 // is built once in createDecider, so a call is a few reads, Map gets and small allocations.
 
 import { compileCalendar, type CalendarClock } from './calendar';
-import type { Evaluator, FieldWarning, MemberOption, PendingDecision, PlanOption, RuleRef, SlaPlan, StickyLookup, TraceEntry } from './decision';
+import type { Evaluator, FieldWarning, MemberOption, PendingDecision, PlanOption, RuleRef, SlaPlan, StickyLookup, TraceEntry, TraceMode } from './decision';
 import { FieldReader } from './fields';
 import type { CalendarIR, MemberIR, PolicyIR, PoolIR, RuleIR, TargetIR, ValueRef } from './ir';
 import { condText, createReferenceEvaluator, putKey, showValue, traceValue, type ReferenceEvaluator } from './reference';
@@ -17,8 +17,8 @@ type Scratch = (string | null | undefined)[];
 export interface DecideOptions {
   /** The instant of the decision: a Date, epoch ms or an ISO 8601 string; Date.now() by default. */
   now?: Date | number | string;
-  /** Fill `trace` with the reference evaluator's account of every step. */
-  trace?: boolean;
+  /** Fill `trace` with the reference evaluator's account of every step (`steps`: without its words, see TraceMode). */
+  trace?: TraceMode;
 }
 
 export type Decide = (lead: unknown, options?: DecideOptions) => PendingDecision;
@@ -264,6 +264,8 @@ class DecisionMaker {
   /** Where the lead's ledger key is read (see leadKeyPath). */
   private readonly keyPath: { segments: readonly string[]; declared: boolean };
   private tracer: ReferenceEvaluator | null = null;
+  /** Whether the trace of the decision under way is in words (TraceMode); decide() is synchronous and sets it. */
+  private words = true;
 
   constructor(
     private readonly ir: PolicyIR,
@@ -353,26 +355,28 @@ class DecisionMaker {
 
   decide(lead: unknown, options?: DecideOptions): PendingDecision {
     const nowMs = options === undefined || options.now === undefined ? Date.now() : toInstant(options.now);
-    const trace: TraceEntry[] | null = options !== undefined && options.trace === true ? [] : null;
-    const evaluator = trace === null ? this.evaluator : this.traceEvaluator().tracing(trace);
+    const mode = options === undefined || options.trace === undefined ? false : options.trace;
+    const trace: TraceEntry[] | null = mode === false ? null : [];
+    const words = mode === true;
+    this.words = words;
+    const evaluator = trace === null ? this.evaluator : this.traceEvaluator().tracing(trace, words);
     const scratch: Scratch = new Array(this.ir.dimensions.length);
     const warnings: FieldWarning[] = [];
     // With a fields block the rules see the lead as its declared fields read (compiler/fields.ts).
-    const subject = this.reader === null ? lead : this.reader.read(lead, warnings, trace);
+    const subject = this.reader === null ? lead : this.reader.read(lead, warnings, trace, words);
     const sticky = this.ir.sticky === null ? null : this.stickyLookup(subject, nowMs, scratch, evaluator, trace);
     const ruleIndex = evaluator.matchRule(subject, scratch);
     const pending = ruleIndex >= 0 ? this.plan(this.rules[ruleIndex], subject, lead, nowMs, sticky, scratch, evaluator, trace, warnings) : this.decision(null, nowMs, sticky, [], {}, warnings);
     pending.key = this.leadKey(lead, subject);
     if (trace !== null) {
-      trace.push({
-        step: 'fallback',
-        source: `fallback queue ${nameText(this.ir.fallback)}`,
-        result: this.ir.fallback,
-        note:
+      const entry: TraceEntry = { step: 'fallback', source: `fallback queue ${nameText(this.ir.fallback)}`, result: this.ir.fallback };
+      if (words) {
+        entry.note =
           ruleIndex < 0
             ? `no rule holds, so the lead goes to the fallback queue ${this.ir.fallback} as an exception`
-            : `if no target above can take the lead, it goes to the fallback queue ${this.ir.fallback} as an exception`,
-      });
+            : `if no target above can take the lead, it goes to the fallback queue ${this.ir.fallback} as an exception`;
+      }
+      trace.push(entry);
       pending.trace = trace;
     }
     return pending;
@@ -640,18 +644,17 @@ class DecisionMaker {
     const key = text === '' ? null : text;
     if (trace !== null) {
       const where = this.pathText[sticky.path];
-      const values: Record<string, unknown> = {};
-      putKey(values, where, traceValue(raw));
-      trace.push({
-        step: 'sticky',
-        source: `sticky by ${where} for ${sticky.text}`,
-        values,
-        result: key === null ? null : clip(key),
-        note:
+      const source = `sticky by ${where} for ${sticky.text}`;
+      const result = key === null ? null : clip(key);
+      if (this.words) {
+        const values: Record<string, unknown> = {};
+        putKey(values, where, traceValue(raw));
+        const note =
           key === null
             ? `${where} is ${showValue(raw)}, so there is no sticky owner to look for`
-            : `whoever was assigned a lead with ${where} ${JSON.stringify(clip(key))} within ${sticky.text} gets this one too, while still eligible; otherwise the rules decide`,
-      });
+            : `whoever was assigned a lead with ${where} ${JSON.stringify(clip(key))} within ${sticky.text} gets this one too, while still eligible; otherwise the rules decide`;
+        trace.push({ step: 'sticky', source, values, result, note });
+      } else trace.push({ step: 'sticky', source, result });
     }
     return key === null ? null : new StickyMember(key, sticky.ms, this, lead, nowMs, scratch, evaluator);
   }
@@ -671,6 +674,15 @@ class DecisionMaker {
     skipped: readonly { name: string; why: string }[],
   ): void {
     const name = plan.ir.name;
+    if (!this.words) {
+      // Without words: which members were left out, and why (what simulate counts).
+      trace.push({ step: 'target', source, result: name }, { step: 'pool', source: name, result: members.length > 0 });
+      for (const member of plan.ir.members) {
+        const left = skipped.find((s) => s.name === member.name);
+        trace.push(left === undefined ? { step: 'member', source: member.name, result: true } : { step: 'member', source: member.name, result: false, note: `left out: ${left.why}` });
+      }
+      return;
+    }
     const target: TraceEntry = { step: 'target', source, result: name, note: tried !== null ? `looked for ${tried.map(clip).join(', then ')}: found pool ${name}` : `pool ${name}` };
     if (tried !== null) target.values = { ...path };
     trace.push(target);

@@ -37,7 +37,17 @@ export interface TraceEntry {
   /** In plain language: why. */
   note?: string;
   line?: number;
+  /** In a trace of steps (no notes): a condition inside an odd number of `not`s, whose holding fails its rule; the note says so otherwise. */
+  negated?: true;
 }
+
+/**
+ * What a trace tells: `true`, every step in words with the values read (`--trace`, `explain`);
+ * `steps`, the same steps and results without the notes and the values read by rules,
+ * conditions, dimensions and fields, for callers that count steps (simulate): writing those
+ * words for every lead was most of simulate's time.
+ */
+export type TraceMode = boolean | 'steps';
 
 /** A declared field whose value could not be read as its type (it was blank for the rules). */
 export interface FieldWarning {

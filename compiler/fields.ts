@@ -58,8 +58,8 @@ export class FieldReader {
     this.fields = [...prepared.filter((f) => f.ir.type === 'country'), ...prepared.filter((f) => f.ir.type !== 'country')];
   }
 
-  /** The lead as the rules see it; each value that cannot be read is added to `warnings`, and with a trace each reading is told. */
-  read(lead: unknown, warnings: FieldWarning[], trace: TraceEntry[] | null): View {
+  /** The lead as the rules see it; each value that cannot be read is added to `warnings`, and with a trace each reading is told (in words with `words`). */
+  read(lead: unknown, warnings: FieldWarning[], trace: TraceEntry[] | null, words = true): View {
     const view: View = {};
     const context: ReadContext = { country: null };
     for (const f of this.fields) {
@@ -72,7 +72,7 @@ export class FieldReader {
         setIn(view, f.ir.segments, read.value);
         if (f.ir.type === 'country' && context.country === null) context.country = read.value as string;
       }
-      if (trace !== null) trace.push(traceEntry(f, from, raw, read.ok ? read.value : undefined, read.ok ? null : read.problem));
+      if (trace !== null) trace.push(traceEntry(f, from, raw, read.ok ? read.value : undefined, read.ok ? null : read.problem, words));
     }
     return view;
   }
@@ -89,8 +89,10 @@ function readList(readValue: ValueReader, list: readonly unknown[], context: Rea
   return { ok: true, value: values.length === 0 ? null : values };
 }
 
-function traceEntry(f: PreparedField, from: FieldSource, raw: unknown, value: unknown, problem: string | null): TraceEntry {
+function traceEntry(f: PreparedField, from: FieldSource, raw: unknown, value: unknown, problem: string | null, words: boolean): TraceEntry {
   const name = f.ir.name;
+  const result = problem !== null ? false : value === null ? null : String(traceValue(value));
+  if (!words) return { step: 'field', source: name, result };
   const values: Record<string, unknown> = {};
   putKey(values, from.name, traceValue(raw));
   const where = from.name === name ? '' : ` from ${JSON.stringify(from.name)}`;
@@ -98,5 +100,5 @@ function traceEntry(f: PreparedField, from: FieldSource, raw: unknown, value: un
   if (problem !== null) note = `${name} ${showValue(raw)}${where} cannot be read as ${f.ir.type} (${problemText(problem)}): blank for the rules`;
   else if (value === null) note = `${name} is blank${f.sources.length > 1 ? ` (looked in ${f.sources.map((s) => (s.name === name ? s.name : JSON.stringify(s.name))).join(', ')})` : ''}`;
   else note = `${name} ${showValue(raw)}${where} read as ${showValue(value)} (${f.ir.type})`;
-  return { step: 'field', source: name, values, result: problem !== null ? false : value === null ? null : String(traceValue(value)), note };
+  return { step: 'field', source: name, values, result, note };
 }

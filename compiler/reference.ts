@@ -147,14 +147,19 @@ interface PreparedPolicy {
   /** Per pool, per member, its `when` (null: takes every lead). */
   members: (PreparedCond | null)[][];
   pathText: string[];
+  /** The lead paths as last read, shared by the policy's walkers (a tracing one is made per decision). */
+  readings: PathReading[];
 }
+
+/** Numbers the decisions of every walker, so that a shared reading knows which decision its value belongs to. */
+let decisions = 0;
 
 type Scratch = (string | null | undefined)[];
 
 /** The reference Evaluator, plus a tracing twin for `explain`. */
 export interface ReferenceEvaluator extends Evaluator {
-  /** An evaluator that gives the same answers and appends, in plain words, what it evaluated to `trace`. */
-  tracing(trace: TraceEntry[]): Evaluator;
+  /** An evaluator that gives the same answers and appends what it evaluated to `trace`: in plain words with the values read, or (`words` false) only the steps and results. */
+  tracing(trace: TraceEntry[], words?: boolean): Evaluator;
 }
 
 /**
@@ -167,16 +172,13 @@ class Walker implements ReferenceEvaluator {
   /** The decision under way (kept until the next): its lead and scratch (dimension values, memoized by dimension index). */
   private lead: unknown = undefined;
   private scratch: Scratch | null = null;
-  /** Counts decisions, so that a reading knows whether it belongs to the one under way. */
+  /** The decision under way's number (see `decisions`). */
   private decision = 0;
-  private readonly readings: PathReading[];
 
-  constructor(protected readonly p: PreparedPolicy) {
-    this.readings = p.ir.paths.map((segments) => new PathReading(segments));
-  }
+  constructor(protected readonly p: PreparedPolicy) {}
 
-  tracing(trace: TraceEntry[]): Evaluator {
-    return new TracingWalker(this.p, trace);
+  tracing(trace: TraceEntry[], words = true): Evaluator {
+    return new TracingWalker(this.p, trace, words);
   }
 
   matchRule(lead: unknown, scratch: Scratch): number {
@@ -201,12 +203,12 @@ class Walker implements ReferenceEvaluator {
     if (lead === this.lead && scratch === this.scratch) return;
     this.lead = lead;
     this.scratch = scratch;
-    this.decision++;
+    this.decision = ++decisions;
   }
 
   /** A lead path in this decision: read on first use. */
   private reading(path: number): PathReading {
-    const r = this.readings[path];
+    const r = this.p.readings[path];
     if (r.decision !== this.decision) r.read(this.lead, this.decision);
     return r;
   }
@@ -279,6 +281,7 @@ class TracingWalker extends Walker {
   constructor(
     p: PreparedPolicy,
     private readonly trace: TraceEntry[],
+    private readonly words: boolean,
   ) {
     super(p);
   }
@@ -286,7 +289,7 @@ class TracingWalker extends Walker {
   protected override holds(c: PreparedCond): boolean {
     if (c.kind === 'test') {
       const ok = super.holds(c);
-      this.traceTest(c, this.subject(c), ok);
+      this.traceTest(c, ok);
       return ok;
     }
     if (c.kind !== 'not') return super.holds(c);
@@ -322,19 +325,29 @@ class TracingWalker extends Walker {
 
   protected override ruleHolds(i: number): boolean {
     const rule = this.p.ir.rules[i];
-    const entry: TraceEntry = { step: 'rule', source: rule.source, line: rule.line, values: {}, result: null };
+    const entry: TraceEntry = { step: 'rule', source: rule.source, line: rule.line, result: null };
+    if (this.words) entry.values = {};
     this.trace.push(entry);
-    const outer = this.enter(entry.values as Record<string, unknown>, true);
+    const outer = this.enter(this.words ? (entry.values as Record<string, unknown>) : null, true);
     const held = super.ruleHolds(i);
     this.leave(outer);
     entry.result = held;
+    if (!this.words) return held;
     const where = `rule ${rule.index} (line ${rule.line})`;
     entry.note =
       rule.cond.kind === 'true' ? `${where} has no condition (else): it always holds and decides` : held ? `${where} holds and decides` : `${where} does not hold; trying the next rule`;
     return held;
   }
 
-  private traceTest(c: PreparedCond, v: unknown, ok: boolean): void {
+  private traceTest(c: PreparedCond, ok: boolean): void {
+    if (!this.words) {
+      if (!this.listTests) return;
+      const entry: TraceEntry = { step: 'condition', source: c.source, result: ok };
+      if (this.negated) entry.negated = true;
+      this.trace.push(entry);
+      return;
+    }
+    const v = this.subject(c);
     const name = this.subjectName(c.subject as ValueRef);
     if (this.reads !== null) putKey(this.reads, name, traceValue(v));
     if (!this.listTests) return;
@@ -356,6 +369,14 @@ class TracingWalker extends Walker {
 
   protected override classify(dim: number): string | null {
     const d = this.p.ir.dimensions[dim];
+    if (!this.words) {
+      const entry: TraceEntry = { step: 'dimension', source: d.name, result: null };
+      this.trace.push(entry);
+      const outer = this.enter(null, false);
+      entry.result = super.classify(dim);
+      this.leave(outer);
+      return entry.result;
+    }
     const entry: TraceEntry = { step: 'dimension', source: d.name, values: {}, result: null };
     this.trace.push(entry);
     const reads = entry.values as Record<string, unknown>;
@@ -392,5 +413,6 @@ export function createReferenceEvaluator(ir: PolicyIR): ReferenceEvaluator {
     ),
     members: ir.pools.map((p) => p.members.map((m) => (m.when === null ? null : PreparedCond.from(m.when, preparation)))),
     pathText: ir.paths.map((segments) => segments.join('.')),
+    readings: ir.paths.map((segments) => new PathReading(segments)),
   });
 }

@@ -4,7 +4,7 @@
 // and is thrown, never dressed up as an exception lead.
 
 import type { CompiledPolicy } from '../compiler/compile';
-import type { Decision, PendingDecision } from '../compiler/decision';
+import type { Decision, PendingDecision, TraceMode } from '../compiler/decision';
 import { toInstant } from '../core/time';
 import { leadClock, leadTime, OutOfTimeOrder, type LeadClock } from './replay';
 import { assignMany, exceptionDecision } from '../state/assign';
@@ -19,8 +19,8 @@ export interface RouteOptions {
   store?: StateStore;
   /** The instant to route at: a Date, epoch ms or ISO 8601 text (UTC unless it says). Default: when the call starts. */
   now?: Date | number | string;
-  /** Add `trace` to each decision: every rule tried, the values read, why it held or failed. */
-  trace?: boolean;
+  /** Add `trace` to each decision: every rule tried, the values read, why it held or failed (`steps`: without the words, see TraceMode). */
+  trace?: TraceMode;
   /**
    * Replay in time: route each lead at its own time, read from this field (a column as written,
    * `Created Time`, or a dotted path) as a typed `datetime`, in time order, instead of at `now`.
@@ -80,7 +80,7 @@ export function routeMany(policy: CompiledPolicy, leads: readonly unknown[] | As
 
 /** Leads decided at one instant (`now`, else the clock), or each at its own (`at`), and settled together. Async, so that an invalid option or a bug rejects rather than throws. */
 async function routeBatch(policy: CompiledPolicy, leads: readonly unknown[], options: RouteOptions): Promise<Decision[]> {
-  const trace = options.trace === true;
+  const trace = options.trace ?? false;
   const store = storeOf(options);
   if (options.at === undefined) {
     const now = options.now === undefined ? Date.now() : toInstant(options.now);

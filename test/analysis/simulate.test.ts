@@ -154,3 +154,18 @@ test('names from the leads stay plain data: an owner called __proto__ is a key l
   // Without a fields block, a path the policy reads is blank when the lead has nothing there.
   expect(f.fields.owner).toMatchObject({ blank: 1, unreadable: 0, to_rules: [{ rule: null, leads: 1 }] });
 });
+
+test('the filter analyzer: a test inside `not` fails its rule when it holds', async () => {
+  const policy = compilePolicy('policy "neg"\nwhen not (type = demo or country = US) route queue other\nelse queue rest\nfallback queue exceptions\n');
+  // demo, US, both, neither: the first three fall through, for the tests that held.
+  const leads = [{ type: 'demo' }, { country: 'US' }, { type: 'demo', country: 'US' }, { type: 'support' }].map((l) => JSON.stringify(l)).join('\n');
+  const negated = await simulatePolicy(policy, readLeads(Readable.from([leads]), 'jsonl', 'leads.jsonl'), { now: NOW });
+  expect(negated.by_rule[0]).toMatchObject({
+    reached: 4,
+    taken: 1,
+    failed: [
+      { condition: 'type = demo', leads: 2 },
+      { condition: 'country = US', leads: 1 },
+    ],
+  });
+});

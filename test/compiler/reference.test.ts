@@ -287,6 +287,15 @@ describe('tracing', () => {
     expect(trace.length).toBeGreaterThan(0);
   });
 
+  test('a trace of steps has the same steps and results, without words or values, and marks the tests inside `not`', () => {
+    const lead = { account: { status: 'Customer', owner: '  ' }, type: 'demo', employees: '5000' };
+    const steps: TraceEntry[] = [];
+    expect(createReferenceEvaluator(acme()).tracing(steps, false).matchRule(lead, [])).toBe(2);
+    const words = traced(lead).trace;
+    expect(steps).toEqual(words.map((e) => ({ step: e.step, source: e.source, result: e.result, ...(e.line === undefined ? {} : { line: e.line }), ...(e.note?.endsWith('(inside `not`)') === true ? { negated: true } : {}) })));
+    expect(steps[4]).toEqual({ step: 'condition', source: 'type = demo', result: true, negated: true });
+  });
+
   test('trace values stay small whatever the lead holds', () => {
     const huge = 'x'.repeat(1 << 20);
     expect(traceValue(huge)).toBe(`${'x'.repeat(200)}… (1048576 characters)`);
