@@ -160,6 +160,41 @@ describe('SQLite state file', () => {
     }
   });
 
+  test('a file whose ledger rows hold whole entries (as files of the last version do) opens, reads them as written alongside new ones, and loses the index on (policy, at)', async () => {
+    const memory = new MemoryStore();
+    await route(POLICY, { Email: 'old@x.com', type: 'other' }, { store: memory, now: T0 });
+    const [written] = await read(memory);
+    const file = stores.path('whole-entries.db');
+    const old = new DatabaseSync(file);
+    old.exec(`CREATE TABLE leadroute_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, expire_at INTEGER) WITHOUT ROWID;
+      CREATE TABLE leadroute_ledger (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, id TEXT NOT NULL, key TEXT, policy TEXT NOT NULL, entry TEXT NOT NULL);
+      CREATE INDEX leadroute_ledger_at ON leadroute_ledger (at);
+      CREATE INDEX leadroute_ledger_id ON leadroute_ledger (id);
+      CREATE INDEX leadroute_ledger_key ON leadroute_ledger (key);
+      CREATE INDEX leadroute_ledger_policy ON leadroute_ledger (policy, at);`);
+    old.prepare('INSERT INTO leadroute_ledger (at, id, key, policy, entry) VALUES (?, ?, ?, ?, ?)').run(written.at, written.id, written.key, written.policy, JSON.stringify(written));
+    old.close();
+    const store = new SqliteStore({ file });
+    try {
+      const d = await route(POLICY, { Email: 'new@x.com', type: 'other' }, { store, now: T0 + HOUR });
+      const [newer] = (await read(store)).slice(1);
+      expect(newer).toMatchObject({ type: 'decision', id: d.id, key: 'new@x.com', at: T0 + HOUR });
+      expect(await read(store)).toEqual([written, newer]);
+      for (const query of [{ id: written.id }, { key: 'old@x.com' }, { policy: written.policy, until: T0 + 1 }]) expect(await read(store, query)).toEqual([written]);
+      // Its fields in the order of an entry as written, as exports print them.
+      expect(Object.keys(newer)).toEqual(Object.keys(written));
+    } finally {
+      await store.close();
+    }
+    const raw = new DatabaseSync(file);
+    expect(raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'leadroute_ledger' ORDER BY name").all().map((r) => r.name)).toEqual([
+      'leadroute_ledger_at',
+      'leadroute_ledger_id',
+      'leadroute_ledger_key',
+    ]);
+    raw.close();
+  });
+
   test('the ledger keeps its retention before its newest entry, by the leads clock; a store told to keep none writes none', async () => {
     const file = stores.path('retention.db');
     const first = new SqliteStore({ file });
