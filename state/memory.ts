@@ -3,7 +3,7 @@
 // synchronous step, which is atomic in a single JavaScript thread.
 
 import { matches } from './ledger';
-import type { DecisionEntry, EventEntry, LedgerEntry, LedgerQuery, LedgerStore } from './ledger-entry';
+import type { LedgerEntry, LedgerQuery, LedgerStore } from './ledger-entry';
 import type { StateRead, StateStore, StateValue, TransactionStep } from './store';
 
 export interface MemoryStoreOptions {
@@ -16,79 +16,21 @@ export interface MemoryStoreOptions {
   ledger?: boolean;
 }
 
-/** A decision's fields, then an event's, each in the order its entries have them (state/ledger.ts makes them). */
-const DECISION_FIELDS = ['type', 'id', 'key', 'at', 'policy', 'hash', 'status', 'assignee', 'queue', 'pool', 'rule', 'path', 'reason', 'due'] as const;
-const EVENT_FIELDS = ['type', 'id', 'key', 'at', 'policy', 'by', 'assignee', 'queue', 'value', 'data'] as const;
-const FIELDS = [...new Set([...DECISION_FIELDS, ...EVENT_FIELDS])];
-type Field = (typeof FIELDS)[number];
-
-/**
- * The ledger's entries in the order written, a column per field: an entry kept as an object
- * of its own costs the collector more than the routing that made it (every entry survives, so
- * each is copied out of the young generation), while a column holds the values the entry
- * shares with the decision. An entry is made again when read.
- */
+/** The ledger's entries in the order written, kept as the objects written (immutable by contract). */
 class MemoryLedger implements LedgerStore {
-  private columns = emptyColumns();
-
-  append(entry: LedgerEntry): void {
-    // Field by field, not in a loop over FIELDS: the collector's cost saved must not go to looking fields up by name.
-    const c = this.columns;
-    const e = entry as Partial<DecisionEntry & EventEntry>;
-    c.type.push(e.type);
-    c.id.push(e.id);
-    c.key.push(e.key);
-    c.at.push(e.at);
-    c.policy.push(e.policy);
-    c.hash.push(e.hash);
-    c.status.push(e.status);
-    c.assignee.push(e.assignee);
-    c.queue.push(e.queue);
-    c.pool.push(e.pool);
-    c.rule.push(e.rule);
-    c.path.push(e.path);
-    c.reason.push(e.reason);
-    c.due.push(e.due);
-    c.by.push(e.by);
-    c.value.push(e.value);
-    c.data.push(e.data);
-  }
-
-  clear(): void {
-    this.columns = emptyColumns();
-  }
+  entries: LedgerEntry[] = [];
 
   async *read(query: LedgerQuery): AsyncIterable<LedgerEntry> {
-    // The columns and their length when asked: entries appended while the reader waits are not
-    // its concern, and prune and clear put new columns in place of these.
-    const columns = this.columns;
-    for (let i = 0, n = columns.type.length; i < n; i++) {
-      const entry = entryAt(columns, i);
-      if (matches(entry, query)) yield entry;
-    }
+    // A copy of the list: entries appended while the reader waits are not its concern.
+    for (const entry of this.entries.slice()) if (matches(entry, query)) yield entry;
   }
 
   prune(before: number): Promise<number> {
-    const at = this.columns.at as number[];
-    const kept: number[] = [];
-    for (let i = 0; i < at.length; i++) if (at[i] >= before) kept.push(i);
-    const columns = emptyColumns();
-    for (const field of FIELDS) columns[field] = kept.map((i) => this.columns[field][i]);
-    this.columns = columns;
-    return Promise.resolve(at.length - kept.length);
+    const kept = this.entries.filter((entry) => entry.at >= before);
+    const dropped = this.entries.length - kept.length;
+    this.entries = kept;
+    return Promise.resolve(dropped);
   }
-}
-
-function entryAt(columns: Record<Field, unknown[]>, i: number): LedgerEntry {
-  const fields = columns.type[i] === 'decision' ? DECISION_FIELDS : EVENT_FIELDS;
-  const entry: Record<string, unknown> = {};
-  for (const field of fields) entry[field] = columns[field][i];
-  return entry as unknown as LedgerEntry;
-}
-
-function emptyColumns(): Record<Field, unknown[]> {
-  // A literal, so that the columns are an object of fixed shape (fromEntries would make a dictionary).
-  return { type: [], id: [], key: [], at: [], policy: [], hash: [], status: [], assignee: [], queue: [], pool: [], rule: [], path: [], reason: [], due: [], by: [], value: [], data: [] };
 }
 
 export class MemoryStore implements StateStore {
@@ -119,7 +61,7 @@ export class MemoryStore implements StateStore {
 
   close(): Promise<void> {
     this.data.clear();
-    this.ledger?.clear();
+    if (this.ledger !== undefined) this.ledger.entries = [];
     return Promise.resolve();
   }
 
@@ -135,7 +77,7 @@ export class MemoryStore implements StateStore {
         if (value === null) this.data.delete(key);
         else this.data.set(key, value);
       }
-      if (step.ledger !== undefined && this.ledger !== undefined) for (const entry of step.ledger) this.ledger.append(entry);
+      if (step.ledger !== undefined && this.ledger !== undefined) for (const entry of step.ledger) this.ledger.entries.push(entry);
       return step.result;
     }
   }
