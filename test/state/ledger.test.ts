@@ -162,4 +162,17 @@ describe('retention', () => {
     expect(await all(store)).toEqual([]);
     await expect(pruneLedger(store, now, 0)).rejects.toThrow('positive number of days');
   });
+
+  test('a read under way keeps the entries it started with while the ledger is pruned and appended to', async () => {
+    const store = new MemoryStore();
+    await route(POLICY, { Email: 'old@x.com', type: 'other' }, { store, now: T0 });
+    await route(POLICY, { Email: 'mid@x.com', type: 'other' }, { store, now: T0 + 100 * DAY });
+    const reading = readLedger(store)[Symbol.asyncIterator]();
+    expect((await reading.next()).value).toMatchObject({ key: 'old@x.com' });
+    expect(await pruneLedger(store, T0 + 200 * DAY)).toBe(1);
+    await route(POLICY, { Email: 'new@x.com', type: 'other' }, { store, now: T0 + 200 * DAY });
+    expect((await reading.next()).value).toMatchObject({ key: 'mid@x.com' });
+    expect((await reading.next()).done).toBe(true);
+    expect((await all(store)).map((e) => e.key)).toEqual(['mid@x.com', 'new@x.com']);
+  });
 });
