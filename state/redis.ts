@@ -20,6 +20,13 @@
 // one policy share member keys (counts, away flags), so lanes per pool would conflict with each
 // other inside the process again.
 //
+// Calls and changes: the script calls go to a thread with its own connection, and the store
+// waits for the reply holding the event loop, briefly (redis-calls.ts), so a reply does not
+// queue behind a busy n8n worker's other executions. Each commit publishes the values it wrote
+// on the prefix's change channel; the thread listens, and every transaction starts from what
+// other processes wrote since, so turns taken by several processes rarely conflict. The channel
+// only saves conflicts: a missed message costs one retry, never a wrong write.
+//
 // Idempotence: a reply can be lost after the script ran (the connection drops, a command times
 // out). Each group therefore has a sequence number in this store's record (a key `tx:<store id>`
 // under the prefix), and each of its attempts a number; the script records `seq:attempt:c` in
@@ -43,10 +50,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import { DAY_MS, DEFAULT_RETENTION_DAYS, matches } from './ledger';
 import type { LedgerEntry, LedgerQuery, LedgerStore } from './ledger-entry';
 import { BatchView } from './overlay';
+import { ScriptCallError, ScriptCalls } from './redis-calls';
 import { keepUntil, keyPart, parseStateValue, type StateRead, type StateStore, type StateValue, type TransactionStep } from './store';
 
 export interface RedisStoreOptions {
@@ -77,12 +85,20 @@ export interface RedisStoreOptions {
   ledger?: boolean;
   /** Each policy's stream keeps about this many days before its newest entry. Default 180. */
   ledgerRetentionDays?: number;
+  /**
+   * How long a transaction's script call holds the event loop waiting for its reply before it
+   * waits asynchronously (ms; redis-calls.ts says why). Default 50; 0 never holds it.
+   */
+  syncWaitMs?: number;
 }
 
 export const DEFAULT_KEY_PREFIX = 'leadroute:';
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_COMMAND_TIMEOUT_MS = 3_000;
 const DEFAULT_SETTLE_TIMEOUT_MS = 30_000;
+const DEFAULT_SYNC_WAIT_MS = 50;
+/** The channel (under the prefix) each commit publishes its writes to. */
+const CHANGES_CHANNEL = 'changes';
 /** Transactions committed by one script call at most; more wait for the next. */
 const GROUP_LIMIT = 128;
 /** How long a store's record outlives its last use: far longer than any reply can be in flight. */
@@ -116,7 +132,7 @@ const ledgerIndexFrom = (stream: string): string => `${LEDGER_INDEX_NAMESPACE}fr
 /**
  * KEYS[1]: the store's record; KEYS[2..n+1]: the keys read; then keys written but not read, and
  * ledger streams. ARGV: seq, attempt, slot record ttl (ms), n, w, the ledger's retention (ms), when the index hashes expire (ms),
- * the n values read ('' = absent), then for each of the w writes: its index in KEYS, the value
+ * the channel the writes are published to ('' = none; the message is a JSON array of key, value, ...), the n values read ('' = absent), then for each of the w writes: its index in KEYS, the value
  * ('' = delete), the expiry in ms since epoch ('0' = none); then for each ledger entry: its
  * stream's index in KEYS, the entry (JSON), its time (ms), the index in KEYS of the day's id
  * index hash and the routing id, of the day's key index hash and the lead key ('0' and '' =
@@ -145,16 +161,17 @@ local current = {}
 for i = 1, n do
   local v = redis.call('GET', KEYS[i + 1])
   current[i] = v
-  if (v or '') ~= ARGV[i + 7] then changed = true end
+  if (v or '') ~= ARGV[i + 8] then changed = true end
 end
 if changed then
   local reply = {'conflict'}
   for i = 1, n do reply[i + 1] = current[i] end
   return reply
 end
-local a = n + 8
+local a = n + 9
 if a > #ARGV then return 'ok' end
 local ledger = a + 3 * tonumber(ARGV[5])
+local published = {}
 while a < ledger do
   local key = KEYS[tonumber(ARGV[a])]
   if ARGV[a + 1] == '' then
@@ -163,8 +180,12 @@ while a < ledger do
     redis.call('SET', key, ARGV[a + 1])
     if ARGV[a + 2] ~= '0' then redis.call('PEXPIREAT', key, ARGV[a + 2]) end
   end
+  published[#published + 1] = key
+  published[#published + 1] = ARGV[a + 1]
   a = a + 3
 end
+-- Other processes learn the values at once; a channel they may not use must not stop the write.
+if #published > 0 and ARGV[8] ~= '' then redis.pcall('PUBLISH', ARGV[8], cjson.encode(published)) end
 local newest = {}
 local first = {}
 local hashes = {}
@@ -318,6 +339,8 @@ function groupStep(group: readonly Waiting[], read: StateRead): TransactionStep<
 export class RedisStore implements StateStore {
   readonly name: string;
   private readonly client: Redis;
+  /** The script calls (transactions and fences), on their own thread and connection. */
+  private readonly calls: ScriptCalls;
   private readonly prefix: string;
   private readonly timeoutMs: number;
   private readonly settleTimeoutMs: number;
@@ -355,14 +378,13 @@ export class RedisStore implements StateStore {
     this.retentionMs = keeps ? retentionDays * DAY_MS : 0;
     this.ledger = keeps ? { read: (query) => this.readLedger(query), prune: (before) => this.pruneLedger(before) } : undefined;
     const tls = options.tls === true ? {} : options.tls === false ? undefined : options.tls;
-    this.client = new Redis({
+    const connection: RedisOptions = {
       host,
       port,
       username: options.username,
       password: options.password,
       db,
       tls,
-      lazyConnect: true,
       // The transaction waits for the connection itself, up to its timeout; a command is never
       // queued while disconnected nor sent again after a reconnect (its outcome is settled by FENCE).
       enableOfflineQueue: false,
@@ -370,10 +392,12 @@ export class RedisStore implements StateStore {
       maxRetriesPerRequest: null,
       commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
       connectTimeout: Math.min(this.timeoutMs, 10_000),
-      retryStrategy: options.reconnect === false ? () => null : (attempt) => Math.min(attempt * 100, 1000),
       // ioredis keeps a timer of this length after disconnecting even a closed socket: keep it short.
       disconnectTimeout: 100,
-    });
+    };
+    const reconnect = options.reconnect !== false;
+    this.client = new Redis({ ...connection, lazyConnect: true, retryStrategy: reconnect ? (attempt) => Math.min(attempt * 100, 1000) : () => null });
+    this.calls = new ScriptCalls({ connection, reconnect, channel: this.prefix + CHANGES_CHANNEL, syncWaitMs: options.syncWaitMs ?? DEFAULT_SYNC_WAIT_MS, limit: REMEMBERED_VALUES });
     // Without a listener ioredis prints connection errors; they reach callers through transact().
     this.client.on('error', (error: unknown) => {
       this.lastError = this.safe(error);
@@ -429,13 +453,15 @@ export class RedisStore implements StateStore {
     }
   }
 
-  private async run(s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
-    try {
-      return await this.client.evalsha(s.sha, keys.length, ...keys, ...args);
-    } catch (error) {
-      // After a restart the server has forgotten the script: send it whole once.
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return await this.client.eval(s.lua, keys.length, ...keys, ...args);
+  private run(s: Script, keys: string[], args: (string | number)[], deadline: number): Promise<unknown> {
+    return this.calls.call(s.sha, s.lua, keys, args, deadline);
+  }
+
+  /** Takes in what other processes wrote since the last transaction: what the next one expects. */
+  private learnChanges(): void {
+    for (const { forget, values } of this.calls.takeChanges()) {
+      if (forget) this.remembered.clear();
+      for (const [key, value] of values) if (key.startsWith(this.prefix)) this.remember([[key.slice(this.prefix.length), value]]);
     }
   }
 
@@ -473,6 +499,7 @@ export class RedisStore implements StateStore {
   private async transactIn<T>(seq: number, deadline: number, keys: readonly string[], fn: (read: StateRead) => TransactionStep<T>): Promise<T> {
     const record = this.record;
     const results: T[] = [];
+    this.learnChanges();
     const read = new RedisRead(this.remembered, keys);
     let conflicts = 0;
     /** The last failure of the connection, when an attempt met one. */
@@ -492,7 +519,7 @@ export class RedisStore implements StateStore {
       const index = new Map<string, number>();
       const wallNow = Date.now();
       const day = Math.floor(wallNow / DAY_MS);
-      const args: (string | number)[] = [seq, attempt, SLOT_RECORD_TTL_MS, readKeys.length, writes.length, this.retentionMs, (day + 1) * DAY_MS + this.retentionMs];
+      const args: (string | number)[] = [seq, attempt, SLOT_RECORD_TTL_MS, readKeys.length, writes.length, this.retentionMs, (day + 1) * DAY_MS + this.retentionMs, this.prefix + CHANGES_CHANNEL];
       for (const key of readKeys) {
         allKeys.push(this.prefix + key);
         index.set(key, allKeys.length);
@@ -530,14 +557,14 @@ export class RedisStore implements StateStore {
 
       let reply: unknown;
       try {
-        reply = await this.run(CAS, allKeys, args);
+        reply = await this.run(CAS, allKeys, args, deadline);
       } catch (error) {
         if (isReplyError(error)) throw error;
         this.remembered.clear();
         read.forget();
         trouble = this.safe(error);
         // Refused before it was sent (not connected): it cannot have run.
-        if (error instanceof Error && error.message.includes('enableOfflineQueue')) continue;
+        if (error instanceof ScriptCallError && error.refused) continue;
         // Otherwise the script may or may not have run: settle that before anything else.
         const committed = await this.fence(record, seq, attempt, Math.max(deadline, Date.now() + this.settleTimeoutMs), error);
         if (committed !== null) return results[committed];
@@ -581,7 +608,7 @@ export class RedisStore implements StateStore {
     for (;;) {
       try {
         await this.connected(deadline);
-        const answer = await this.run(FENCE, [record], [seq, attempt, SLOT_RECORD_TTL_MS]);
+        const answer = await this.run(FENCE, [record], [seq, attempt, SLOT_RECORD_TTL_MS], deadline);
         return typeof answer === 'string' && answer.startsWith('c') ? Number(answer.slice(1)) : null;
       } catch (error) {
         if (Date.now() >= deadline || error instanceof RedisStoreFailure || isReplyError(error)) {
@@ -789,6 +816,7 @@ export class RedisStore implements StateStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.calls.close();
     if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
     else if (this.client.status !== 'end') this.client.disconnect();
   }

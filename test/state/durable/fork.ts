@@ -1,10 +1,13 @@
 // Child processes for the concurrency tests. Jest compiles TypeScript only inside its own
 // process, and Node's type stripping cannot load this project (extensionless imports, parameter
 // properties), so the worker and the project files it imports are transpiled here, once per test
-// file, to plain CommonJS in a temporary folder, and forked from there.
+// file, to plain CommonJS in a temporary folder, and forked from there. A module the code runs on
+// a thread of its own (an .mts file, imported for its types as .mjs) is copied as it is, for
+// Node to strip its types, with the project's node_modules linked beside it: ES modules do not
+// read NODE_PATH.
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
@@ -14,6 +17,7 @@ const ROOT = resolve(__dirname, '../../..');
 function sourceOf(specifier: string, from: string): string | null {
   if (!specifier.startsWith('.')) return null;
   const base = resolve(dirname(from), specifier);
+  if (base.endsWith('.mjs') && existsSync(base.replace(/\.mjs$/, '.mts'))) return base.replace(/\.mjs$/, '.mts');
   for (const candidate of [`${base}.ts`, join(base, 'index.ts')]) if (existsSync(candidate)) return candidate;
   throw new Error(`${relative(ROOT, from)}: cannot find ${specifier}`);
 }
@@ -21,12 +25,19 @@ function sourceOf(specifier: string, from: string): string | null {
 /** Transpiles `entry` and every project file it reaches; gives the folder and the entry's .js path. */
 export function buildWorker(entry: string): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'leadroute-worker-'));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   const pending = [resolve(entry)];
   const done = new Set<string>();
   while (pending.length > 0) {
     const file = pending.pop() as string;
     if (done.has(file)) continue;
     done.add(file);
+    if (file.endsWith('.mts')) {
+      const out = join(dir, relative(ROOT, file));
+      mkdirSync(dirname(out), { recursive: true });
+      copyFileSync(file, out);
+      continue;
+    }
     const source = readFileSync(file, 'utf8');
     for (const imported of ts.preProcessFile(source, true, true).importedFiles) {
       const next = sourceOf(imported.fileName, file);

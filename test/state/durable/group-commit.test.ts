@@ -1,10 +1,13 @@
 // Redis group commit: many concurrent assignments to one pool from one process share script
-// calls instead of each taking its own and retrying on the others' writes. Counted on a real
-// redis-server (INFO commandstats), with the rotation checked exact afterwards.
+// calls instead of each taking its own and retrying on the others' writes; stores of other
+// processes learn each commit's writes from the change channel; a script call holds the event
+// loop while Redis answers. Counted on a real redis-server (INFO commandstats), with the rotation
+// checked exact afterwards.
 
 import Redis from 'ioredis';
 import { assign } from '../../../state/assign';
 import { RedisStore } from '../../../state/redis';
+import { UNTAKEN_BATCHES, type ScriptCalls } from '../../../state/redis-calls';
 import type { StateRead } from '../../../state/store';
 import { MINUTE, T0, member, pending, poolOption, stickyBy } from '../helpers';
 import { RedisServer, redisTestsRun } from './redis-server';
@@ -72,6 +75,92 @@ const lead = (i: number) => pending([poolOption('team', 'round_robin', MEMBERS)]
       expect(calls / 400).toBeLessThanOrEqual(1.5);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  test("two processes taking turns one lead at a time: each learns the other's writes from the change channel, so few conflicts", async () => {
+    const stores = [new RedisStore({ port: server.port, keyPrefix: 'turns:' }), new RedisStore({ port: server.port, keyPrefix: 'turns:' })];
+    try {
+      await admin.config('RESETSTAT');
+      const assignees: string[] = [];
+      for (let i = 0; i < 200; i++) {
+        assignees.push((await assign(lead(i), stores[i % 2])).assignee ?? 'none');
+        // The other store's thread hears the commit a moment after the writer's reply: a process gets
+        // its next lead later than that.
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      const calls = await scriptCalls();
+      console.log(`two processes taking turns: ${calls} script calls for 200 leads (${(calls / 200).toFixed(3)} per lead)`);
+      // Round robin in turn order, exact.
+      expect(assignees).toEqual(Array.from({ length: 200 }, (_, i) => MEMBERS[i % MEMBERS.length].name));
+      // Without the channel every lead would meet the other store's write first: 2 calls per lead.
+      expect(calls / 200).toBeLessThanOrEqual(1.25);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  test('a store that routes nothing while another writes leaves a bounded number of batches on its port, then catches up', async () => {
+    const [idle, busy] = [new RedisStore({ port: server.port, keyPrefix: 'idle:' }), new RedisStore({ port: server.port, keyPrefix: 'idle:' })];
+    // What the idle store takes from its port, seen on the way.
+    const calls = (idle as unknown as { calls: ScriptCalls }).calls;
+    const take = calls.takeChanges.bind(calls);
+    const taken: ReturnType<ScriptCalls['takeChanges']>[] = [];
+    calls.takeChanges = () => {
+      const batches = take();
+      taken.push(batches);
+      return batches;
+    };
+    const learn = () => (idle as unknown as { learnChanges(): void }).learnChanges();
+    /** Waits until the thread has left `count` batches untaken on the port (its counter, shared with the store). */
+    const untaken = async (count: number) => {
+      const { signal } = calls as unknown as { signal: Int32Array };
+      while (Atomics.load(signal, 1) < count) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    try {
+      await assign(lead(0), idle);
+      const more = UNTAKEN_BATCHES + 200;
+      for (let i = 1; i <= more; i++) await assign(lead(i), busy);
+      // Every commit was published; the idle store's thread posted batches up to the bound and holds the rest.
+      await untaken(UNTAKEN_BATCHES);
+      // The last messages reach the thread a moment after the last commit: let it hold them all.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      learn();
+      expect(taken.at(-1)?.length).toBe(UNTAKEN_BATCHES);
+      // Taking them lets the thread hand over what it held, coalesced: one batch with the latest values.
+      await untaken(1);
+      learn();
+      const held = taken.at(-1) ?? [];
+      expect(held.length).toBe(1);
+      expect(new Set(held[0].values.map(([key]) => key)).size).toBe(held[0].values.length);
+      await admin.config('RESETSTAT');
+      expect((await assign(lead(more + 1), idle)).assignee).toBe(MEMBERS[(more + 1) % MEMBERS.length].name);
+      expect(await scriptCalls()).toBe(1);
+    } finally {
+      await Promise.all([idle.close(), busy.close()]);
+    }
+  });
+
+  test("a script call holds the event loop until Redis answers (up to syncWaitMs); with 0 it yields", async () => {
+    /** Whether other work of the process ran while a transaction was under way. */
+    async function yielded(store: RedisStore): Promise<boolean> {
+      const write = (v: number) => store.transact(['held'], () => ({ writes: [{ key: 'held', value: { v } }], result: v }));
+      await write(0); // connected
+      let ran = false;
+      const other = setImmediate(() => {
+        ran = true;
+      });
+      expect(await write(1)).toBe(1);
+      clearImmediate(other);
+      return ran;
+    }
+    const held = new RedisStore({ port: server.port, keyPrefix: 'held:', syncWaitMs: 60_000 });
+    const free = new RedisStore({ port: server.port, keyPrefix: 'free:', syncWaitMs: 0 });
+    try {
+      expect(await yielded(held)).toBe(false);
+      expect(await yielded(free)).toBe(true);
+    } finally {
+      await Promise.all([held.close(), free.close()]);
     }
   });
 
