@@ -24,6 +24,8 @@ export interface ScriptCallsOptions {
   reconnect: boolean;
   /** The change channel, with the key prefix. */
   channel: string;
+  /** What starts this store's own messages there (its record's key): the thread skips them. */
+  self: string;
   /** How long a call blocks this thread waiting for its answer before it is awaited instead (ms). */
   syncWaitMs: number;
   /** Keys of changes held for the store at most; past this it is told to forget instead. */
@@ -53,7 +55,8 @@ function threadFile(): string {
 
 export class ScriptCalls {
   private readonly worker: Worker;
-  private readonly signal = new Int32Array(new SharedArrayBuffer(8));
+  /** Shared with the thread: [0] answers posted, [1] batches of changes untaken, [2] 1 while its connection is ready. */
+  private readonly signal = new Int32Array(new SharedArrayBuffer(12));
   private readonly answers: MessagePort;
   private readonly changes: MessagePort;
   private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
@@ -68,7 +71,7 @@ export class ScriptCalls {
     const changes = new MessageChannel();
     this.answers = answers.port1;
     this.changes = changes.port1;
-    const data: ThreadData = { connection: options.connection, reconnect: options.reconnect, signal: this.signal, answers: answers.port2, changes: changes.port2, channel: options.channel, limit: options.limit, untaken: UNTAKEN_BATCHES };
+    const data: ThreadData = { connection: options.connection, reconnect: options.reconnect, signal: this.signal, answers: answers.port2, changes: changes.port2, channel: options.channel, self: options.self, limit: options.limit, untaken: UNTAKEN_BATCHES };
     this.worker = new Worker(threadFile(), { workerData: data, transferList: [answers.port2, changes.port2] });
     // The thread never keeps the process alive; a call waiting for its answer does (its port is ref'd while it waits).
     this.worker.unref();
@@ -102,7 +105,8 @@ export class ScriptCalls {
     const answered = new Promise<unknown>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     this.answers.ref();
     this.answers.postMessage({ id, sha, lua, keys, args, deadline } satisfies Call);
-    const until = performance.now() + this.syncWaitMs;
+    // While the thread's connection is down the answer waits for it: no holding then.
+    const until = performance.now() + (Atomics.load(this.signal, 2) === 1 ? this.syncWaitMs : 0);
     for (;;) {
       // The counter is read before the port, so an answer posted after the look wakes the wait.
       const seen = Atomics.load(this.signal, 0);

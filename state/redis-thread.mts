@@ -15,12 +15,14 @@ export interface ThreadData {
   connection: RedisOptions;
   /** false: give up at the first failed connection instead of reconnecting. */
   reconnect: boolean;
-  /** [0]: answers posted so far; [1]: batches of changes posted and not yet taken. */
+  /** [0]: answers posted so far; [1]: batches of changes posted and not yet taken; [2]: 1 while the connection is ready. */
   signal: Int32Array;
   answers: MessagePort;
   changes: MessagePort;
   /** The channel the transaction script publishes its writes to (with the key prefix). */
   channel: string;
+  /** The store's own messages start with this and a newline: what it wrote, it knows. */
+  self: string;
   /** Keys a batch of changes may hold; past this, the store is told to forget what it expects instead. */
   limit: number;
   /** Batches of changes left on the port untaken at most; past this, they are held here, coalesced. */
@@ -59,7 +61,10 @@ client.on('error', (error: Error) => {
 });
 client.on('ready', () => {
   lastError = '';
+  Atomics.store(data.signal, 2, 1);
 });
+// Not ready: the store does not hold its thread for an answer that waits on a connection.
+client.on('close', () => Atomics.store(data.signal, 2, 0));
 // The change channel only saves conflicts: when it cannot be listened to (ACLs), routing goes on.
 listener.on('error', () => undefined);
 listener.on('message', (_channel: string, text: string) => learn(text));
@@ -72,9 +77,11 @@ let forget = false;
 let waking = false;
 
 function learn(text: string): void {
+  const from = text.indexOf('\n');
+  if (from < 0 || (from === data.self.length && text.startsWith(data.self))) return;
   let pairs: unknown;
   try {
-    pairs = JSON.parse(text);
+    pairs = JSON.parse(text.slice(from + 1));
   } catch {
     return;
   }

@@ -132,7 +132,7 @@ const ledgerIndexFrom = (stream: string): string => `${LEDGER_INDEX_NAMESPACE}fr
 /**
  * KEYS[1]: the store's record; KEYS[2..n+1]: the keys read; then keys written but not read, and
  * ledger streams. ARGV: seq, attempt, slot record ttl (ms), n, w, the ledger's retention (ms), when the index hashes expire (ms),
- * the channel the writes are published to ('' = none; the message is a JSON array of key, value, ...), the n values read ('' = absent), then for each of the w writes: its index in KEYS, the value
+ * the channel the writes are published to ('' = none; the message is the store's record, a newline and a JSON array of key, value, ...), the n values read ('' = absent), then for each of the w writes: its index in KEYS, the value
  * ('' = delete), the expiry in ms since epoch ('0' = none); then for each ledger entry: its
  * stream's index in KEYS, the entry (JSON), its time (ms), the index in KEYS of the day's id
  * index hash and the routing id, of the day's key index hash and the lead key ('0' and '' =
@@ -185,7 +185,7 @@ while a < ledger do
   a = a + 3
 end
 -- Other processes learn the values at once; a channel they may not use must not stop the write.
-if #published > 0 and ARGV[8] ~= '' then redis.pcall('PUBLISH', ARGV[8], cjson.encode(published)) end
+if #published > 0 and ARGV[8] ~= '' then redis.pcall('PUBLISH', ARGV[8], KEYS[1] .. '\\n' .. cjson.encode(published)) end
 local newest = {}
 local first = {}
 local hashes = {}
@@ -397,7 +397,7 @@ export class RedisStore implements StateStore {
     };
     const reconnect = options.reconnect !== false;
     this.client = new Redis({ ...connection, lazyConnect: true, retryStrategy: reconnect ? (attempt) => Math.min(attempt * 100, 1000) : () => null });
-    this.calls = new ScriptCalls({ connection, reconnect, channel: this.prefix + CHANGES_CHANNEL, syncWaitMs: options.syncWaitMs ?? DEFAULT_SYNC_WAIT_MS, limit: REMEMBERED_VALUES });
+    this.calls = new ScriptCalls({ connection, reconnect, channel: this.prefix + CHANGES_CHANNEL, self: this.record, syncWaitMs: options.syncWaitMs ?? DEFAULT_SYNC_WAIT_MS, limit: REMEMBERED_VALUES });
     // Without a listener ioredis prints connection errors; they reach callers through transact().
     this.client.on('error', (error: unknown) => {
       this.lastError = this.safe(error);

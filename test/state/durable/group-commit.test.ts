@@ -164,6 +164,28 @@ const lead = (i: number) => pending([poolOption('team', 'round_robin', MEMBERS)]
     }
   });
 
+  test('a reply slower than syncWaitMs is awaited without holding the event loop', async () => {
+    const store = new RedisStore({ port: server.port, keyPrefix: 'slow:', syncWaitMs: 20 });
+    const busy = new Redis({ port: server.port });
+    try {
+      const write = (v: number) => store.transact(['slow'], () => ({ writes: [{ key: 'slow', value: { v } }], result: v }));
+      await write(0); // connected
+      // The server runs a script that spins for 400 ms: the store's call waits behind it.
+      const spinning = busy.eval("local t = redis.call('TIME'); local stop = t[1] * 1000000 + t[2] + 400000; repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] >= stop; return 1", 0);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 5);
+      expect(await write(1)).toBe(1);
+      clearInterval(timer);
+      await spinning;
+      // Held, the timer could not have fired while the reply was awaited.
+      expect(ticks).toBeGreaterThan(0);
+    } finally {
+      busy.disconnect();
+      await store.close();
+    }
+  });
+
   test('a transaction that throws fails alone; the others of its group commit', async () => {
     const store = new RedisStore({ port: server.port, keyPrefix: 'throw:' });
     try {

@@ -370,6 +370,20 @@ describe('store specs', () => {
     await expect(store.transact([], () => ({ writes: [], result: null }))).rejects.toThrow(`redis 127.0.0.1:${port}: the store is closed`);
   });
 
+  test('a store that is not connected never holds the event loop, whatever syncWaitMs says', async () => {
+    const store = new RedisStore({ port: await freePort(), timeoutMs: 300, syncWaitMs: 600_000 });
+    try {
+      let ran = false;
+      setImmediate(() => {
+        ran = true;
+      });
+      await expect(assign(pending([team()]), store)).rejects.toThrow(/unreachable/);
+      expect(ran).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
   describe('with a password', () => {
     const user = { name: 'leadrouter', password: 'Sup3r-secret-pw' };
     let secured: RedisServer;
