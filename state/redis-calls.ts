@@ -4,8 +4,8 @@
 // whatever runs when it arrives (measured in queue mode: Redis spent 0.2 ms on a script, the
 // store waited p50 15 ms, p99 258 ms for it), and every transaction queued behind the call in
 // flight waits as long. The SQLite store never yields, so it never pays this. Here the calls go
-// to a thread with its own connection (redis-thread.mts), and the store's thread blocks on a
-// shared counter until the answer is posted, for at most `syncWaitMs`: a healthy Redis answers
+// to a thread (redis-thread.mts; one per process, so it is warmed up once, with a connection of
+// each store's own), and the store's thread blocks on a shared counter until the answer is posted, for at most `syncWaitMs`: a healthy Redis answers
 // in well under a millisecond, so the event loop is held about as long as a SQLite write holds
 // it. A call still unanswered by then is awaited like any promise, so a slow or absent Redis
 // never freezes n8n. The thread also hands over what other processes wrote (the script
@@ -53,8 +53,28 @@ function threadFile(): string {
   return existsSync(compiled) ? compiled : join(__dirname, 'redis-thread.mts');
 }
 
+/** The process's one call thread, started with the first store, and the stores it serves. */
+let shared: { worker: Worker; users: Set<ScriptCalls> } | null = null;
+
+function callThread(user: ScriptCalls): Worker {
+  if (shared === null) {
+    const worker = new Worker(threadFile());
+    const users = new Set<ScriptCalls>();
+    const stop = (why: string): void => {
+      if (shared?.worker === worker) shared = null;
+      for (const u of users) u.stop(why);
+    };
+    // The thread never keeps the process alive; a call waiting for its answer does (its port is ref'd while it waits).
+    worker.unref();
+    worker.on('error', (error) => stop(`its thread failed: ${error.message}`));
+    worker.on('exit', () => stop('its thread ended'));
+    shared = { worker, users };
+  }
+  shared.users.add(user);
+  return shared.worker;
+}
+
 export class ScriptCalls {
-  private readonly worker: Worker;
   /** Shared with the thread: [0] answers posted, [1] batches of changes untaken, [2] 1 while its connection is ready. */
   private readonly signal = new Int32Array(new SharedArrayBuffer(12));
   private readonly answers: MessagePort;
@@ -72,17 +92,16 @@ export class ScriptCalls {
     this.answers = answers.port1;
     this.changes = changes.port1;
     const data: ThreadData = { connection: options.connection, reconnect: options.reconnect, signal: this.signal, answers: answers.port2, changes: changes.port2, channel: options.channel, self: options.self, limit: options.limit, untaken: UNTAKEN_BATCHES };
-    this.worker = new Worker(threadFile(), { workerData: data, transferList: [answers.port2, changes.port2] });
-    // The thread never keeps the process alive; a call waiting for its answer does (its port is ref'd while it waits).
-    this.worker.unref();
     this.changes.unref();
-    this.answers.on('message', (answer: Answer) => this.settle(answer));
+    this.answers.on('message', (answer: Answer | 'closed') => {
+      if (answer !== 'closed') this.settle(answer);
+    });
     this.answers.unref();
-    this.worker.on('error', (error) => this.stop(`its thread failed: ${error.message}`));
-    this.worker.on('exit', () => this.stop('its thread ended'));
+    callThread(this).postMessage(data, [answers.port2, changes.port2]);
   }
 
-  private stop(why: string): void {
+  /** The thread is gone: every call waiting fails, and so does every later one. */
+  stop(why: string): void {
     this.broken ??= why;
     for (const { reject } of this.waiting.values()) reject(new ScriptCallError('Error', this.broken, false));
     this.waiting.clear();
@@ -128,13 +147,23 @@ export class ScriptCalls {
     return batches;
   }
 
+  /** Closes this store's connections on the thread (waiting a second at most: closing a store must not hang). */
   async close(): Promise<void> {
+    shared?.users.delete(this);
     if (this.broken !== null) return;
-    const ended = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.broken = 'the store is closed';
+    const closed = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      this.answers.on('message', (message: unknown) => {
+        if (message !== 'closed') return;
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    this.answers.ref();
     this.answers.postMessage('close');
-    // A thread that does not end soon is stopped: closing a store must not hang.
-    const timer = setTimeout(() => void this.worker.terminate(), 1000);
-    await ended;
-    clearTimeout(timer);
+    await closed;
+    this.answers.close();
+    this.changes.close();
   }
 }
