@@ -85,9 +85,10 @@ const lead = (i: number) => pending([poolOption('team', 'round_robin', MEMBERS)]
       const assignees: string[] = [];
       for (let i = 0; i < 200; i++) {
         assignees.push((await assign(lead(i), stores[i % 2])).assignee ?? 'none');
-        // The other store's thread hears the commit a moment after the writer's reply: a process gets
-        // its next lead later than that.
-        await new Promise((resolve) => setTimeout(resolve, 2));
+        // The other store's thread hears the commit a moment after the writer's reply (a process gets
+        // its next lead later than that): wait until it has handed the change over, a second at most.
+        const { signal } = (stores[(i + 1) % 2] as unknown as { calls: { signal: Int32Array } }).calls;
+        for (let waited = 0; Atomics.load(signal, 1) === 0 && waited < 1000; waited += 2) await new Promise((resolve) => setTimeout(resolve, 2));
       }
       const calls = await scriptCalls();
       console.log(`two processes taking turns: ${calls} script calls for 200 leads (${(calls / 200).toFixed(3)} per lead)`);
@@ -166,22 +167,18 @@ const lead = (i: number) => pending([poolOption('team', 'round_robin', MEMBERS)]
 
   test('a reply slower than syncWaitMs is awaited without holding the event loop', async () => {
     const store = new RedisStore({ port: server.port, keyPrefix: 'slow:', syncWaitMs: 20 });
-    const busy = new Redis({ port: server.port });
     try {
       const write = (v: number) => store.transact(['slow'], () => ({ writes: [{ key: 'slow', value: { v } }], result: v }));
       await write(0); // connected
-      // The server runs a script that spins for 400 ms: the store's call waits behind it.
-      const spinning = busy.eval("local t = redis.call('TIME'); local stop = t[1] * 1000000 + t[2] + 400000; repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] >= stop; return 1", 0);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // The server holds every command that may write (scripts included) for 400 ms.
+      await admin.call('CLIENT', 'PAUSE', '400', 'WRITE');
       let ticks = 0;
       const timer = setInterval(() => ticks++, 5);
       expect(await write(1)).toBe(1);
       clearInterval(timer);
-      await spinning;
       // Held, the timer could not have fired while the reply was awaited.
       expect(ticks).toBeGreaterThan(0);
     } finally {
-      busy.disconnect();
       await store.close();
     }
   });
