@@ -60,110 +60,139 @@ function callThread(user: ScriptCalls): Worker {
   if (shared === null) {
     const worker = new Worker(threadFile());
     const users = new Set<ScriptCalls>();
-    const stop = (why: string): void => {
+    const lost = (why: string): void => {
       if (shared?.worker === worker) shared = null;
-      for (const u of users) u.stop(why);
+      for (const u of users) u.detach(why);
     };
     // The thread never keeps the process alive; a call waiting for its answer does (its port is ref'd while it waits).
     worker.unref();
-    worker.on('error', (error) => stop(`its thread failed: ${error.message}`));
-    worker.on('exit', () => stop('its thread ended'));
+    worker.on('error', (error) => lost(`its thread failed: ${error.message}`));
+    worker.on('exit', () => lost('its thread ended'));
     shared = { worker, users };
   }
   shared.users.add(user);
   return shared.worker;
 }
 
+/** Ends the process's call thread; each store opens a new one at its next call. For a process that wants its threads gone (and for tests). */
+export async function endCallThread(): Promise<void> {
+  await shared?.worker.terminate();
+}
+
+/** A store's link to the thread: the counters they share and its ports. */
+interface Link {
+  /** [0] answers posted, [1] batches of changes untaken, [2] 1 while its connection is ready. */
+  signal: Int32Array;
+  answers: MessagePort;
+  changes: MessagePort;
+}
+
 export class ScriptCalls {
-  /** Shared with the thread: [0] answers posted, [1] batches of changes untaken, [2] 1 while its connection is ready. */
-  private readonly signal = new Int32Array(new SharedArrayBuffer(12));
-  private readonly answers: MessagePort;
-  private readonly changes: MessagePort;
+  /** null until the first call, and again after the thread was lost. */
+  private link: Link | null = null;
   private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
   private nextId = 1;
-  /** Why the thread stopped, once it has. */
-  private broken: string | null = null;
-  private readonly syncWaitMs: number;
+  private closed = false;
 
-  constructor(options: ScriptCallsOptions) {
-    this.syncWaitMs = options.syncWaitMs;
-    const answers = new MessageChannel();
-    const changes = new MessageChannel();
-    this.answers = answers.port1;
-    this.changes = changes.port1;
-    const data: ThreadData = { connection: options.connection, reconnect: options.reconnect, signal: this.signal, answers: answers.port2, changes: changes.port2, channel: options.channel, self: options.self, limit: options.limit, untaken: UNTAKEN_BATCHES };
-    this.changes.unref();
-    this.answers.on('message', (answer: Answer | 'closed') => {
-      if (answer !== 'closed') this.settle(answer);
-    });
-    this.answers.unref();
-    callThread(this).postMessage(data, [answers.port2, changes.port2]);
+  constructor(private readonly options: ScriptCallsOptions) {
+    this.attach();
   }
 
-  /** The thread is gone: every call waiting fails, and so does every later one. */
-  stop(why: string): void {
-    this.broken ??= why;
-    for (const { reject } of this.waiting.values()) reject(new ScriptCallError('Error', this.broken, false));
+  /** Opens this store's connections on the process's thread (starting it when there is none). */
+  private attach(): Link {
+    const signal = new Int32Array(new SharedArrayBuffer(12));
+    const answers = new MessageChannel();
+    const changes = new MessageChannel();
+    const { connection, reconnect, channel, self, limit } = this.options;
+    const data: ThreadData = { connection, reconnect, signal, answers: answers.port2, changes: changes.port2, channel, self, limit, untaken: UNTAKEN_BATCHES };
+    const link: Link = { signal, answers: answers.port1, changes: changes.port1 };
+    link.changes.unref();
+    link.answers.on('message', (answer: Answer | 'closed') => {
+      if (answer !== 'closed') this.settle(answer);
+    });
+    link.answers.unref();
+    callThread(this).postMessage(data, [answers.port2, changes.port2]);
+    this.link = link;
+    return link;
+  }
+
+  /**
+   * The thread is gone: the calls waiting fail with their outcome unknown (the store settles
+   * them, through a new thread), and the next call opens the store on a new thread.
+   */
+  detach(why: string): void {
+    for (const { reject } of this.waiting.values()) reject(new ScriptCallError('Error', why, false));
     this.waiting.clear();
-    this.answers.unref();
+    this.link?.answers.close();
+    this.link?.changes.close();
+    this.link = null;
   }
 
   private settle(answer: Answer): void {
     const waiter = this.waiting.get(answer.id);
     if (waiter === undefined) return;
     this.waiting.delete(answer.id);
-    if (this.waiting.size === 0) this.answers.unref();
+    if (this.waiting.size === 0) this.link?.answers.unref();
     if (answer.ok) waiter.resolve(answer.value);
     else waiter.reject(new ScriptCallError(answer.name, answer.message, answer.refused));
   }
 
   /** Runs a script (by its hash, sent whole when the server lacks it); the connection must be ready by `deadline`. */
   call(sha: string, lua: string, keys: string[], args: (string | number)[], deadline: number): Promise<unknown> {
-    if (this.broken !== null) return Promise.reject(new ScriptCallError('Error', this.broken, true));
+    if (this.closed) return Promise.reject(new ScriptCallError('Error', 'the store is closed', true));
+    let link: Link;
+    try {
+      link = this.link ?? this.attach();
+    } catch (error) {
+      return Promise.reject(new ScriptCallError('Error', `cannot start its thread: ${error instanceof Error ? error.message : String(error)}`, true));
+    }
     const id = this.nextId++;
     const answered = new Promise<unknown>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    this.answers.ref();
-    this.answers.postMessage({ id, sha, lua, keys, args, deadline } satisfies Call);
+    link.answers.ref();
+    link.answers.postMessage({ id, sha, lua, keys, args, deadline } satisfies Call);
     // While the thread's connection is down the answer waits for it: no holding then.
-    const until = performance.now() + (Atomics.load(this.signal, 2) === 1 ? this.syncWaitMs : 0);
+    const until = performance.now() + (Atomics.load(link.signal, 2) === 1 ? this.options.syncWaitMs : 0);
     for (;;) {
       // The counter is read before the port, so an answer posted after the look wakes the wait.
-      const seen = Atomics.load(this.signal, 0);
-      for (let m = receiveMessageOnPort(this.answers); m !== undefined; m = receiveMessageOnPort(this.answers)) this.settle(m.message as Answer);
+      const seen = Atomics.load(link.signal, 0);
+      for (let m = receiveMessageOnPort(link.answers); m !== undefined; m = receiveMessageOnPort(link.answers)) this.settle(m.message as Answer);
       const left = until - performance.now();
       if (!this.waiting.has(id) || left <= 0) return answered;
-      Atomics.wait(this.signal, 0, seen, left);
+      Atomics.wait(link.signal, 0, seen, left);
     }
   }
 
   /** What other processes wrote since the last look, in order (with the key prefix). */
   takeChanges(): Changes[] {
     const batches: Changes[] = [];
-    for (let m = receiveMessageOnPort(this.changes); m !== undefined; m = receiveMessageOnPort(this.changes)) batches.push(m.message as Changes);
+    const link = this.link;
+    if (link === null) return batches;
+    for (let m = receiveMessageOnPort(link.changes); m !== undefined; m = receiveMessageOnPort(link.changes)) batches.push(m.message as Changes);
     if (batches.length > 0) {
-      Atomics.store(this.signal, 1, 0);
-      Atomics.notify(this.signal, 1);
+      Atomics.store(link.signal, 1, 0);
+      Atomics.notify(link.signal, 1);
     }
     return batches;
   }
 
   /** Closes this store's connections on the thread (waiting a second at most: closing a store must not hang). */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     shared?.users.delete(this);
-    if (this.broken !== null) return;
-    this.broken = 'the store is closed';
-    const closed = new Promise<void>((resolve) => {
+    const link = this.link;
+    if (link === null) return;
+    const done = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 1000);
-      this.answers.on('message', (message: unknown) => {
+      link.answers.on('message', (message: unknown) => {
         if (message !== 'closed') return;
         clearTimeout(timer);
         resolve();
       });
     });
-    this.answers.ref();
-    this.answers.postMessage('close');
-    await closed;
-    this.answers.close();
-    this.changes.close();
+    link.answers.ref();
+    link.answers.postMessage('close');
+    await done;
+    this.detach('the store is closed');
   }
 }

@@ -7,7 +7,7 @@
 import Redis from 'ioredis';
 import { assign } from '../../../state/assign';
 import { RedisStore } from '../../../state/redis';
-import { UNTAKEN_BATCHES, type ScriptCalls } from '../../../state/redis-calls';
+import { endCallThread, UNTAKEN_BATCHES, type ScriptCalls } from '../../../state/redis-calls';
 import type { StateRead } from '../../../state/store';
 import { MINUTE, T0, member, pending, poolOption, stickyBy } from '../helpers';
 import { RedisServer, redisTestsRun } from './redis-server';
@@ -87,7 +87,7 @@ const lead = (i: number) => pending([poolOption('team', 'round_robin', MEMBERS)]
         assignees.push((await assign(lead(i), stores[i % 2])).assignee ?? 'none');
         // The other store's thread hears the commit a moment after the writer's reply (a process gets
         // its next lead later than that): wait until it has handed the change over, a second at most.
-        const { signal } = (stores[(i + 1) % 2] as unknown as { calls: { signal: Int32Array } }).calls;
+        const { signal } = (stores[(i + 1) % 2] as unknown as { calls: { link: { signal: Int32Array } } }).calls.link;
         for (let waited = 0; Atomics.load(signal, 1) === 0 && waited < 1000; waited += 2) await new Promise((resolve) => setTimeout(resolve, 2));
       }
       const calls = await scriptCalls();
@@ -115,7 +115,7 @@ const lead = (i: number) => pending([poolOption('team', 'round_robin', MEMBERS)]
     const learn = () => (idle as unknown as { learnChanges(): void }).learnChanges();
     /** Waits until the thread has left `count` batches untaken on the port (its counter, shared with the store). */
     const untaken = async (count: number) => {
-      const { signal } = calls as unknown as { signal: Int32Array };
+      const { signal } = (calls as unknown as { link: { signal: Int32Array } }).link;
       while (Atomics.load(signal, 1) < count) await new Promise((resolve) => setTimeout(resolve, 20));
     };
     try {
@@ -178,6 +178,23 @@ const lead = (i: number) => pending([poolOption('team', 'round_robin', MEMBERS)]
       clearInterval(timer);
       // Held, the timer could not have fired while the reply was awaited.
       expect(ticks).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('the call thread lost with a call in flight: the call is settled through a new thread, the lead assigned once', async () => {
+    const store = new RedisStore({ port: server.port, keyPrefix: 'lost:', syncWaitMs: 0 });
+    try {
+      expect((await assign(lead(0), store)).assignee).toBe('ana');
+      // Held by the server, the script is in flight when the thread ends.
+      await admin.call('CLIENT', 'PAUSE', '300', 'WRITE');
+      const second = assign(lead(1), store);
+      await endCallThread();
+      expect((await second).assignee).toBe('ben');
+      expect((await assign(lead(2), store)).assignee).toBe('cai');
+      const rotation = await store.transact(['rr:acme:team'], (r) => ({ writes: [], result: r.get('rr:acme:team') as { seq: number } }));
+      expect(rotation.seq).toBe(3);
     } finally {
       await store.close();
     }
