@@ -342,6 +342,8 @@ export class RedisStore implements StateStore {
   /** The script calls (transactions and fences), on their own thread and connection. */
   private readonly calls: ScriptCalls;
   private readonly prefix: string;
+  /** Where each commit publishes its writes (with the prefix): only this prefix's keys are sent there. */
+  private readonly channel: string;
   private readonly timeoutMs: number;
   private readonly settleTimeoutMs: number;
   /** Text that must never reach a message: the password and the user name. */
@@ -397,7 +399,8 @@ export class RedisStore implements StateStore {
     };
     const reconnect = options.reconnect !== false;
     this.client = new Redis({ ...connection, lazyConnect: true, retryStrategy: reconnect ? (attempt) => Math.min(attempt * 100, 1000) : () => null });
-    this.calls = new ScriptCalls({ connection, reconnect, channel: this.prefix + CHANGES_CHANNEL, self: this.record, syncWaitMs: options.syncWaitMs ?? DEFAULT_SYNC_WAIT_MS, limit: REMEMBERED_VALUES });
+    this.channel = this.prefix + CHANGES_CHANNEL;
+    this.calls = new ScriptCalls({ connection, reconnect, channel: this.channel, self: this.record, syncWaitMs: options.syncWaitMs ?? DEFAULT_SYNC_WAIT_MS, limit: REMEMBERED_VALUES });
     // Without a listener ioredis prints connection errors; they reach callers through transact().
     this.client.on('error', (error: unknown) => {
       this.lastError = this.safe(error);
@@ -461,7 +464,7 @@ export class RedisStore implements StateStore {
   private learnChanges(): void {
     for (const { forget, values } of this.calls.takeChanges()) {
       if (forget) this.remembered.clear();
-      for (const [key, value] of values) if (key.startsWith(this.prefix)) this.remember([[key.slice(this.prefix.length), value]]);
+      this.remember(values.map(([key, value]): [string, string] => [key.slice(this.prefix.length), value]));
     }
   }
 
@@ -519,7 +522,7 @@ export class RedisStore implements StateStore {
       const index = new Map<string, number>();
       const wallNow = Date.now();
       const day = Math.floor(wallNow / DAY_MS);
-      const args: (string | number)[] = [seq, attempt, SLOT_RECORD_TTL_MS, readKeys.length, writes.length, this.retentionMs, (day + 1) * DAY_MS + this.retentionMs, this.prefix + CHANGES_CHANNEL];
+      const args: (string | number)[] = [seq, attempt, SLOT_RECORD_TTL_MS, readKeys.length, writes.length, this.retentionMs, (day + 1) * DAY_MS + this.retentionMs, this.channel];
       for (const key of readKeys) {
         allKeys.push(this.prefix + key);
         index.set(key, allKeys.length);

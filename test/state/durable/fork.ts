@@ -1,10 +1,9 @@
 // Child processes for the concurrency tests. Jest compiles TypeScript only inside its own
 // process, and Node's type stripping cannot load this project (extensionless imports, parameter
 // properties), so the worker and the project files it imports are transpiled here, once per test
-// file, to plain CommonJS in a temporary folder, and forked from there. A module the code runs on
-// a thread of its own (an .mts file, imported for its types as .mjs) is copied as it is, for
-// Node to strip its types, with the project's node_modules linked beside it: ES modules do not
-// read NODE_PATH.
+// file, to plain CommonJS in a temporary folder with the project's node_modules linked into it,
+// and forked from there. A module the code runs on a thread of its own (an .mts file, imported
+// for its types as .mjs) is copied as it is, for Node to strip its types.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -32,9 +31,9 @@ export function buildWorker(entry: string): { dir: string; file: string } {
     const file = pending.pop() as string;
     if (done.has(file)) continue;
     done.add(file);
+    const out = join(dir, relative(ROOT, file)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(out), { recursive: true });
     if (file.endsWith('.mts')) {
-      const out = join(dir, relative(ROOT, file));
-      mkdirSync(dirname(out), { recursive: true });
       copyFileSync(file, out);
       continue;
     }
@@ -47,8 +46,6 @@ export function buildWorker(entry: string): { dir: string; file: string } {
       fileName: file,
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2023, esModuleInterop: true },
     });
-    const out = join(dir, relative(ROOT, file)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, outputText);
   }
   return { dir, file: join(dir, relative(ROOT, resolve(entry))).replace(/\.ts$/, '.js') };
@@ -58,10 +55,9 @@ export function removeWorker(built: { dir: string }): void {
   rmSync(built.dir, { recursive: true, force: true });
 }
 
-/** Forks the built worker with the project's node_modules reachable and an IPC channel. */
+/** Forks the built worker (its folder links the project's node_modules) with an IPC channel. */
 export function forkWorker(file: string, config: unknown): ChildProcess {
   return fork(file, [JSON.stringify(config)], {
-    env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }
